@@ -1,0 +1,98 @@
+package ai.mule.schemas;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+
+/**
+ * One change of a job's state ({@code mule.jobs.events}), emitted by the orchestrator.
+ * {@code seq} counts a job's events from 1 without gaps, so a consumer that stores the last seq it
+ * applied can apply each event exactly once and in order, whatever the redelivery.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = JobEvent.JobStarted.class, name = "job_started"),
+        @JsonSubTypes.Type(value = JobEvent.StepStarted.class, name = "step_started"),
+        @JsonSubTypes.Type(value = JobEvent.StepCompleted.class, name = "step_completed"),
+        @JsonSubTypes.Type(value = JobEvent.StepFailed.class, name = "step_failed"),
+        @JsonSubTypes.Type(value = JobEvent.JobCompleted.class, name = "job_completed"),
+        @JsonSubTypes.Type(value = JobEvent.JobFailed.class, name = "job_failed"),
+        @JsonSubTypes.Type(value = JobEvent.JobCancelled.class, name = "job_cancelled")
+})
+public sealed interface JobEvent {
+
+    int version();
+
+    String jobId();
+
+    long seq();
+
+    Instant at();
+
+    /** The job's status once this event has happened. */
+    @JsonIgnore
+    JobStatus jobStatus();
+
+    @JsonIgnore
+    default boolean terminal() {
+        return jobStatus().terminal();
+    }
+
+    /** The job began running its first step. */
+    record JobStarted(int version, String jobId, long seq, Instant at, String workflowName, int stepCount)
+            implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /** A step's command was sent to its runner. */
+    record StepStarted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                       String workflowStepId, int attempt, JsonNode input)
+            implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /** A step finished successfully with this output. */
+    record StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                         String workflowStepId, int attempt, JsonNode output,
+                         long durationMicros) implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /** A step failed; the job fails with it (no retries yet). */
+    record StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                      String workflowStepId, int attempt, String error, long durationMicros) implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /** The job completed; {@code output} is its last step's output wrapped as {@code {"prompt": ...}}. */
+    record JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output)
+            implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.COMPLETED;
+        }
+    }
+
+    /** The job failed, e.g. {@code step 2 failed: ...} as Mule v2 words it. */
+    record JobFailed(int version, String jobId, long seq, Instant at, String error) implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.FAILED;
+        }
+    }
+
+    /** The job was cancelled before it finished. */
+    record JobCancelled(int version, String jobId, long seq, Instant at, String reason) implements JobEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.CANCELLED;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package ai.mule.schemas;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * The snapshot of one workflow step taken when its job was accepted: everything a runner needs to run
+ * it except secrets. The {@code type} names match Mule v2's step types.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = WasmStep.class, name = "wasm_module"),
+        @JsonSubTypes.Type(value = AgentStep.class, name = "agent")
+})
+public sealed interface StepDefinition permits WasmStep, AgentStep {
+
+    /** Mule v2's step_order of this step in its workflow (for display; need not be contiguous). */
+    int stepOrder();
+
+    /** The workflow step row this was taken from, or null for a job that runs one module directly. */
+    String workflowStepId();
+
+    /** The topic whose runners execute this kind of step. */
+    Topic<String, StepCommand> commandTopic();
+}

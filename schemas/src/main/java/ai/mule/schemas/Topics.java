@@ -1,0 +1,37 @@
+package ai.mule.schemas;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic of the pipeline, in one place, with one naming scheme: {@code mule.<area>.<what>}. */
+public final class Topics {
+
+    /** The version written into every message; readers accept this version and older ones. */
+    public static final int SCHEMA_VERSION = 1;
+
+    /** Jobs accepted by the gateway (through its outbox), with the snapshot of their workflow. */
+    public static final Topic<String, JobRequest> JOB_REQUESTS = topic("mule.jobs.requests", JobRequest.class, "job-request");
+    /** Commands for WASM steps, consumed by step-runner-wasm. */
+    public static final Topic<String, StepCommand> STEPS_WASM = topic("mule.steps.wasm", StepCommand.class, "step-command");
+    /** Commands for agent steps, consumed by step-runner-agent. */
+    public static final Topic<String, StepCommand> STEPS_AGENT = topic("mule.steps.agent", StepCommand.class, "step-command");
+    /** What the runners report back, consumed by the orchestrator. */
+    public static final Topic<String, StepResult> STEP_RESULTS = topic("mule.steps.results", StepResult.class, "step-result");
+    /** One event per job state change, consumed by the job status writer and the gateway. */
+    public static final Topic<String, JobEvent> JOB_EVENTS = topic("mule.jobs.events", JobEvent.class, "job-event");
+    /** Control messages for running jobs (cancel), produced by the gateway. */
+    public static final Topic<String, JobControl> JOB_CONTROL = topic("mule.jobs.control", JobControl.class, "job-control");
+
+    private Topics() {
+    }
+
+    public static List<Topic<String, ?>> all() {
+        return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, JOB_EVENTS, JOB_CONTROL);
+    }
+
+    private static <V> Topic<String, V> topic(String name, Class<V> type, String schema) {
+        Serde<String> keys = Serdes.String();
+        return new Topic<>(name, keys, new JsonSerde<>(type), "schemas/" + schema + ".schema.json");
+    }
+}

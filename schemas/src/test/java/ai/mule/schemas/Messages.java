@@ -1,0 +1,65 @@
+package ai.mule.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
+import java.util.List;
+
+/** One realistic example of every message, for the contract tests. */
+final class Messages {
+
+    static final Instant AT = Instant.parse("2026-11-21T10:15:30.123Z");
+    static final String JOB = "0b4c7c1e-5d7a-4f7e-9d55-3f2f6a0e8a11";
+
+    private Messages() {
+    }
+
+    static JsonNode prompt(String text) {
+        return JsonNodeFactory.instance.objectNode().put("prompt", text);
+    }
+
+    static WasmStep wasmStep() {
+        return new WasmStep(1, "6a1f5c0e-0000-4000-8000-000000000001", "6a1f5c0e-0000-4000-8000-00000000000a",
+                "upper", "a".repeat(64), JsonNodeFactory.instance.objectNode().put("suffix", "!"));
+    }
+
+    static AgentStep agentStep() {
+        return new AgentStep(2, "6a1f5c0e-0000-4000-8000-000000000002", "6a1f5c0e-0000-4000-8000-00000000000b",
+                "writer", "6a1f5c0e-0000-4000-8000-00000000000c", "http://127.0.0.1:11434/v1", "gpt-4o-mini",
+                "You write haiku.", JsonNodeFactory.instance.objectNode());
+    }
+
+    static JobRequest jobRequest() {
+        return JobRequest.of(JOB, "6a1f5c0e-0000-4000-8000-0000000000ff", "hello", List.of(wasmStep(), agentStep()),
+                prompt("World"), AT);
+    }
+
+    static StepCommand stepCommand() {
+        return StepCommand.of(JOB, 0, 1, wasmStep(), prompt("World"), AT);
+    }
+
+    static List<StepResult> stepResults() {
+        StepCommand command = stepCommand();
+        return List.of(
+                StepResult.succeeded(command, JsonNodeFactory.instance.textNode("HELLO"), "{\"message\":\"HELLO\"}", "",
+                        35, AT),
+                StepResult.failed(command, "module returned success: false: bad input", "{\"success\":false}", "", 12, AT));
+    }
+
+    static JobControl jobControl() {
+        return JobControl.cancel(JOB, "cancelled by user", AT);
+    }
+
+    static List<JobEvent> jobEvents() {
+        int v = Topics.SCHEMA_VERSION;
+        String step = "6a1f5c0e-0000-4000-8000-000000000001";
+        return List.of(
+                new JobEvent.JobStarted(v, JOB, 1, AT, "hello", 2),
+                new JobEvent.StepStarted(v, JOB, 2, AT, 0, 1, step, 1, prompt("World")),
+                new JobEvent.StepCompleted(v, JOB, 3, AT, 0, 1, step, 1, JsonNodeFactory.instance.textNode("HELLO"), 35),
+                new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 1, "trap: unreachable", 12),
+                new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO")),
+                new JobEvent.JobFailed(v, JOB, 6, AT, "step 2 failed: trap: unreachable"),
+                new JobEvent.JobCancelled(v, JOB, 7, AT, "cancelled by user"));
+    }
+}
