@@ -1,0 +1,127 @@
+package ai.mule.launcher;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Collections;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
+
+/**
+ * {@code ./mule bench}: drives a running local stack with a 3-step trivial WASM workflow and prints the
+ * latency of job acceptance and of the synchronous call, and throughput in steps per second.
+ * Numbers are taken from the client's side of HTTP, so they include everything a user waits for.
+ */
+final class Bench {
+
+    private static final String WORKFLOW = "bench3";
+    private static final int STEPS = 3;
+
+    private final LocalStack stack;
+    private final MuleClient client;
+    private final int clients;
+    private final int jobs;
+    private final int syncCalls;
+
+    Bench(LocalStack stack, int clients, int jobs, int syncCalls) {
+        this.stack = stack;
+        this.client = new MuleClient(stack.config().gatewayUrl());
+        this.clients = clients;
+        this.jobs = jobs;
+        this.syncCalls = syncCalls;
+    }
+
+    void run() throws Exception {
+        String workflowId = new ExampleWorkflows(client, stack.config().repo())
+                .ensure(WORKFLOW, "benchmark: greet, upper, reverse", List.of("greet", "upper", "reverse"));
+        String model = "workflow/" + WORKFLOW;
+
+        System.out.println("warming up (compiles modules, warms the JITs) ...");
+        concurrently(2, 100, i -> expectSync(model, "warm " + i));
+
+        Latencies syncSequential = new Latencies();
+        concurrently(1, syncCalls, i -> syncSequential.add(timed(() -> expectSync(model, "seq " + i))));
+
+        Latencies syncConcurrent = new Latencies();
+        long syncStart = System.nanoTime();
+        concurrently(clients, syncCalls, i -> syncConcurrent.add(timed(() -> expectSync(model, "conc " + i))));
+        double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
+
+        Latencies acceptance = new Latencies();
+        List<String> ids = Collections.synchronizedList(new ArrayList<>());
+        Timestamp firstSubmit = new Timestamp(System.currentTimeMillis());
+        concurrently(clients, jobs, i -> acceptance.add(timed(() -> ids.add(client.submitJob(workflowId, "job " + i)))));
+        double drainSeconds = awaitCompleted(ids, firstSubmit);
+
+        System.out.println();
+        System.out.println("Mule bench: 3-step WASM workflow (greet -> upper -> reverse), " + clients + " concurrent clients");
+        System.out.printf("  job acceptance   POST /api/v1/jobs        %s%n", acceptance.summary());
+        System.out.printf("  sync call        1 client                 %s%n", syncSequential.summary());
+        System.out.printf("  sync call        %d clients                %s%n", clients, syncConcurrent.summary());
+        System.out.printf("  throughput       sync calls               %.0f steps/s (%.0f workflows/s)%n",
+                syncCalls * STEPS / syncSeconds, syncCalls / syncSeconds);
+        System.out.printf("  throughput       %d async jobs            %.0f steps/s (%.0f jobs/s, submit to last completed)%n",
+                jobs, jobs * STEPS / drainSeconds, jobs / drainSeconds);
+        System.out.println("  targets          acceptance p99 < 50 ms; sync 3-step p50 < 100 ms");
+    }
+
+    private void expectSync(String model, String prompt) {
+        MuleClient.Answer answer = client.chat(model, prompt);
+        if (answer.status() != 200) {
+            throw new IllegalStateException("sync call failed: HTTP " + answer.status() + " " + answer.body());
+        }
+    }
+
+    /** Waits until every job is completed in PostgreSQL; returns seconds from the first submission to the last completion. */
+    private double awaitCompleted(List<String> ids, Timestamp firstSubmit) throws Exception {
+        String sql = "SELECT count(*) FILTER (WHERE status = 'completed'), count(*) FILTER (WHERE status = 'failed'),"
+                + " max(completed_at) FROM jobs WHERE id = ANY (?::uuid[])";
+        long deadline = System.nanoTime() + 300_000_000_000L;
+        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             PreparedStatement query = db.prepareStatement(sql)) {
+            query.setArray(1, db.createArrayOf("text", ids.toArray()));
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = query.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(2) > 0) {
+                        throw new IllegalStateException(rs.getInt(2) + " benchmark jobs failed");
+                    }
+                    if (rs.getInt(1) == ids.size()) {
+                        return (rs.getTimestamp(3).getTime() - firstSubmit.getTime()) / 1000.0;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new IllegalStateException("benchmark jobs did not all complete within 300 s");
+    }
+
+    private static long timed(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return System.nanoTime() - start;
+    }
+
+    /** Runs {@code total} calls spread over {@code threads} threads and waits for all of them. */
+    private static void concurrently(int threads, int total, IntConsumer call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> call.accept(n)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package ai.mule.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./mule up} and {@code ./mule bench}. Run from the repository root (the {@code mule} script
+ * passes it as {@code mule.repo}).
+ */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("mule.repo", ".")).toAbsolutePath().normalize();
+        String command = args.length == 0 ? "up" : args[0];
+        switch (command) {
+            case "up" -> up(repo);
+            case "bench" -> bench(repo);
+            default -> {
+                System.err.println("usage: mule up | mule bench");
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void up(Path repo) throws Exception {
+        StackConfig config = StackConfig.fromEnvironment(repo, repo.resolve(".mule"));
+        System.setProperty("mule.logs", config.logs().toString());
+        LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("mule: stopping ...");
+            stack.close();
+            System.out.println("mule: stopped; data kept in " + config.home());
+            stopped.countDown();
+        }));
+        new ExampleWorkflows(new MuleClient(config.gatewayUrl()), repo).ensureHello();
+        System.out.println("""
+                mule: example workflow 'hello' is loaded. Try:
+                  curl -s %1$s/v1/chat/completions -H 'Content-Type: application/json' \\
+                    -d '{"model":"workflow/hello","messages":[{"role":"user","content":"World"}]}'
+                mule: Ctrl-C stops everything.""".formatted(config.gatewayUrl()));
+        stopped.await();
+    }
+
+    private static void bench(Path repo) throws Exception {
+        Path home = repo.resolve(".mule-bench");
+        deleteRecursively(home);
+        StackConfig defaults = StackConfig.fromEnvironment(repo, home);
+        // its own ports, so that a running `./mule up` is not disturbed
+        StackConfig config = new StackConfig(defaults.repo(), home, 18080, 19092, 19093, 15432, defaults.partitions());
+        System.setProperty("mule.logs", config.logs().toString());
+        try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line))) {
+            new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),
+                    intProperty("MULE_BENCH_SYNC_CALLS", 300)).run();
+        }
+    }
+
+    private static int intProperty(String env, int fallback) {
+        String value = System.getenv(env);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package ai.mule.launcher;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server (zonky's embedded binaries, no install needed) whose data directory lives
+ * under the stack's home and is kept between starts, so jobs outlive a restart. The gateway applies the
+ * schema (Flyway) when it starts.
+ */
+final class LocalPostgres implements AutoCloseable {
+
+    static final String DATABASE = "mule";
+    static final String USER = "postgres";
+    static final String PASSWORD = "postgres";
+
+    private final StackConfig config;
+    private EmbeddedPostgres server;
+
+    LocalPostgres(StackConfig config) {
+        this.config = config;
+    }
+
+    void start() throws IOException, SQLException {
+        Path data = config.home().resolve("postgres");
+        Files.createDirectories(data);
+        server = EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setPort(config.postgresPort())
+                .start();
+        createDatabase();
+    }
+
+    private void createDatabase() throws SQLException {
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            s.execute("CREATE DATABASE " + DATABASE);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+}

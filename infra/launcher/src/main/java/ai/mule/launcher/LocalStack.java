@@ -1,0 +1,136 @@
+package ai.mule.launcher;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything Mule needs on one machine: PostgreSQL and Kafka in this JVM, then the gateway, the
+ * orchestrator and both runners as their own processes, started in parallel. Ready once the gateway's
+ * {@code /health} answers 200, which it does only when every service has joined its consumer group.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final StackConfig config;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final List<ServiceProcess> services;
+
+    private LocalStack(StackConfig config) {
+        this.config = config;
+        this.services = List.of(
+                service("gateway", "gateway/target/mule-gateway.jar"),
+                service("orchestrator", "orchestrator/target/mule-orchestrator.jar"),
+                service("step-runner-wasm", "step-runner-wasm/target/mule-step-runner-wasm.jar"),
+                service("step-runner-agent", "step-runner-agent/target/mule-step-runner-agent.jar"));
+    }
+
+    /** Starts the whole stack and returns once it is ready; on failure stops what had started. */
+    public static LocalStack start(StackConfig config, Progress progress) throws Exception {
+        LocalStack stack = new LocalStack(config);
+        try {
+            stack.startAll(progress);
+            return stack;
+        } catch (Exception | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    public StackConfig config() {
+        return config;
+    }
+
+    private ServiceProcess service(String name, String jar) {
+        return new ServiceProcess(name, config.repo().resolve(jar), config.logs().resolve(name + ".log"));
+    }
+
+    private void startAll(Progress progress) throws Exception {
+        Files.createDirectories(config.logs());
+        progress.say("PostgreSQL on 127.0.0.1:" + config.postgresPort() + " (data in " + config.home().resolve("postgres") + ")");
+        LocalPostgres postgres = new LocalPostgres(config);
+        started.push(postgres);
+        postgres.start();
+
+        progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
+        LocalKafka kafka = new LocalKafka(config);
+        started.push(kafka);
+        kafka.start();
+
+        Map<String, String> env = Map.of(
+                "MULE_KAFKA_BOOTSTRAP_SERVERS", config.bootstrapServers(),
+                "MULE_DB_URL", config.jdbcUrl(),
+                "MULE_DB_USER", LocalPostgres.USER,
+                "MULE_DB_PASSWORD", LocalPostgres.PASSWORD,
+                "MULE_HTTP_PORT", String.valueOf(config.httpPort()),
+                "MULE_HTTP_ADDRESS", "127.0.0.1",
+                "MULE_STATE_DIR", config.home().resolve("streams").toString());
+        for (ServiceProcess service : services) {
+            progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log()) + ")");
+            started.push(service);
+            service.start(env);
+        }
+        awaitReady(progress);
+    }
+
+    private void awaitReady(Progress progress) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(config.gatewayUrl() + "/health"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String lastAnswer = "no answer yet";
+        while (System.nanoTime() < deadline) {
+            for (ServiceProcess service : services) {
+                if (!service.alive()) {
+                    throw new IllegalStateException(service.name() + " exited during start-up; last lines of "
+                            + service.log() + ":\n" + service.logTail(40));
+                }
+            }
+            try {
+                HttpResponse<String> answer = http.send(health, HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    progress.say("ready: " + config.gatewayUrl());
+                    return;
+                }
+                lastAnswer = answer.statusCode() + " " + answer.body();
+            } catch (java.io.IOException e) {
+                lastAnswer = e.getClass().getSimpleName();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the stack was not ready after " + READY_TIMEOUT.toSeconds()
+                + " s; /health last said: " + lastAnswer + " (logs in " + config.logs() + ")");
+    }
+
+    /** Stops services first (they still need Kafka and PostgreSQL to leave cleanly), then Kafka, then PostgreSQL. */
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** Where start-up tells what it is doing. */
+    @FunctionalInterface
+    public interface Progress {
+        void say(String line);
+    }
+}

@@ -1,0 +1,187 @@
+package ai.mule.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end, as a user meets Mule: the launcher's real stack (KRaft broker, PostgreSQL, and the four
+ * service jars as their own processes) driven over HTTP only.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StackIT {
+
+    private static StackConfig config;
+    private static LocalStack stack;
+    private static MuleClient client;
+    private static ExampleWorkflows examples;
+    private static String threeStepId;
+
+    @BeforeAll
+    static void startStack() throws Exception {
+        Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory("mule-e2e");
+        config = new StackConfig(repo, home, freePort(), freePort(), freePort(), freePort(), 3);
+        stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
+        client = new MuleClient(config.gatewayUrl());
+        examples = new ExampleWorkflows(client, repo);
+        threeStepId = examples.ensure("three", "greet, upper, reverse", List.of("greet", "upper", "reverse"));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void syncWorkflowCallAnswersAChatCompletionWithTheLastStepsOutput() {
+        MuleClient.Answer answer = client.chat("workflow/three", "World");
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.body().path("object").asText()).isEqualTo("chat.completion");
+        assertThat(answer.body().path("id").asText()).startsWith("chatcmpl-");
+        JsonNode message = answer.body().path("choices").path(0).path("message");
+        assertThat(message.path("role").asText()).isEqualTo("assistant");
+        assertThat(message.path("content").asText()).isEqualTo("!DLROW ,OLLEH");
+
+        String jobId = answer.body().path("id").asText().substring("chatcmpl-".length());
+        JsonNode job = awaitTerminal(jobId);
+        assertThat(job.path("status").asText()).isEqualTo("completed");
+        assertThreeCompletedSteps(jobId);
+    }
+
+    @Test
+    @Order(2)
+    void asyncWorkflowCallAnswersAtOnceAndTheJobCompletes() {
+        MuleClient.Answer answer = client.chat("async/workflow/three", "Mule");
+
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.body().path("object").asText()).isEqualTo("async.job");
+        assertThat(answer.body().path("status").asText()).isEqualTo("queued");
+        assertThat(answer.body().path("message").asText()).isEqualTo("The workflow has been started");
+
+        String jobId = answer.body().path("id").asText();
+        JsonNode job = awaitTerminal(jobId);
+        assertThat(job.path("status").asText()).isEqualTo("completed");
+        assertThat(job.path("output_data").path("prompt").asText()).isEqualTo("!ELUM ,OLLEH");
+        assertThat(job.path("completed_at").isNull()).isFalse();
+        assertThreeCompletedSteps(jobId);
+    }
+
+    @Test
+    @Order(3)
+    void jobsApiAcceptsAtOnceAndRecordsEveryStep() {
+        ObjectNode body = MuleClient.object().put("workflow_id", threeStepId);
+        body.putObject("input_data").put("prompt", "api");
+
+        MuleClient.Answer created = client.post("/api/v1/jobs", body);
+
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
+        String jobId = created.data().path("id").asText();
+        assertThat(jobId).isNotBlank();
+        assertThat(created.data().path("status").asText()).isEqualTo("queued");
+        JsonNode job = awaitTerminal(jobId);
+        assertThat(job.path("status").asText()).isEqualTo("completed");
+        assertThat(job.path("output_data").path("prompt").asText()).isEqualTo("!IPA ,OLLEH");
+        JsonNode steps = assertThreeCompletedSteps(jobId);
+        assertThat(steps.get(0).path("output_data").toString()).contains("Hello, api!");
+        assertThat(steps.get(1).path("input_data").path("prompt").asText()).isEqualTo("Hello, api!");
+    }
+
+    @Test
+    @Order(4)
+    void aFailingStepFailsTheJobWithMuleV2sMessage() throws IOException {
+        String workflowId = examples.ensure("strict", "require a prompt, then shout", List.of("require-prompt", "upper"));
+        ObjectNode body = MuleClient.object().put("workflow_id", workflowId);
+        body.putObject("input_data").put("prompt", "");
+
+        String jobId = client.post("/api/v1/jobs", body).data().path("id").asText();
+
+        JsonNode job = awaitTerminal(jobId);
+        assertThat(job.path("status").asText()).isEqualTo("failed");
+        assertThat(job.path("error_message").asText()).startsWith("step 1 failed").contains("non-empty \"prompt\"");
+        MuleClient.Answer sync = client.chat("workflow/strict", "");
+        assertThat(sync.status()).isGreaterThanOrEqualTo(400);
+        assertThat(sync.body().path("error").path("message").asText()).contains("step 1 failed");
+    }
+
+    @Test
+    @Order(5)
+    void badInputIsRefusedWithAClearMessageAndWritesNothing() {
+        int modulesBefore = client.get("/api/v1/wasm-modules").data().size();
+
+        MuleClient.Answer unknownModel = client.chat("workflow/nope", "x");
+        MuleClient.Answer malformed = client.postRaw("/v1/chat/completions", "application/json",
+                "{\"model\": ".getBytes(StandardCharsets.UTF_8));
+        MuleClient.Answer notWasm = client.uploadModule("notwasm", "a text file", "{}",
+                "hello, I am not WebAssembly".getBytes(StandardCharsets.UTF_8));
+        MuleClient.Answer missingWorkflow = client.post("/api/v1/jobs", MuleClient.object().put("input_data", "x"));
+
+        assertThat(unknownModel.status()).isEqualTo(404);
+        assertThat(unknownModel.body().path("error").path("message").asText()).contains("workflow/nope");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.body().path("error").path("message").asText()).isNotBlank();
+        assertThat(notWasm.status()).isEqualTo(422);
+        assertThat(notWasm.body().path("detail").asText()).containsIgnoringCase("webassembly");
+        assertThat(missingWorkflow.status()).isBetween(400, 422);
+        assertThat(missingWorkflow.body().path("detail").asText()).isNotBlank();
+        assertThat(client.get("/api/v1/wasm-modules").data().size()).isEqualTo(modulesBefore);
+    }
+
+    @Test
+    @Order(6)
+    void aRestartedStackKeepsItsJobsAndRunsTheHelloExample() throws Exception {
+        String before = client.submitJob(threeStepId, "before restart");
+        awaitTerminal(before);
+
+        stack.close();
+        stack = LocalStack.start(config, line -> System.out.println("stack (again): " + line));
+
+        JsonNode kept = client.get("/api/v1/jobs/" + before).data();
+        assertThat(kept.path("status").asText()).isEqualTo("completed");
+        examples.ensureHello();
+        MuleClient.Answer hello = client.chat("workflow/hello", "World");
+        assertThat(hello.status()).as(hello.body().toString()).isEqualTo(200);
+        assertThat(hello.body().path("choices").path(0).path("message").path("content").asText()).isEqualTo("HELLO, WORLD!");
+    }
+
+    private static JsonNode awaitTerminal(String jobId) {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.get("/api/v1/jobs/" + jobId).data(),
+                        job -> List.of("completed", "failed", "cancelled").contains(job.path("status").asText()));
+    }
+
+    private static JsonNode assertThreeCompletedSteps(String jobId) {
+        JsonNode steps = client.get("/api/v1/jobs/" + jobId + "/steps").data();
+        assertThat(steps).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(steps.get(i).path("status").asText()).isEqualTo("completed");
+            assertThat(steps.get(i).path("step_order").asInt()).isEqualTo(i + 1);
+        }
+        return steps;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
