@@ -1,0 +1,345 @@
+package ai.mule.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local OpenAI-compatible server for tests: {@code POST /v1/chat/completions} answers a real
+ * {@code chat.completion} document (with {@code usage}) over HTTP, so that tests drive the real client
+ * library (langchain4j, the OpenAI SDKs, curl) rather than a mock. It records every request it receives,
+ * so tests can assert what was sent (model, system prompt, user message, {@code Authorization} header).
+ *
+ * <p>By default it echoes the last user message ({@code "echo: <message>"}); {@link #replyWith},
+ * {@link #failWith} and {@link #answerWith} change that. {@link #requireApiKey} makes it answer 401 to any
+ * other key, as OpenAI does. Only the JDK's HTTP server and Jackson: nothing to start but this class.
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService handlers;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger concurrent = new AtomicInteger();
+    private final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final AtomicLong completions = new AtomicLong();
+    private volatile Responder responder = request -> Reply.completion("echo: " + request.userMessage());
+    private volatile String requiredApiKey;
+    private volatile List<String> models = List.of("fake-model");
+
+    private FakeOpenAiServer(HttpServer server, ExecutorService handlers) {
+        this.server = server;
+        this.handlers = handlers;
+    }
+
+    /** Starts a server on 127.0.0.1 and a free port. */
+    public static FakeOpenAiServer start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            AtomicInteger threads = new AtomicInteger();
+            // one thread per request, so tests that run steps concurrently see concurrent requests
+            ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "fake-openai-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            FakeOpenAiServer fake = new FakeOpenAiServer(server, handlers);
+            server.setExecutor(handlers);
+            server.createContext("/", fake::handle);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the fake OpenAI server", e);
+        }
+    }
+
+    /** The base URL an OpenAI client is configured with, e.g. {@code http://127.0.0.1:41234/v1}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /** Every chat completion reply from now on has this content. */
+    public FakeOpenAiServer replyWith(String content) {
+        return answerWith(request -> Reply.completion(content));
+    }
+
+    /** Every request from now on fails with this HTTP status and an OpenAI error document. */
+    public FakeOpenAiServer failWith(int status, String message) {
+        return answerWith(request -> Reply.error(status, message));
+    }
+
+    public FakeOpenAiServer answerWith(Responder responder) {
+        this.responder = Objects.requireNonNull(responder);
+        return this;
+    }
+
+    /** Requests that do not carry {@code Authorization: Bearer <apiKey>} get a 401, as from OpenAI. */
+    public FakeOpenAiServer requireApiKey(String apiKey) {
+        this.requiredApiKey = apiKey;
+        return this;
+    }
+
+    /** The models {@code GET /v1/models} lists. */
+    public FakeOpenAiServer models(String... ids) {
+        this.models = List.of(ids);
+        return this;
+    }
+
+    /** The chat completion requests received so far, oldest first. */
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    /** Waits (up to {@code timeout}) until at least {@code count} requests have been received. */
+    public List<Request> awaitRequests(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (requests.size() < count && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return requests();
+    }
+
+    /** The most requests that were being answered at the same time. */
+    public int maxConcurrentRequests() {
+        return maxConcurrent.get();
+    }
+
+    /** Forgets recorded requests and the concurrency high-water mark; keeps the responder. */
+    public void clear() {
+        requests.clear();
+        maxConcurrent.set(0);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        handlers.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if ("GET".equals(method) && "/v1/models".equals(path)) {
+                send(exchange, 200, modelList());
+            } else if ("POST".equals(method) && "/v1/chat/completions".equals(path)) {
+                handleChatCompletion(exchange);
+            } else {
+                send(exchange, 404, errorDocument("Unknown request URL: " + method + " " + path, "invalid_request_error"));
+            }
+        }
+    }
+
+    private void handleChatCompletion(HttpExchange exchange) throws IOException {
+        int now = concurrent.incrementAndGet();
+        maxConcurrent.accumulateAndGet(now, Math::max);
+        try {
+            Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    lowerCaseHeaders(exchange), readJson(exchange.getRequestBody()));
+            requests.add(request);
+            String key = requiredApiKey;
+            if (key != null && !("Bearer " + key).equals(request.authorization())) {
+                send(exchange, 401, errorDocument("Incorrect API key provided.", "invalid_api_key"));
+                return;
+            }
+            if (request.body().path("stream").asBoolean(false)) {
+                send(exchange, 400, errorDocument("streaming is not supported by FakeOpenAiServer", "invalid_request_error"));
+                return;
+            }
+            Reply reply = responder.answer(request);
+            if (!reply.delay().isZero()) {
+                Thread.sleep(reply.delay().toMillis());
+            }
+            if (reply.status() == 200) {
+                send(exchange, 200, completion(request, reply.content()));
+            } else {
+                send(exchange, reply.status(), errorDocument(reply.content(), "fake_error"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            concurrent.decrementAndGet();
+        }
+    }
+
+    private ObjectNode completion(Request request, String content) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("id", "chatcmpl-fake-" + completions.incrementAndGet());
+        root.put("object", "chat.completion");
+        root.put("created", System.currentTimeMillis() / 1000);
+        root.put("model", request.model());
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", content);
+        choice.put("finish_reason", "stop");
+        int promptTokens = 0;
+        for (JsonNode m : request.body().path("messages")) {
+            promptTokens += words(text(m.path("content")));
+        }
+        int completionTokens = content == null ? 0 : words(content);
+        ObjectNode usage = root.putObject("usage");
+        usage.put("prompt_tokens", promptTokens);
+        usage.put("completion_tokens", completionTokens);
+        usage.put("total_tokens", promptTokens + completionTokens);
+        return root;
+    }
+
+    private ObjectNode modelList() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("object", "list");
+        ArrayNode data = root.putArray("data");
+        for (String id : models) {
+            data.addObject().put("id", id).put("object", "model").put("owned_by", "fake");
+        }
+        return root;
+    }
+
+    private static ObjectNode errorDocument(String message, String type) {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("message", message);
+        error.put("type", type);
+        error.putNull("param");
+        error.putNull("code");
+        return root;
+    }
+
+    /** A message's content: a string, or (OpenAI's multi-part form) the text of its text parts. */
+    private static String text(JsonNode content) {
+        if (!content.isArray()) {
+            return content.asText("");
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode part : content) {
+            if ("text".equals(part.path("type").asText())) {
+                text.append(part.path("text").asText());
+            }
+        }
+        return text.toString();
+    }
+
+    private static int words(String text) {
+        String trimmed = text.trim();
+        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+    }
+
+    private static Map<String, List<String>> lowerCaseHeaders(HttpExchange exchange) {
+        Map<String, List<String>> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((name, values) ->
+                headers.put(name.toLowerCase(Locale.ROOT), List.copyOf(values)));
+        return headers;
+    }
+
+    private static JsonNode readJson(InputStream body) throws IOException {
+        byte[] bytes = body.readAllBytes();
+        try {
+            return JSON.readTree(bytes);
+        } catch (IOException e) {
+            // kept as text so that a test can see what a broken client sent
+            return JSON.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    /** Decides the answer to one chat completion request. */
+    @FunctionalInterface
+    public interface Responder {
+        Reply answer(Request request);
+    }
+
+    /**
+     * What to answer: a completion with {@code content} (status 200) or an OpenAI error document with
+     * {@code content} as its message, after {@code delay}.
+     */
+    public record Reply(int status, String content, Duration delay) {
+
+        public static Reply completion(String content) {
+            return new Reply(200, content, Duration.ZERO);
+        }
+
+        public static Reply error(int status, String message) {
+            return new Reply(status, message, Duration.ZERO);
+        }
+
+        /** The same answer, sent only after {@code delay} (for timeouts and concurrency tests). */
+        public Reply after(Duration delay) {
+            return new Reply(status, content, delay);
+        }
+    }
+
+    /** One request as received; header names are lower case. */
+    public record Request(String method, String path, Map<String, List<String>> headers, JsonNode body) {
+
+        public String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        public String authorization() {
+            return header("authorization");
+        }
+
+        public String model() {
+            return body.path("model").asText(null);
+        }
+
+        /** The {@code content} of the messages with this role, in order. */
+        public List<String> messages(String role) {
+            List<String> contents = new ArrayList<>();
+            for (JsonNode message : body.path("messages")) {
+                if (role.equals(message.path("role").asText())) {
+                    contents.add(text(message.path("content")));
+                }
+            }
+            return contents;
+        }
+
+        /** The system message, or null if none was sent. */
+        public String systemPrompt() {
+            List<String> system = messages("system");
+            return system.isEmpty() ? null : system.get(0);
+        }
+
+        /** The last user message, or null if none was sent. */
+        public String userMessage() {
+            List<String> user = messages("user");
+            return user.isEmpty() ? null : user.get(user.size() - 1);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package ai.mule.runner.agent;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the agent runner runs; each property can be set from the environment
+ * ({@code MULE_RUNNER_AGENT_CONCURRENCY=16}).
+ *
+ * @param bootstrapServers Kafka brokers ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}, see application.yml)
+ * @param concurrency      agent calls run at the same time by this process; they wait on the provider's
+ *                         network reply, not on the CPU, so this can exceed the core count
+ * @param providerTimeout  how long one provider call may take (connect and reply) before the step fails
+ * @param pollTimeout      longest wait of one Kafka poll; also how often a saturated runner looks for
+ *                         free workers
+ * @param shutdownTimeout  how long a stopping runner lets running steps finish and report; steps still
+ *                         running after that are redelivered to another runner
+ * @param modelCacheSize   provider clients kept (one per provider, model, URL and key)
+ */
+@ConfigurationProperties("mule.runner.agent")
+@Validated
+public record AgentRunnerProperties(
+        @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
+        @Positive @DefaultValue("8") int concurrency,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("120s") Duration providerTimeout,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("100ms") Duration pollTimeout,
+        @NotNull @DurationMin(millis = 0) @DefaultValue("20s") Duration shutdownTimeout,
+        @Positive @DefaultValue("64") int modelCacheSize) {
+}

@@ -1,0 +1,148 @@
+package ai.mule.runner.agent;
+
+import static ai.mule.runner.agent.AgentSteps.agent;
+import static ai.mule.runner.agent.AgentSteps.command;
+import static ai.mule.runner.agent.AgentSteps.prompt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepResult;
+import ai.mule.schemas.Topic;
+import ai.mule.schemas.Topics;
+import ai.mule.testkit.FakeOpenAiServer;
+import ai.mule.testkit.FakeOpenAiServer.Reply;
+import ai.mule.testkit.TestKafka;
+import ai.mule.testkit.TestPostgres;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The runner as deployed: a real broker, a real PostgreSQL holding the provider's key, and the real
+ * langchain4j client calling a local OpenAI-compatible server.
+ */
+@SpringBootTest(properties = "mule.runner.agent.concurrency=2")
+@DirtiesContext // stop this runner before another test class starts one in the same group
+class AgentRunnerIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String API_KEY = "sk-it-" + UUID.randomUUID();
+    private static final FakeOpenAiServer openAi = FakeOpenAiServer.start().requireApiKey(API_KEY);
+    private static final TestPostgres.Database db = TestPostgres.newDatabase();
+    private static final String provider = Providers.insert(db, openAi.baseUrl(), API_KEY);
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("mule.runner.agent.bootstrap-servers", TestKafka::bootstrapServers);
+        registry.add("spring.datasource.url", db::jdbcUrl);
+        registry.add("spring.datasource.username", db::username);
+        registry.add("spring.datasource.password", db::password);
+    }
+
+    @AfterAll
+    static void stopProvider() {
+        openAi.close();
+    }
+
+    @BeforeEach
+    void forgetRequests() {
+        openAi.clear();
+    }
+
+    @Test
+    void anAgentStepCommandIsAnsweredWithTheProviderReply() {
+        openAi.replyWith("Paris is the capital of France.");
+        String job = UUID.randomUUID().toString();
+        StepCommand sent = StepCommand.of(job, 2, 1, agent(provider, openAi.baseUrl(), "Answer in one sentence."),
+                prompt("What is the capital of France?"), java.time.Instant.now());
+
+        TestKafka.send(Topics.STEPS_AGENT, job, sent);
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.success()).isTrue();
+        assertThat(result.output()).isEqualTo(TextNode.valueOf("Paris is the capital of France."));
+        assertThat(result.stepIndex()).isEqualTo(2);
+        assertThat(result.attempt()).isEqualTo(1);
+        FakeOpenAiServer.Request call = openAi.requests().get(0);
+        assertThat(call.authorization()).as("the key from PostgreSQL").isEqualTo("Bearer " + API_KEY);
+        assertThat(call.systemPrompt()).isEqualTo("Answer in one sentence.");
+        assertThat(call.userMessage()).isEqualTo("What is the capital of France?");
+        assertThat(call.model()).isEqualTo(AgentSteps.MODEL);
+        RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    @Test
+    void aProviderFailureIsReportedAsAFailedStep() {
+        openAi.failWith(503, "The engine is currently overloaded, please try again later");
+        String job = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.success()).isFalse();
+        assertThat(result.output()).isNull();
+        assertThat(result.error()).isEqualTo(
+                "provider failed (HTTP 503): The engine is currently overloaded, please try again later");
+    }
+
+    @Test
+    void aStepOfAProviderNotInTheDatabaseFails() {
+        String job = UUID.randomUUID().toString();
+        String unknown = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(unknown, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.error()).isEqualTo("unknown provider " + unknown);
+        assertThat(openAi.requests()).isEmpty();
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedAndTheNextCommandRuns() {
+        String job = UUID.randomUUID().toString();
+        Topic<String, byte[]> raw = new Topic<>(Topics.STEPS_AGENT.name(), Serdes.String(), Serdes.ByteArray(), null);
+        openAi.replyWith("still running");
+
+        // same key, so same partition: the bad record is ahead of the good one
+        TestKafka.send(raw, job, "{not json".getBytes(StandardCharsets.UTF_8));
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.output()).isEqualTo(TextNode.valueOf("still running"));
+        RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    @Test
+    void stepsRunConcurrentlyUpToTheConfiguredLimit() {
+        openAi.answerWith(request -> Reply.completion("done: " + request.userMessage()).after(Duration.ofMillis(300)));
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String job = UUID.randomUUID().toString();
+            jobs.add(job);
+            TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("n" + i)));
+        }
+
+        for (int i = 0; i < jobs.size(); i++) {
+            StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, jobs.get(i), 1, WAIT));
+            assertThat(result.output()).isEqualTo(TextNode.valueOf("done: n" + i));
+        }
+        assertThat(openAi.maxConcurrentRequests()).as("mule.runner.agent.concurrency").isEqualTo(2);
+        RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    private static StepResult single(List<StepResult> results) {
+        assertThat(results).as("results for the job").hasSize(1);
+        return results.get(0);
+    }
+}

@@ -1,0 +1,244 @@
+package ai.mule.runner.agent.execution;
+
+import static ai.mule.runner.agent.AgentSteps.agent;
+import static ai.mule.runner.agent.AgentSteps.command;
+import static ai.mule.runner.agent.AgentSteps.json;
+import static ai.mule.runner.agent.AgentSteps.prompt;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mule.runner.agent.AgentSteps;
+import ai.mule.schemas.AgentStep;
+import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepResult;
+import ai.mule.schemas.WasmStep;
+import ai.mule.testkit.FakeOpenAiServer;
+import ai.mule.testkit.FakeOpenAiServer.Reply;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The executor with the real langchain4j client, over HTTP, against a local OpenAI-compatible server. */
+class AgentStepExecutorTest {
+
+    private static final String PROVIDER = UUID.randomUUID().toString();
+    private static final String API_KEY = "sk-test-123";
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+    private final Map<String, String> keys = new HashMap<>(Map.of(PROVIDER, API_KEY));
+    private final ProviderCredentials credentials = providerId -> {
+        if (!keys.containsKey(providerId)) {
+            throw new UnknownProviderException(providerId);
+        }
+        return Optional.ofNullable(keys.get(providerId));
+    };
+    private final ChatModels models = new ChatModels(Duration.ofSeconds(5), 8);
+    private final AgentStepExecutor executor = new AgentStepExecutor(credentials, models, Clock.fixed(NOW, ZoneOffset.UTC));
+    private FakeOpenAiServer openAi;
+
+    @BeforeEach
+    void startProvider() {
+        openAi = FakeOpenAiServer.start().requireApiKey(API_KEY);
+    }
+
+    @AfterEach
+    void stopProvider() {
+        openAi.close();
+    }
+
+    @Test
+    void theProviderReplyIsTheStepOutput() {
+        openAi.replyWith("Hello, Ada!");
+        StepCommand command = command("job-1", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Greet Ada"));
+
+        StepResult result = executor.execute(command);
+
+        assertThat(result.success()).isTrue();
+        assertThat(result.output()).isEqualTo(TextNode.valueOf("Hello, Ada!"));
+        assertThat(result.error()).isNull();
+        assertThat(result.jobId()).isEqualTo("job-1");
+        assertThat(result.stepIndex()).isEqualTo(command.stepIndex());
+        assertThat(result.attempt()).isEqualTo(command.attempt());
+        assertThat(result.finishedAt()).isEqualTo(NOW);
+        assertThat(result.durationMicros()).isPositive();
+        FakeOpenAiServer.Request sent = openAi.requests().get(0);
+        assertThat(sent.model()).isEqualTo(AgentSteps.MODEL);
+        assertThat(sent.userMessage()).isEqualTo("Greet Ada");
+        assertThat(sent.authorization()).isEqualTo("Bearer " + API_KEY);
+        assertThat(sent.systemPrompt()).as("blank system prompt is not sent").isNull();
+    }
+
+    @Test
+    void theAgentSystemPromptIsSentBeforeTheUserMessage() {
+        AgentStep step = agent(PROVIDER, openAi.baseUrl(), "You answer in French.");
+
+        executor.execute(command("job-2", step, prompt("Hello")));
+
+        FakeOpenAiServer.Request sent = openAi.requests().get(0);
+        assertThat(sent.body().path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(sent.systemPrompt()).isEqualTo("You answer in French.");
+        assertThat(sent.userMessage()).isEqualTo("Hello");
+    }
+
+    @Test
+    void anInputWithoutAStringPromptIsSentWholeAsJson() {
+        StepCommand command = command("job-3", agent(PROVIDER, openAi.baseUrl(), null),
+                json("{\"prompt\": {\"city\": \"Paris\"}, \"days\": 3, \"note\": null}"));
+
+        StepResult result = executor.execute(command);
+
+        assertThat(result.success()).isTrue();
+        assertThat(json(openAi.requests().get(0).userMessage())).isEqualTo(command.input());
+    }
+
+    @Test
+    void aProviderServerErrorFailsTheStepSayingWhat() {
+        openAi.failWith(500, "The server had an error while processing your request.");
+
+        StepResult result = executor.execute(command("job-4", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.output()).isNull();
+        assertThat(result.error()).isEqualTo(
+                "provider failed (HTTP 500): The server had an error while processing your request.");
+        assertThat(openAi.requests()).as("the orchestrator retries, not the client").hasSize(1);
+    }
+
+    @Test
+    void aRejectedApiKeyFailsTheStepSayingSo() {
+        keys.put(PROVIDER, "sk-revoked");
+
+        StepResult result = executor.execute(command("job-5", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("provider rejected the API key (HTTP 401): Incorrect API key provided.");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "404 | provider answered HTTP 404, unknown model or wrong base URL",
+            "429 | provider rate limit or quota exceeded (HTTP 429): nope",
+            "400 | provider rejected the request (HTTP 400): nope",
+            "503 | provider failed (HTTP 503): nope"})
+    void otherProviderStatusesAreNamed(int status, String expected) {
+        openAi.failWith(status, "nope");
+
+        StepResult result = executor.execute(command("job-6", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).startsWith(expected).endsWith("nope");
+    }
+
+    @Test
+    void anUnknownProviderFailsTheStepWithoutACall() {
+        String missing = UUID.randomUUID().toString();
+
+        StepResult result = executor.execute(command("job-7", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("unknown provider " + missing);
+        assertThat(openAi.requests()).isEmpty();
+    }
+
+    @Test
+    void aProviderWithoutKeyIsCalledWithoutAuthorization() {
+        keys.put(PROVIDER, null);
+        openAi.requireApiKey(null).replyWith("local model here");
+
+        StepResult result = executor.execute(command("job-8", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.output()).isEqualTo(TextNode.valueOf("local model here"));
+        assertThat(openAi.requests().get(0).authorization()).isNull();
+    }
+
+    @Test
+    void aProviderSlowerThanTheTimeoutFailsTheStep() {
+        AgentStepExecutor impatient = new AgentStepExecutor(credentials, new ChatModels(Duration.ofMillis(300), 8),
+                Clock.systemUTC());
+        openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(3)));
+
+        StepResult result = impatient.execute(command("job-9", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("provider at " + openAi.baseUrl() + " did not answer within 300 ms");
+        assertThat(result.durationMicros()).isBetween(300_000L, 2_900_000L);
+    }
+
+    @Test
+    void anUnreachableProviderFailsTheStep() throws IOException {
+        String closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
+        }
+
+        StepResult result = executor.execute(command("job-10", agent(PROVIDER, closed, ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("cannot connect to provider at " + closed + ": connection refused");
+    }
+
+    @Test
+    void anEmptyReplyFailsTheStep() {
+        openAi.replyWith("");
+
+        StepResult result = executor.execute(command("job-11", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).startsWith("provider returned an empty reply");
+    }
+
+    @Test
+    void aCommandThatIsNoAgentStepFailsClearly() {
+        WasmStep wasm = new WasmStep(1, null, "m1", "upper", "0".repeat(64), JsonSerde.mapper().createObjectNode());
+
+        StepResult result = executor.execute(StepCommand.of("job-12", 0, 1, wasm, prompt("Hi"), NOW));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.error()).isEqualTo("the agent runner was sent a WasmStep, not an agent step");
+    }
+
+    @Test
+    void aCommandWithoutInputFailsWithoutACall() {
+        StepResult result = executor.execute(command("job-17", agent(PROVIDER, openAi.baseUrl(), ""), null));
+
+        assertThat(result.error()).isEqualTo("step command has no input");
+        assertThat(openAi.requests()).isEmpty();
+    }
+
+    @Test
+    void aMalformedBaseUrlFailsWithoutACall() {
+        StepResult result = executor.execute(command("job-13", agent(PROVIDER, "api.example.com/v1", ""), prompt("Hi")));
+
+        assertThat(result.error()).isEqualTo("provider base URL 'api.example.com/v1' is not an http(s) URL");
+        assertThat(openAi.requests()).isEmpty();
+    }
+
+    @Test
+    void oneClientServesEveryStepOfTheSameProviderModelAndKey() {
+        AgentStep step = agent(PROVIDER, openAi.baseUrl(), "");
+
+        executor.execute(command("job-14", step, prompt("one")));
+        executor.execute(command("job-15", step, prompt("two")));
+        assertThat(models.size()).isEqualTo(1);
+
+        keys.put(PROVIDER, "sk-rotated");
+        openAi.requireApiKey("sk-rotated");
+        StepResult afterRotation = executor.execute(command("job-16", step, prompt("three")));
+
+        assertThat(afterRotation.success()).as("a rotated key is used at once").isTrue();
+        assertThat(models.size()).isEqualTo(2);
+    }
+}
