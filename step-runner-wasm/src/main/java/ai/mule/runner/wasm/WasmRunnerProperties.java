@@ -1,0 +1,73 @@
+package ai.mule.runner.wasm;
+
+import ai.mule.runner.wasm.execution.WasmLimits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The runner's settings, each overridable by environment ({@code MULE_RUNNER_WASM_CONCURRENCY=4},
+ * {@code MULE_RUNNER_WASM_DEFAULT_TIMEOUT=10s}, {@code MULE_RUNNER_WASM_MAX_STDOUT=256KB}...). Bad values
+ * stop the runner at start-up.
+ *
+ * @param concurrency    steps run at once; unset means one per available processor
+ * @param defaultTimeout wall-clock limit of one run
+ * @param maxMemoryPages linear memory ceiling per run, in 64 KiB pages (1024 = 64 MiB)
+ * @param maxStdout      stdout cap per run; writing more fails the step
+ * @param maxStderr      stderr cap per run; writing more fails the step
+ * @param moduleCacheSize compiled modules kept in memory
+ * @param compile        compile modules to JVM bytecode (false: interpret every module)
+ * @param maxResultSize  largest result message; above it stdout/stderr are cut, then the step fails.
+ *                       Keep it under the broker's {@code message.max.bytes} (1 MiB by default)
+ * @param shutdownGrace  how long running steps may finish when the runner stops, or partitions move away
+ */
+@ConfigurationProperties("mule.runner.wasm")
+@Validated
+public record WasmRunnerProperties(@Positive Integer concurrency,
+                                   @NotNull @DefaultValue("30s") Duration defaultTimeout,
+                                   @Min(1) @Max(65536) @DefaultValue("1024") int maxMemoryPages,
+                                   @NotNull @DefaultValue("1MB") DataSize maxStdout,
+                                   @NotNull @DefaultValue("1MB") DataSize maxStderr,
+                                   @Positive @DefaultValue("64") int moduleCacheSize,
+                                   @DefaultValue("true") boolean compile,
+                                   @NotNull @DefaultValue("1000000B") DataSize maxResultSize,
+                                   @NotNull @DefaultValue("10s") Duration shutdownGrace) {
+
+    private static final DataSize MIN_RESULT_SIZE = DataSize.ofKilobytes(256);
+
+    public WasmRunnerProperties {
+        requirePositive("default-timeout", defaultTimeout);
+        requirePositive("shutdown-grace", shutdownGrace);
+        requireBytes("max-stdout", maxStdout, DataSize.ofBytes(1));
+        requireBytes("max-stderr", maxStderr, DataSize.ofBytes(1));
+        requireBytes("max-result-size", maxResultSize, MIN_RESULT_SIZE);
+    }
+
+    public int effectiveConcurrency() {
+        return concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
+    }
+
+    public WasmLimits limits() {
+        return new WasmLimits(defaultTimeout, maxMemoryPages, Math.toIntExact(maxStdout.toBytes()),
+                Math.toIntExact(maxStderr.toBytes()));
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value != null && (value.isZero() || value.isNegative())) {
+            throw new IllegalArgumentException("mule.runner.wasm." + name + " must be positive, not " + value);
+        }
+    }
+
+    private static void requireBytes(String name, DataSize value, DataSize min) {
+        if (value != null && (value.toBytes() < min.toBytes() || value.toBytes() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("mule.runner.wasm." + name + " must be within " + min + " and 2GB, not "
+                    + value);
+        }
+    }
+}

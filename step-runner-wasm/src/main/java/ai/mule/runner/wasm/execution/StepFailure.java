@@ -1,0 +1,45 @@
+package ai.mule.runner.wasm.execution;
+
+/**
+ * Why a WASM step failed, as a typed reason (for logs and metrics) and a message a user can read (it
+ * becomes the step's error, and the job's {@code step N failed: <message>}).
+ */
+public record StepFailure(Reason reason, String message) {
+
+    public enum Reason {
+        /** No module with the requested sha256 is stored. */
+        MODULE_NOT_FOUND,
+        /** The stored bytes do not hash to the requested sha256. */
+        MODULE_CORRUPT,
+        /** The bytes are not a valid WebAssembly module. */
+        MODULE_INVALID,
+        /** The module imports something this runner does not offer (only WASI preview 1). */
+        MODULE_UNLINKABLE,
+        /** The module exports no {@code _start}: it is not a WASI command. */
+        NOT_A_COMMAND,
+        /** The module store (PostgreSQL) could not be read. */
+        STORE_UNAVAILABLE,
+        /** The step's config or input cannot be given to a module. */
+        INVALID_INPUT,
+        /** The module trapped (unreachable, division by zero, out-of-bounds access, stack exhausted...). */
+        TRAP,
+        /** The module exited with a non-zero code. */
+        EXIT_CODE,
+        /** The module ran longer than its wall-clock time limit. */
+        TIMEOUT,
+        /** The module needed more memory than the ceiling allows. */
+        MEMORY_LIMIT,
+        /** The module wrote more than the cap to stdout or stderr, or its result is too large to publish. */
+        OUTPUT_LIMIT,
+        /** The module ran to the end and reported {@code "success": false}. */
+        MODULE_REPORTED_FAILURE,
+        /** The run was interrupted because the runner is stopping; another runner will run it again. */
+        INTERRUPTED,
+        /** A fault of the runner itself, not of the module. */
+        RUNNER_ERROR
+    }
+
+    public static StepFailure of(Reason reason, String message) {
+        return new StepFailure(reason, message);
+    }
+}

@@ -1,0 +1,227 @@
+package ai.mule.runner.wasm.execution;
+
+import ai.mule.runner.wasm.execution.StepFailure.Reason;
+import ai.mule.schemas.WasmStep;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TrapException;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.InvalidException;
+import com.dylibso.chicory.wasm.MalformedException;
+import com.dylibso.chicory.wasm.UninstantiableException;
+import com.dylibso.chicory.wasm.UnlinkableException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one WASM step as a WASI preview 1 command, under Mule v2's module contract and this runner's
+ * limits.
+ * <p>
+ * The sandbox: stdin is the merged config and input ({@link ModuleInput}); no host directory, no
+ * environment variables, the module name as the only argument; stdout and stderr captured up to their
+ * caps; linear memory capped at {@link WasmLimits#maxMemoryPages()}; a wall-clock timeout. {@code
+ * _initialize} runs first if exported, then {@code _start}; {@code proc_exit(0)} is a normal end.
+ * <p>
+ * Thread-safe: every run builds its own WASI context and Instance from the shared, immutable
+ * {@link LoadedModule}, so concurrent runs share no mutable state (Mule v2's executor did, and mixed
+ * runs up). A run never throws for anything the module does: every ending is a {@link WasmOutcome}.
+ */
+public final class WasmStepExecutor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(WasmStepExecutor.class);
+    private static final int STDERR_IN_ERROR_CHARS = 1_000;
+    // WASI's random_get promises high-quality randomness (modules seed crypto with it); SecureRandom is thread-safe
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final WasmLimits limits;
+    private final RunWatchdog watchdog = new RunWatchdog();
+
+    public WasmStepExecutor(WasmLimits limits) {
+        this.limits = limits;
+    }
+
+    public WasmLimits limits() {
+        return limits;
+    }
+
+    /** Runs the step's module with its config and this input, under the default time limit. */
+    public WasmOutcome run(LoadedModule module, WasmStep step, JsonNode input) {
+        return run(module, step.moduleName(), step.config(), input, limits.timeout());
+    }
+
+    public WasmOutcome run(LoadedModule module, String moduleName, JsonNode config, JsonNode input, Duration timeout) {
+        long started = System.nanoTime();
+        String name = moduleName == null || moduleName.isBlank() ? module.sha256() : moduleName;
+        byte[] stdin;
+        try {
+            stdin = ModuleInput.stdin(config, input);
+        } catch (IllegalArgumentException e) {
+            return WasmOutcome.failed(StepFailure.of(Reason.INVALID_INPUT, "module '" + name + "': " + e.getMessage()),
+                    null, null, micros(started));
+        }
+        if (!module.exportsFunction(Instance.START_FUNCTION_NAME)) {
+            return WasmOutcome.failed(StepFailure.of(Reason.NOT_A_COMMAND, "module '" + name
+                    + "' exports no _start function: a step must be a WASI command"), null, null, micros(started));
+        }
+        Run run = new Run(module, name, stdin);
+        RunWatchdog.Deadline deadline = watchdog.arm(timeout);
+        StepFailure failure;
+        try {
+            failure = run.execute();
+        } finally {
+            deadline.disarm();
+        }
+        if (deadline.expired()) {
+            failure = StepFailure.of(Reason.TIMEOUT, "module '" + name + "' did not finish within its time limit of "
+                    + describe(timeout));
+        }
+        String stdout = run.stdout.text();
+        String stderr = run.stderr.text();
+        if (failure != null) {
+            return WasmOutcome.failed(failure, stdout, stderr, micros(started));
+        }
+        ModuleOutput.Reading reading = ModuleOutput.read(stdout);
+        if (reading.failed()) {
+            return WasmOutcome.failed(StepFailure.of(Reason.MODULE_REPORTED_FAILURE, reading.error()), stdout, stderr,
+                    micros(started));
+        }
+        return WasmOutcome.succeeded(reading.output(), stdout, stderr, micros(started));
+    }
+
+    @Override
+    public void close() {
+        watchdog.close();
+    }
+
+    /** The state of one run: its streams and its memory, which it shares with nothing. */
+    private final class Run {
+
+        private final LoadedModule module;
+        private final String name;
+        private final byte[] stdin;
+        private final CappedOutputStream stdout = new CappedOutputStream("stdout", limits.maxStdoutBytes());
+        private final CappedOutputStream stderr = new CappedOutputStream("stderr", limits.maxStderrBytes());
+        private Memory memory;
+
+        Run(LoadedModule module, String name, byte[] stdin) {
+            this.module = module;
+            this.name = name;
+            this.stdin = stdin;
+        }
+
+        /** Null when the module ran to its end (or called proc_exit(0)), else why it did not. */
+        StepFailure execute() {
+            WasiOptions options = WasiOptions.builder()
+                    .withStdin(new ByteArrayInputStream(stdin), false)
+                    .withStdout(stdout, false)
+                    .withStderr(stderr, false)
+                    .withArguments(List.of(name))
+                    .withRandom(RANDOM)
+                    .build();
+            try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
+                Instance instance = Instance.builder(module.module())
+                        .withMachineFactory(module.machineFactory())
+                        .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+                        .withMemoryFactory(this::cappedMemory)
+                        .withStart(false)
+                        .build();
+                if (module.exportsFunction("_initialize")) {
+                    instance.export("_initialize").apply();
+                }
+                instance.export(Instance.START_FUNCTION_NAME).apply();
+                return null;
+            } catch (WasiExitException e) {
+                return e.exitCode() == 0 ? null : afterMemory(StepFailure.of(Reason.EXIT_CODE,
+                        "module '" + name + "' exited with code " + e.exitCode() + stderrExcerpt()));
+            } catch (OutputLimitExceededException e) {
+                return StepFailure.of(Reason.OUTPUT_LIMIT, "module '" + name + "' " + e.getMessage());
+            } catch (MemoryCeilingException e) {
+                return StepFailure.of(Reason.MEMORY_LIMIT, "module '" + name + "' " + e.getMessage());
+            } catch (TrapException | WasmRuntimeException e) {
+                // Chicory throws the first for unreachable, the second for arithmetic and out-of-bounds traps
+                return afterMemory(StepFailure.of(Reason.TRAP, "module '" + name + "' trapped: " + e.getMessage()));
+            } catch (UnlinkableException e) {
+                return StepFailure.of(Reason.MODULE_UNLINKABLE, "module '" + name + "' cannot be linked: " + e.getMessage()
+                        + " (this runner offers WASI preview 1 only)");
+            } catch (InvalidException | MalformedException | UninstantiableException e) {
+                return StepFailure.of(Reason.MODULE_INVALID, "module '" + name + "' cannot be instantiated: " + e.getMessage());
+            } catch (ChicoryInterruptedException e) {
+                // the watchdog's timeout, or the runner stopping: the caller tells them apart
+                return StepFailure.of(Reason.INTERRUPTED, "the run of module '" + name + "' was interrupted");
+            } catch (ChicoryException e) {
+                // anything else the runtime stops a module for: call stack exhausted, an unsupported WASI call...
+                return afterMemory(StepFailure.of(Reason.TRAP, "module '" + name + "' failed: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                log.error("running module {} ({}) failed in the runner", name, module.sha256(), e);
+                return StepFailure.of(Reason.RUNNER_ERROR, "the runner failed to run module '" + name + "': " + e);
+            }
+        }
+
+        /**
+         * Every memory the module defines, with its maximum lowered to the ceiling. memory.grow beyond it
+         * returns -1 to the module, which then usually traps or exits: {@link #afterMemory} explains that.
+         */
+        private Memory cappedMemory(MemoryLimits declared) {
+            int ceiling = limits.maxMemoryPages();
+            if (declared.initialPages() > ceiling) {
+                throw new MemoryCeilingException(declared.initialPages(), ceiling);
+            }
+            Memory created = new ByteArrayMemory(new MemoryLimits(declared.initialPages(),
+                    Math.min(declared.maximumPages(), ceiling), declared.shared()));
+            if (memory == null) {
+                memory = created;
+            }
+            return created;
+        }
+
+        /** A trap or exit with memory grown to the ceiling is most likely a refused allocation. */
+        private StepFailure afterMemory(StepFailure failure) {
+            int ceiling = limits.maxMemoryPages();
+            if (memory == null || memory.pages() < ceiling) {
+                return failure;
+            }
+            return StepFailure.of(Reason.MEMORY_LIMIT, failure.message() + " after its memory reached the ceiling of "
+                    + ceiling + " pages (" + ByteSizes.describe((long) ceiling * WasmLimits.PAGE_BYTES) + ")");
+        }
+
+        private String stderrExcerpt() {
+            String text = stderr.text().strip();
+            if (text.isEmpty()) {
+                return " (nothing on stderr)";
+            }
+            return ": " + (text.length() <= STDERR_IN_ERROR_CHARS ? text
+                    : "..." + text.substring(text.length() - STDERR_IN_ERROR_CHARS));
+        }
+    }
+
+    /** A module whose initial memory alone is above the ceiling: refused before it runs. */
+    private static final class MemoryCeilingException extends RuntimeException {
+
+        MemoryCeilingException(int initialPages, int ceiling) {
+            super("needs " + initialPages + " pages of memory to start, above the ceiling of " + ceiling + " pages ("
+                    + ByteSizes.describe((long) ceiling * WasmLimits.PAGE_BYTES) + ")", null, false, false);
+        }
+    }
+
+    private static long micros(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000;
+    }
+
+    private static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1_000 == 0 ? millis / 1_000 + " s" : millis + " ms";
+    }
+}

@@ -1,0 +1,103 @@
+package ai.mule.runner.wasm.modules;
+
+import ai.mule.runner.wasm.execution.LoadedModule;
+import ai.mule.runner.wasm.execution.StepFailure.Reason;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
+
+/**
+ * Loaded (compiled) modules by sha256, least recently used dropped first. Content addressing makes the
+ * cache trivially correct: the bytes behind a sha256 never change, so an entry never goes stale.
+ * <p>
+ * The first request for a module fetches and compiles it on its own thread; concurrent requests for the
+ * same module wait for that one load rather than compiling it again. A failed load is not kept: the
+ * next request tries again (the module may have been stored since, or the database come back).
+ */
+public final class CompiledModuleCache {
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    private final ModuleSource source;
+    private final ModuleCompiler compiler;
+    private final Map<String, CompletableFuture<LoadedModule>> entries;
+
+    public CompiledModuleCache(ModuleSource source, ModuleCompiler compiler, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, not " + capacity);
+        }
+        this.source = source;
+        this.compiler = compiler;
+        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<LoadedModule>> eldest) {
+                return size() > capacity;
+            }
+        };
+    }
+
+    /**
+     * The module with this sha256, ready to run.
+     *
+     * @throws ModuleUnavailableException when it cannot be fetched or is not WebAssembly
+     */
+    public LoadedModule get(String sha256) {
+        String key = normalize(sha256);
+        CompletableFuture<LoadedModule> entry;
+        boolean loadHere = false;
+        synchronized (entries) {
+            entry = entries.get(key);
+            if (entry == null) {
+                entry = new CompletableFuture<>();
+                entries.put(key, entry);
+                loadHere = true;
+            }
+        }
+        if (loadHere) {
+            load(key, entry);
+        }
+        try {
+            return entry.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof ModuleUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new ModuleUnavailableException(Reason.RUNNER_ERROR, "loading module " + key + " failed: " + e.getCause(),
+                    e.getCause());
+        }
+    }
+
+    /** How many modules are held. */
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    private void load(String key, CompletableFuture<LoadedModule> entry) {
+        try {
+            entry.complete(compiler.load(key, source.fetch(key)));
+        } catch (Throwable e) {
+            synchronized (entries) {
+                entries.remove(key, entry);
+            }
+            // complete even on an Error, or the requests waiting for this load would wait forever
+            entry.completeExceptionally(e);
+            if (e instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    private static String normalize(String sha256) {
+        String key = sha256 == null ? "" : sha256.strip().toLowerCase(Locale.ROOT);
+        if (!SHA256.matcher(key).matches()) {
+            throw new ModuleUnavailableException(Reason.MODULE_NOT_FOUND,
+                    "'" + sha256 + "' is not a sha256 (64 hex digits): the step names no module");
+        }
+        return key;
+    }
+}
