@@ -1,0 +1,63 @@
+package ai.mule.gateway.agents;
+
+import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.Timestamps;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class AgentRepository {
+
+    private static final String COLUMNS = "id, name, description, provider_id, model_id, system_prompt, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+
+    AgentRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Agent insert(String name, String description, UUID providerId, String modelId, String systemPrompt) {
+        UUID id = UUID.randomUUID();
+        Instant now = Timestamps.now();
+        try {
+            jdbc.sql("INSERT INTO agents (id, name, description, provider_id, model_id, system_prompt, created_at, updated_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(id, name, description, providerId, modelId, systemPrompt, Timestamps.param(now),
+                            Timestamps.param(now))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("an agent named '" + name + "' already exists; choose another name");
+        }
+        return new Agent(id, name, description, providerId, modelId, systemPrompt, now, now);
+    }
+
+    public Optional<Agent> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM agents WHERE id = ?").param(id).query(AgentRepository::map).optional();
+    }
+
+
+    List<Agent> list(Paging paging) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM agents ORDER BY name LIMIT ? OFFSET ?")
+                .params(paging.pageSize(), paging.offset())
+                .query(AgentRepository::map)
+                .list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT count(*) FROM agents").query(Long.class).single();
+    }
+
+    private static Agent map(ResultSet rs, int n) throws SQLException {
+        return new Agent(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
+                rs.getObject("provider_id", UUID.class), rs.getString("model_id"), rs.getString("system_prompt"),
+                Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"));
+    }
+}

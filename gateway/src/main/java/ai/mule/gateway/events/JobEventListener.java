@@ -1,0 +1,169 @@
+package ai.mule.gateway.events;
+
+import ai.mule.gateway.kafka.KafkaClients;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads {@code mule.jobs.events} and completes the waiters of jobs that ended.
+ *
+ * <p>Every gateway must see every job's events (the HTTP call waiting for a job may be on any gateway), so
+ * this consumer assigns itself all partitions instead of joining a consumer group, and starts at the end:
+ * a waiter is always registered before its job exists, so older events can never concern it. Start-up waits
+ * until the end offsets are resolved, so no event of a job accepted after start-up is skipped.
+ * Only events whose job has a waiter are decoded; an undecodable event is logged and skipped.
+ */
+@Component
+public class JobEventListener implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobEventListener.class);
+    private static final String TOPIC = Topics.JOB_EVENTS.name();
+
+    private final KafkaClients kafka;
+    private final JobWaiters waiters;
+    private final EventsProperties properties;
+    private final CountDownLatch positioned = new CountDownLatch(1);
+
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    JobEventListener(KafkaClients kafka, JobWaiters waiters, EventsProperties properties) {
+        this.kafka = kafka;
+        this.waiters = waiters;
+        this.properties = properties;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::run, "mule-job-events");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            if (!positioned.await(properties.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("the job events listener is not positioned on {} after {}; synchronous calls may time out "
+                        + "until Kafka answers", TOPIC, properties.startupTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void stop() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Before the web server (which starts in phase {@code Integer.MAX_VALUE - 1}): no synchronous call is
+     * accepted until the listener is positioned, and in-flight calls are answered before it stops.
+     */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 1000;
+    }
+
+    /** True once the listener is positioned at the end of every partition and reading. */
+    public boolean isPositioned() {
+        return positioned.getCount() == 0;
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, byte[]> c = kafka.ungroupedConsumer("mule-gateway-job-events")) {
+                consumer = c;
+                assignAtEnd(c);
+                positioned.countDown();
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
+                        deliver(record);
+                    }
+                }
+            } catch (WakeupException e) {
+                // stop() woke the consumer up
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.warn("job events listener failed, reconnecting in 1 s: {}", e.toString());
+                    sleepQuietly();
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void assignAtEnd(KafkaConsumer<String, byte[]> c) {
+        List<PartitionInfo> infos = c.partitionsFor(TOPIC, Duration.ofSeconds(10));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + TOPIC + " does not exist (the broker's launcher creates it)");
+        }
+        List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+        c.assign(partitions);
+        c.seekToEnd(partitions);
+        // seekToEnd is lazy: resolve the positions now, before anyone relies on not missing an event.
+        for (TopicPartition partition : partitions) {
+            c.position(partition, Duration.ofSeconds(10));
+        }
+        log.info("job events listener reads {} partitions of {} from their end", partitions.size(), TOPIC);
+    }
+
+    private void deliver(ConsumerRecord<String, byte[]> record) {
+        String jobId = record.key();
+        if (jobId == null || !waiters.isWaiting(jobId)) {
+            return;
+        }
+        JobEvent event;
+        try {
+            event = Topics.JOB_EVENTS.valueSerde().deserializer().deserialize(TOPIC, record.value());
+        } catch (RuntimeException e) {
+            log.warn("skipping an undecodable event of job {} at {}-{}@{}: {}", jobId, record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            return;
+        }
+        if (event != null && event.terminal()) {
+            waiters.complete(event);
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package ai.mule.gateway.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A job as the API shows it (Mule v2's fields, plus {@code workflow_name}, {@code agent_id} and {@code source}).
+ * {@code output_data} is the job's output, {@code {"prompt": <last step output>}}, once it completed.
+ */
+public record Job(UUID id, UUID workflowId, String workflowName, UUID wasmModuleId, UUID agentId, String status,
+                  JsonNode inputData, JsonNode outputData, String errorMessage, String workingDirectory, String source,
+                  Instant createdAt, Instant startedAt, Instant completedAt, Instant updatedAt) {
+}

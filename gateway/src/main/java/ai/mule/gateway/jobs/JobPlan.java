@@ -1,0 +1,22 @@
+package ai.mule.gateway.jobs;
+
+import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.StepDefinition;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a new job will run: the snapshot of its steps taken now, and what it was started from (a workflow, or
+ * one WASM module or one agent run directly). Exactly one of the three ids is set.
+ */
+public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
+
+    /** A job needs at least one step: the orchestrator would have nothing to start. */
+    public JobPlan requireSteps() {
+        if (steps.isEmpty()) {
+            throw ApiException.unprocessable("workflow '" + workflowName + "' has no steps, so there is nothing to run; "
+                    + "add one with POST /api/v1/workflows/" + workflowId + "/steps");
+        }
+        return this;
+    }
+}

@@ -1,0 +1,116 @@
+package ai.mule.gateway.jobs;
+
+import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.Timestamps;
+import ai.mule.schemas.JobStatus;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class JobRepository {
+
+    private static final String COLUMNS = "id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
+            + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at";
+    private static final String STEP_COLUMNS = "id, job_id, workflow_step_id, step_index, step_order, status, attempt, "
+            + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at";
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now) {
+        jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
+                        + "working_directory, source, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?)")
+                .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
+                        JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
+                        Timestamps.param(now))
+                .update();
+        return new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
+                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now);
+    }
+
+    public Optional<Job> find(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(JobRepository::map).optional();
+    }
+
+    List<Job> list(JobFilter filter, Paging paging) {
+        List<Object> params = new ArrayList<>(filter.params());
+        params.add(paging.pageSize());
+        params.add(paging.offset());
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs" + filter.where() + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
+                .params(params)
+                .query(JobRepository::map)
+                .list();
+    }
+
+    long count(JobFilter filter) {
+        return jdbc.sql("SELECT count(*) FROM jobs" + filter.where()).params(filter.params()).query(Long.class).single();
+    }
+
+    List<JobStep> steps(UUID jobId) {
+        return jdbc.sql("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = ? ORDER BY step_index")
+                .param(jobId)
+                .query(JobRepository::mapStep)
+                .list();
+    }
+
+    private static Job map(ResultSet rs, int n) throws SQLException {
+        return new Job(rs.getObject("id", UUID.class), rs.getObject("workflow_id", UUID.class),
+                rs.getString("workflow_name"), rs.getObject("wasm_module_id", UUID.class),
+                rs.getObject("agent_id", UUID.class), rs.getString("status"), Json.column(rs, "input_data"),
+                Json.column(rs, "output_data"), rs.getString("error_message"), rs.getString("working_directory"),
+                rs.getString("source"), Timestamps.column(rs, "created_at"), Timestamps.column(rs, "started_at"),
+                Timestamps.column(rs, "completed_at"), Timestamps.column(rs, "updated_at"));
+    }
+
+    private static JobStep mapStep(ResultSet rs, int n) throws SQLException {
+        long duration = rs.getLong("duration_micros");
+        Long durationMicros = rs.wasNull() ? null : duration;
+        return new JobStep(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
+                rs.getObject("workflow_step_id", UUID.class), rs.getInt("step_index"), rs.getInt("step_order"),
+                rs.getString("status"), rs.getInt("attempt"), Json.column(rs, "input_data"),
+                Json.column(rs, "output_data"), rs.getString("error_message"), durationMicros,
+                Timestamps.column(rs, "created_at"), Timestamps.column(rs, "started_at"),
+                Timestamps.column(rs, "completed_at"));
+    }
+
+    /** The optional filters of the job list, as a WHERE clause and its parameters. */
+    record JobFilter(String where, List<Object> params) {
+
+        static JobFilter of(JobStatus status, String workflowName, String search) {
+            List<String> conditions = new ArrayList<>();
+            List<Object> params = new ArrayList<>();
+            if (status != null) {
+                conditions.add("status = ?");
+                params.add(status.wire());
+            }
+            if (workflowName != null && !workflowName.isEmpty()) {
+                conditions.add("workflow_name = ?");
+                params.add(workflowName);
+            }
+            if (search != null && !search.isBlank()) {
+                conditions.add("(workflow_name ILIKE ? ESCAPE '\\' OR CAST(id AS TEXT) LIKE ?)");
+                params.add("%" + escapeLike(search.trim()) + "%");
+                params.add(escapeLike(search.trim().toLowerCase()) + "%");
+            }
+            String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+            return new JobFilter(where, params);
+        }
+
+        private static String escapeLike(String value) {
+            return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        }
+    }
+}

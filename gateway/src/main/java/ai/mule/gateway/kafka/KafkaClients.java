@@ -1,0 +1,76 @@
+package ai.mule.gateway.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.stereotype.Component;
+
+/**
+ * Builds the gateway's Kafka clients with the settings the latency targets depend on. Values travel as bytes:
+ * the outbox already holds serialized messages, and the event listener decodes only the events someone waits on.
+ */
+@Component
+public class KafkaClients {
+
+    private final String bootstrapServers;
+
+    public KafkaClients(KafkaProperties properties) {
+        this.bootstrapServers = properties.bootstrapServers();
+    }
+
+    /**
+     * The outbox relay's producer: idempotent with acks=all so a retried send never duplicates or loses a
+     * message, and linger 0 so a job's request leaves as soon as it is committed. {@code sendTimeout} bounds
+     * how long a send may block or wait for its ack before the relay gives up and retries later.
+     */
+    public Producer<String, byte[]> producer(String clientId, Duration sendTimeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        int half = (int) Math.max(1000, sendTimeout.toMillis() / 2);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, half);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, half);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2L * half, sendTimeout.toMillis()));
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A consumer without a group, for assigning partitions by hand. {@code read_uncommitted}: the gateway sees
+     * the orchestrator's events before its transaction commits, which saves a commit interval per sync call;
+     * an event of an aborted transaction is re-emitted by the orchestrator when it reprocesses.
+     */
+    public KafkaConsumer<String, byte[]> ungroupedConsumer(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** An admin client for readiness checks, with short timeouts so /health answers quickly when Kafka is down. */
+    public Admin admin(Duration timeout) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mule-gateway-health");
+        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return Admin.create(props);
+    }
+}

@@ -1,0 +1,92 @@
+package ai.mule.gateway.modules;
+
+import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.DataResponse;
+import ai.mule.gateway.web.Ids;
+import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.PageResponse;
+import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.ResourceNames;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+@RestController
+@RequestMapping("/api/v1/wasm-modules")
+class WasmModuleController {
+
+    private static final int MAX_DESCRIPTION = 10_000;
+
+    private final WasmModuleRepository modules;
+
+    WasmModuleController(WasmModuleRepository modules) {
+        this.modules = modules;
+    }
+
+    /** Mule v2's multipart upload: {@code name}, {@code description}, {@code config} (JSON text), {@code module_data}. */
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    DataResponse<WasmModule> create(@RequestParam(required = false) String name,
+                                    @RequestParam(required = false) String description,
+                                    @RequestParam(required = false) String config,
+                                    @RequestPart(name = "module_data", required = false) MultipartFile moduleData) {
+        ResourceNames.require(name, "name");
+        String desc = Objects.requireNonNullElse(description, "");
+        if (desc.length() > MAX_DESCRIPTION) {
+            throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        ObjectNode parsedConfig = Json.objectFromText(config, "config");
+        if (moduleData == null || moduleData.isEmpty()) {
+            throw ApiException.badRequest("module_data is required: attach the compiled .wasm file as the multipart "
+                    + "part 'module_data'");
+        }
+        byte[] bytes = read(moduleData);
+        WasmBinaryValidator.validate(bytes);
+        return DataResponse.of(modules.insert(name, desc, parsedConfig, bytes, sha256(bytes)));
+    }
+
+    @GetMapping
+    PageResponse<WasmModule> list(@RequestParam(required = false) Integer page,
+                                  @RequestParam(name = "page_size", required = false) Integer pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        return PageResponse.of(modules.list(paging), paging, modules.count());
+    }
+
+    @GetMapping("/{id}")
+    DataResponse<WasmModule> get(@PathVariable String id,
+                                 @RequestParam(name = "include_data", defaultValue = "false") boolean includeData) {
+        return DataResponse.of(modules.find(Ids.fromPath(id, "WASM module"), includeData)
+                .orElseThrow(() -> ApiException.notFound("no WASM module with id '" + id + "'")));
+    }
+
+    private static byte[] read(MultipartFile file) {
+        try {
+            return file.getBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded module", e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package ai.mule.gateway.modules;
+
+import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.Timestamps;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class WasmModuleRepository {
+
+    // The binary is left out unless asked for: lists must not drag megabytes of BYTEA through the pool.
+    private static final String COLUMNS =
+            "id, name, description, config, sha256, octet_length(module_data) AS size_bytes, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+
+    WasmModuleRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    WasmModule insert(String name, String description, ObjectNode config, byte[] bytes, String sha256) {
+        UUID id = UUID.randomUUID();
+        Instant now = Timestamps.now();
+        try {
+            jdbc.sql("INSERT INTO wasm_modules (id, name, description, module_data, sha256, config, created_at, updated_at) "
+                            + "VALUES (?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?)")
+                    .params(id, name, description, bytes, sha256, Json.write(config), Timestamps.param(now),
+                            Timestamps.param(now))
+                    .update();
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
+        }
+        return new WasmModule(id, name, description, config, sha256, bytes.length, now, now, null);
+    }
+
+    public boolean exists(UUID id) {
+        return jdbc.sql("SELECT count(*) FROM wasm_modules WHERE id = ?").param(id).query(Long.class).single() > 0;
+    }
+
+
+    Optional<WasmModule> find(UUID id, boolean withData) {
+        String columns = withData ? COLUMNS + ", module_data" : COLUMNS;
+        return jdbc.sql("SELECT " + columns + " FROM wasm_modules WHERE id = ?")
+                .param(id)
+                .query((rs, n) -> map(rs, withData))
+                .optional();
+    }
+
+    List<WasmModule> list(Paging paging) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM wasm_modules ORDER BY name LIMIT ? OFFSET ?")
+                .params(paging.pageSize(), paging.offset())
+                .query((rs, n) -> map(rs, false))
+                .list();
+    }
+
+    long count() {
+        return jdbc.sql("SELECT count(*) FROM wasm_modules").query(Long.class).single();
+    }
+
+    private static WasmModule map(ResultSet rs, boolean withData) throws SQLException {
+        String data = withData ? Base64.getEncoder().encodeToString(rs.getBytes("module_data")) : null;
+        return new WasmModule(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
+                Json.column(rs, "config"), rs.getString("sha256"), rs.getLong("size_bytes"),
+                Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"), data);
+    }
+}

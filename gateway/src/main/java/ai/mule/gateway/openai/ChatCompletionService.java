@@ -1,0 +1,163 @@
+package ai.mule.gateway.openai;
+
+import ai.mule.gateway.events.JobWaiters;
+import ai.mule.gateway.jobs.Job;
+import ai.mule.gateway.jobs.JobPlan;
+import ai.mule.gateway.jobs.JobPlanner;
+import ai.mule.gateway.jobs.JobRepository;
+import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.settings.Settings;
+import ai.mule.gateway.web.Json;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs a chat completion as a job. {@code workflow/<name>} and {@code agent/<name>} register a waiter, accept
+ * the job and answer when its terminal event arrives (or at {@code timeout_workflow_seconds}); no servlet
+ * thread is held while waiting. {@code async/workflow/<name>} answers with the job id at once.
+ */
+@Service
+class ChatCompletionService {
+
+    private final JobPlanner planner;
+    private final JobService jobs;
+    private final JobRepository jobRows;
+    private final JobWaiters waiters;
+    private final Settings settings;
+    private final Executor executor;
+
+    ChatCompletionService(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
+                          Settings settings, @Qualifier("applicationTaskExecutor") Executor executor) {
+        this.planner = planner;
+        this.jobs = jobs;
+        this.jobRows = jobRows;
+        this.waiters = waiters;
+        this.settings = settings;
+        this.executor = executor;
+    }
+
+    CompletableFuture<ResponseEntity<Object>> complete(ChatRequest request) {
+        if (request.stream()) {
+            throw OpenAiException.invalidRequest("streaming is not supported yet; send \"stream\": false", "stream",
+                    "unsupported_parameter");
+        }
+        ModelRef model = ModelRef.parse(request.model()).orElseThrow(() -> modelNotFound(request.model()));
+        JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps();
+        ObjectNode input = Json.emptyObject().put("prompt", request.prompt());
+        UUID jobId = UUID.randomUUID();
+        if (model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {
+            jobs.accept(jobId, plan, input, "", JobService.SOURCE_CHAT);
+            return CompletableFuture.completedFuture(ResponseEntity.ok(AsyncJob.queued(jobId.toString())));
+        }
+        String id = jobId.toString();
+        CompletableFuture<JobEvent> end = waiters.register(id);
+        try {
+            jobs.accept(jobId, plan, input, "", JobService.SOURCE_CHAT);
+        } catch (RuntimeException e) {
+            waiters.cancel(id);
+            throw e;
+        }
+        Duration timeout = settings.workflowTimeout();
+        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenApplyAsync(event -> answer(id, model, event, timeout), executor);
+    }
+
+    private Optional<JobPlan> plan(ModelRef model) {
+        return model.kind() == ModelRef.Kind.AGENT ? planner.agentNamed(model.name())
+                : planner.workflowNamed(model.name());
+    }
+
+    private ResponseEntity<Object> answer(String jobId, ModelRef model, JobEvent event, Duration timeout) {
+        if (event instanceof JobEvent.JobCompleted completed) {
+            return ResponseEntity.ok(ChatCompletion.of(jobId, model.id(), content(completed.output()), now()));
+        }
+        if (event instanceof JobEvent.JobFailed failed) {
+            return failed(jobId, failed.error());
+        }
+        if (event instanceof JobEvent.JobCancelled cancelled) {
+            return cancelled(jobId, cancelled.reason());
+        }
+        // No event in time: the status writer may still have recorded the end (e.g. the event was read while
+        // this gateway's listener was reconnecting), so look before answering with a timeout.
+        return jobRows.find(UUID.fromString(jobId))
+                .map(job -> fromRow(job, model))
+                .orElseGet(() -> timedOut(jobId, timeout));
+    }
+
+    /** The answer for a job the status writer saw end, or null (so {@code map} yields empty) if it has not ended. */
+    private ResponseEntity<Object> fromRow(Job job, ModelRef model) {
+        String id = job.id().toString();
+        JobStatus status = JobStatus.fromWire(job.status());
+        if (status == JobStatus.COMPLETED) {
+            return ResponseEntity.ok(ChatCompletion.of(id, model.id(), content(job.outputData()), now()));
+        }
+        if (status == JobStatus.FAILED) {
+            return failed(id, job.errorMessage());
+        }
+        if (status == JobStatus.CANCELLED) {
+            return cancelled(id, job.errorMessage());
+        }
+        return null;
+    }
+
+    /** The reply text: the job output's {@code prompt} as text, or as JSON text when it is not a string. */
+    static String content(JsonNode output) {
+        if (output == null || output.isNull()) {
+            return "";
+        }
+        JsonNode prompt = output.get("prompt");
+        if (prompt == null) {
+            return output.isTextual() ? output.asText() : Json.write(output);
+        }
+        if (prompt.isNull()) {
+            return "";
+        }
+        return prompt.isTextual() ? prompt.asText() : Json.write(prompt);
+    }
+
+    private static ResponseEntity<Object> failed(String jobId, String error) {
+        return error(new OpenAiException(HttpStatus.BAD_GATEWAY, "job " + jobId + " failed: "
+                + (error == null ? "no reason given" : error), "workflow_error", null, "job_failed", jobId));
+    }
+
+    private static ResponseEntity<Object> cancelled(String jobId, String reason) {
+        return error(new OpenAiException(HttpStatus.BAD_GATEWAY, "job " + jobId + " was cancelled"
+                + (reason == null || reason.isEmpty() ? "" : ": " + reason), "workflow_error", null, "job_cancelled", jobId));
+    }
+
+    private static ResponseEntity<Object> timedOut(String jobId, Duration timeout) {
+        return error(new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "job " + jobId + " did not finish within "
+                + timeout.toSeconds() + " s (setting timeout_workflow_seconds); it may still complete: follow it at "
+                + "GET /api/v1/jobs/" + jobId, "timeout_error", null, "job_timeout", jobId));
+    }
+
+    /**
+     * The job ran (or may still run): retrying would start another one, so OpenAI SDKs are told not to retry
+     * this 5xx ({@code x-should-retry}, honoured by the official SDKs).
+     */
+    private static ResponseEntity<Object> error(OpenAiException e) {
+        return ResponseEntity.status(e.status()).header("x-should-retry", "false").body(e.body());
+    }
+
+    private static OpenAiException modelNotFound(String model) {
+        return new OpenAiException(HttpStatus.NOT_FOUND, "The model '" + model + "' does not exist. Use "
+                + ModelRef.ACCEPTED_FORMS + ".", "invalid_request_error", "model", "model_not_found", null);
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+}

@@ -1,0 +1,89 @@
+package ai.mule.gateway.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of an OpenAI chat completion request that Mule uses, read from the raw JSON so that every mistake
+ * gets its own message. Message contents may be strings or arrays of content parts (only text parts count).
+ */
+record ChatRequest(String model, List<String> contents, boolean stream) {
+
+    static ChatRequest from(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw OpenAiException.invalidRequest("the request body must be a JSON object with 'model' and 'messages', "
+                    + "e.g. {\"model\": \"workflow/my-flow\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}",
+                    null, "invalid_request_body");
+        }
+        JsonNode model = body.get("model");
+        if (model == null || model.isNull()) {
+            throw OpenAiException.invalidRequest("you must provide a model parameter: " + ModelRef.ACCEPTED_FORMS,
+                    "model", "missing_required_parameter");
+        }
+        if (!model.isTextual() || model.asText().isBlank()) {
+            throw OpenAiException.invalidRequest("model must be a non-empty string: " + ModelRef.ACCEPTED_FORMS,
+                    "model", "invalid_type");
+        }
+        boolean stream = false;
+        JsonNode streamNode = body.get("stream");
+        if (streamNode != null && !streamNode.isNull()) {
+            if (!streamNode.isBoolean()) {
+                throw OpenAiException.invalidRequest("stream must be true or false", "stream", "invalid_type");
+            }
+            stream = streamNode.asBoolean();
+        }
+        return new ChatRequest(model.asText(), contents(body.get("messages")), stream);
+    }
+
+    /** All message contents joined with newlines: the job input's {@code prompt}, as Mule v2 builds it. */
+    String prompt() {
+        return String.join("\n", contents);
+    }
+
+    private static List<String> contents(JsonNode messages) {
+        if (messages == null || messages.isNull()) {
+            throw OpenAiException.invalidRequest("you must provide a messages parameter: an array such as "
+                    + "[{\"role\": \"user\", \"content\": \"hello\"}]", "messages", "missing_required_parameter");
+        }
+        if (!messages.isArray() || messages.isEmpty()) {
+            throw OpenAiException.invalidRequest("messages must be a non-empty array such as "
+                    + "[{\"role\": \"user\", \"content\": \"hello\"}]", "messages", "invalid_type");
+        }
+        List<String> contents = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            String param = "messages[" + i + "]";
+            if (!message.isObject()) {
+                throw OpenAiException.invalidRequest(param + " must be an object with 'role' and 'content'", param,
+                        "invalid_type");
+            }
+            JsonNode content = message.get("content");
+            if (content == null || content.isNull()) {
+                continue; // e.g. an assistant message that only carried tool calls
+            }
+            if (content.isTextual()) {
+                contents.add(content.asText());
+            } else if (content.isArray()) {
+                contents.add(textParts(content, param));
+            } else {
+                throw OpenAiException.invalidRequest(param + ".content must be a string or an array of content parts",
+                        param + ".content", "invalid_type");
+            }
+        }
+        return contents;
+    }
+
+    private static String textParts(JsonNode parts, String param) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode part : parts) {
+            if (part.isObject() && "text".equals(part.path("type").asText()) && part.path("text").isTextual()) {
+                texts.add(part.get("text").asText());
+            } else if (!part.isObject()) {
+                throw OpenAiException.invalidRequest(param + ".content parts must be objects such as "
+                        + "{\"type\": \"text\", \"text\": \"hello\"}", param + ".content", "invalid_type");
+            }
+        }
+        return String.join("\n", texts);
+    }
+}

@@ -1,0 +1,58 @@
+package ai.mule.gateway.openai;
+
+import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.RequestErrors;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/**
+ * Errors of the OpenAI-compatible endpoints in OpenAI's shape. Ordered before the /api/v1 problem-detail
+ * handler and limited to these controllers, so OpenAI clients never see a problem detail.
+ */
+@RestControllerAdvice(assignableTypes = {ChatCompletionController.class, ModelsController.class})
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class OpenAiExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenAiExceptionHandler.class);
+
+    @ExceptionHandler(OpenAiException.class)
+    ResponseEntity<OpenAiError> handle(OpenAiException e) {
+        return ResponseEntity.status(e.status()).body(e.body());
+    }
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<OpenAiError> handleApi(ApiException e) {
+        String type = e.status().is4xxClientError() ? "invalid_request_error" : "server_error";
+        return handle(new OpenAiException(e.status(), e.getMessage(), type, null, null, null));
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<OpenAiError> handleUnreadable(HttpMessageNotReadableException e) {
+        ApiException reason = RequestErrors.unreadable(e);
+        String code = reason.status() == HttpStatus.PAYLOAD_TOO_LARGE ? "request_too_large" : "invalid_json";
+        return handle(new OpenAiException(reason.status(), reason.getMessage(), "invalid_request_error", null, code, null));
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    ResponseEntity<OpenAiError> handleMediaType(HttpMediaTypeNotSupportedException e) {
+        return handle(new OpenAiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send the request as JSON with "
+                + "Content-Type: application/json", "invalid_request_error", null, "unsupported_media_type", null));
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<OpenAiError> handleUnexpected(Exception e) {
+        String reference = UUID.randomUUID().toString();
+        log.error("unexpected error in an OpenAI endpoint (reference {})", reference, e);
+        return handle(new OpenAiException(HttpStatus.INTERNAL_SERVER_ERROR, "the gateway failed unexpectedly; the log "
+                + "has the details under reference " + reference, "server_error", null, null, null));
+    }
+}

@@ -1,0 +1,50 @@
+package ai.mule.gateway.outbox;
+
+import ai.mule.schemas.Topic;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Writes messages for Kafka into the {@code outbox} table, inside the caller's transaction, so a message
+ * exists exactly when the row it announces does. The relay is woken when that transaction commits.
+ */
+@Component
+public class Outbox {
+
+    private final JdbcClient jdbc;
+    private final OutboxRelay relay;
+    private final int maxMessageBytes;
+
+    Outbox(JdbcClient jdbc, OutboxRelay relay, OutboxProperties properties) {
+        this.jdbc = jdbc;
+        this.relay = relay;
+        this.maxMessageBytes = properties.maxMessageBytes();
+    }
+
+    /**
+     * Appends a message, serialized with the topic's own serde; must run inside a transaction.
+     *
+     * @throws MessageTooLargeException if Kafka could never take the message: refused now, while the caller's
+     *                                  transaction can still roll back, rather than blocking the outbox later
+     */
+    public <V> void append(Topic<String, V> topic, String key, V value) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("outbox rows must be written in the transaction of the row they announce");
+        }
+        byte[] payload = topic.valueSerde().serializer().serialize(topic.name(), value);
+        if (payload.length > maxMessageBytes) {
+            throw new MessageTooLargeException(payload.length, maxMessageBytes);
+        }
+        jdbc.sql("INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)")
+                .params(topic.name(), key, payload)
+                .update();
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                relay.wake();
+            }
+        });
+    }
+}

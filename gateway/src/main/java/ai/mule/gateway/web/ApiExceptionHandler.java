@@ -1,0 +1,155 @@
+package ai.mule.gateway.web;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+import jakarta.servlet.http.HttpServletRequest;
+
+/**
+ * The one place where /api/v1 errors become RFC 9457 problem details. Every message says what is wrong and how
+ * to fix it; nothing internal (no stack trace, no SQL) reaches the client. The OpenAI endpoints have their own
+ * handler, ordered before this one, because their clients expect OpenAI's error shape.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<Object> handleApi(ApiException e, HttpServletRequest request) {
+        return problem(e.status(), e.getMessage(), request);
+    }
+
+    @ExceptionHandler(DuplicateKeyException.class)
+    ResponseEntity<Object> handleDuplicate(DuplicateKeyException e, HttpServletRequest request) {
+        // Repositories turn the expected unique clashes into named conflicts; this is the race that slipped past.
+        return problem(HttpStatus.CONFLICT, "it clashes with something stored meanwhile (a name or step order is "
+                + "already taken); read the current state and try again", request);
+    }
+
+    @ExceptionHandler(DataIntegrityViolationException.class)
+    ResponseEntity<Object> handleIntegrity(DataIntegrityViolationException e, HttpServletRequest request) {
+        return problem(HttpStatus.CONFLICT, "it refers to something that was changed or deleted meanwhile; read the "
+                + "current state and try again", request);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> handleUnexpected(Exception e, HttpServletRequest request) {
+        String reference = UUID.randomUUID().toString();
+        log.error("unexpected error on {} {} (reference {})", request.getMethod(), request.getRequestURI(), reference, e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "the gateway failed unexpectedly; the log has the details "
+                + "under reference " + reference, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = e.getBindingResult().getFieldErrors().stream()
+                .map(f -> Map.of("field", snakeCase(f.getField()), "message", message(f)))
+                .toList();
+        String detail = errors.stream().map(m -> m.get("field") + " " + m.get("message"))
+                .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        body.setProperty("errors", errors);
+        body.setInstance(instance(request));
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+                                                                            HttpHeaders headers, HttpStatusCode status,
+                                                                            WebRequest request) {
+        String detail = e.getAllErrors().stream().map(err -> err.getDefaultMessage())
+                .reduce((a, b) -> a + "; " + b).orElse("the request is invalid");
+        return problem(HttpStatus.BAD_REQUEST, detail, instance(request));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException e, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String name = e instanceof MethodArgumentTypeMismatchException m ? m.getName() : e.getPropertyName();
+        String expected = e.getRequiredType() == null ? "another type" : e.getRequiredType().getSimpleName().toLowerCase();
+        return problem(HttpStatus.BAD_REQUEST, "parameter '" + name + "' must be " + article(expected) + " "
+                + expected + ", got '" + e.getValue() + "'", instance(request));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        ApiException reason = RequestErrors.unreadable(e);
+        return problem(reason.status(), reason.getMessage(), instance(request));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException e, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        return problem(HttpStatus.NOT_FOUND, "no endpoint " + e.getHttpMethod() + " /" + e.getResourcePath()
+                + "; the API lives under /api/v1 and /v1", instance(request));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          WebRequest request) {
+        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the gateway accepts (module_data up "
+                + "to mule.limits.max-module-size); strip debug sections or raise the limit", instance(request));
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatusCode status, String detail, HttpServletRequest request) {
+        return problem(status, detail, URI.create(request.getRequestURI()));
+    }
+
+    private static ResponseEntity<Object> problem(HttpStatusCode status, String detail, @Nullable URI instance) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setInstance(instance);
+        return ResponseEntity.status(status).body(body);
+    }
+
+    @Nullable
+    private static URI instance(WebRequest request) {
+        if (request instanceof NativeWebRequest nativeRequest
+                && nativeRequest.getNativeRequest() instanceof HttpServletRequest servlet) {
+            return URI.create(servlet.getRequestURI());
+        }
+        return null;
+    }
+
+    private static String message(FieldError f) {
+        return f.getDefaultMessage() == null ? "is invalid" : f.getDefaultMessage();
+    }
+
+    static String snakeCase(String field) {
+        return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
+    }
+
+    private static String article(String word) {
+        return "aeiou".indexOf(word.charAt(0)) >= 0 ? "an" : "a";
+    }
+}

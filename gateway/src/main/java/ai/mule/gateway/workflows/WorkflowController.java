@@ -1,0 +1,120 @@
+package ai.mule.gateway.workflows;
+
+import ai.mule.gateway.agents.AgentRepository;
+import ai.mule.gateway.modules.WasmModuleRepository;
+import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.DataResponse;
+import ai.mule.gateway.web.Ids;
+import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.PageResponse;
+import ai.mule.gateway.web.Paging;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.Valid;
+import java.util.Objects;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping("/api/v1/workflows")
+class WorkflowController {
+
+    static final String WASM_MODULE = "wasm_module";
+    static final String AGENT = "agent";
+
+    private final WorkflowRepository workflows;
+    private final WorkflowStepRepository steps;
+    private final WasmModuleRepository modules;
+    private final AgentRepository agents;
+
+    WorkflowController(WorkflowRepository workflows, WorkflowStepRepository steps, WasmModuleRepository modules,
+                       AgentRepository agents) {
+        this.workflows = workflows;
+        this.steps = steps;
+        this.modules = modules;
+        this.agents = agents;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    DataResponse<Workflow> create(@Valid @RequestBody NewWorkflow body) {
+        return DataResponse.of(workflows.insert(body.name(), Objects.requireNonNullElse(body.description(), ""),
+                Boolean.TRUE.equals(body.isAsync())));
+    }
+
+    @GetMapping
+    PageResponse<Workflow> list(@RequestParam(required = false) Integer page,
+                                @RequestParam(name = "page_size", required = false) Integer pageSize) {
+        Paging paging = Paging.of(page, pageSize);
+        return PageResponse.of(workflows.list(paging), paging, workflows.count());
+    }
+
+    @GetMapping("/{id}")
+    DataResponse<Workflow> get(@PathVariable String id) {
+        return DataResponse.of(workflow(id));
+    }
+
+    @GetMapping("/{id}/steps")
+    PageResponse<WorkflowStep> listSteps(@PathVariable String id) {
+        return PageResponse.all(steps.list(workflow(id).id()));
+    }
+
+    @PostMapping("/{id}/steps")
+    @ResponseStatus(HttpStatus.CREATED)
+    DataResponse<WorkflowStep> addStep(@PathVariable String id, @RequestBody NewWorkflowStep body) {
+        UUID workflowId = workflow(id).id();
+        String type = body.stepType();
+        if (type == null || type.isBlank()) {
+            throw ApiException.badRequest("step_type (or type) is required: 'wasm_module' or 'agent'");
+        }
+        if (body.stepOrder() != null && body.stepOrder() < 0) {
+            throw ApiException.badRequest("step_order must be 0 or more, got " + body.stepOrder()
+                    + "; leave it out to append the step");
+        }
+        ObjectNode config = Json.objectOrEmpty(body.config(), "config");
+        if (WASM_MODULE.equals(type)) {
+            UUID moduleId = requiredId(body.wasmModuleId(), "wasm_module_id", type);
+            forbidden(body.agentId(), "agent_id", type);
+            if (!modules.exists(moduleId)) {
+                throw ApiException.unprocessable("wasm_module_id '" + moduleId + "' names no WASM module; upload one "
+                        + "with POST /api/v1/wasm-modules or pick one from GET /api/v1/wasm-modules");
+            }
+            return DataResponse.of(steps.insert(workflowId, body.stepOrder(), type, null, moduleId, config));
+        }
+        if (AGENT.equals(type)) {
+            UUID agentId = requiredId(body.agentId(), "agent_id", type);
+            forbidden(body.wasmModuleId(), "wasm_module_id", type);
+            if (agents.find(agentId).isEmpty()) {
+                throw ApiException.unprocessable("agent_id '" + agentId + "' names no agent; create one with "
+                        + "POST /api/v1/agents or pick one from GET /api/v1/agents");
+            }
+            return DataResponse.of(steps.insert(workflowId, body.stepOrder(), type, agentId, null, config));
+        }
+        throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent', got '" + type + "'");
+    }
+
+    private Workflow workflow(String id) {
+        return workflows.find(Ids.fromPath(id, "workflow"))
+                .orElseThrow(() -> ApiException.notFound("no workflow with id '" + id + "'"));
+    }
+
+    private static UUID requiredId(String value, String field, String type) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest(field + " is required for a step of type '" + type + "'");
+        }
+        return Ids.fromBody(value, field);
+    }
+
+    private static void forbidden(String value, String field, String type) {
+        if (value != null && !value.isBlank()) {
+            throw ApiException.badRequest(field + " does not belong to a step of type '" + type + "'; leave it out");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package ai.mule.gateway;
+
+import ai.mule.testkit.TestKafka;
+import ai.mule.testkit.TestPostgres;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * The gateway on a random port against a real PostgreSQL (one database for every test class, so they share one
+ * Spring context) and the shared real Kafka broker. Tests keep apart by unique names and fresh job ids.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = "mule.health.required-groups=")
+public abstract class IntegrationTestBase {
+
+    protected static final TestPostgres.Database DB = TestPostgres.newDatabase();
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected Http http;
+    protected TestApi api;
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", DB::jdbcUrl);
+        registry.add("spring.datasource.username", DB::username);
+        registry.add("spring.datasource.password", DB::password);
+        registry.add("mule.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    @BeforeEach
+    void client() {
+        http = new Http(port);
+        api = new TestApi(http);
+    }
+}
