@@ -1,0 +1,40 @@
+package ai.mule.orchestrator.jobs;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the orchestrator's Kafka Streams app runs.
+ *
+ * @param applicationId        the Streams application id: its consumer group, and the prefix of its internal topics
+ * @param stateDir             where the job state stores live on disk ({@code MULE_STATE_DIR})
+ * @param commitInterval       how often the exactly-once transaction commits; read_committed readers (the status
+ *                             writer) see an event up to this much later. Runners read uncommitted and do not wait.
+ * @param producerRetryBackoff the producer's retry backoff; a transaction that meets CONCURRENT_TRANSACTIONS waits
+ *                             this long, so the 100 ms default would be paid by many steps
+ * @param sessionTimeout       how soon a crashed instance's partitions move to another one
+ * @param terminalRetention    how long a finished job stays in the store, so that late duplicates are recognised
+ * @param sweepInterval        how often finished jobs past their retention are removed (wall-clock)
+ * @param maxOutputBytes       the largest step output (as JSON) carried on to the next step and the events
+ */
+@ConfigurationProperties("mule.orchestrator")
+@Validated
+public record OrchestratorProperties(
+        @DefaultValue("mule-orchestrator") @NotBlank String applicationId,
+        @NotBlank String stateDir,
+        @DefaultValue("20ms") @NotNull @DurationMin(millis = 1) Duration commitInterval,
+        @DefaultValue("1") @Positive int streamThreads,
+        @DefaultValue("0") @PositiveOrZero int standbyReplicas,
+        @DefaultValue("10ms") @NotNull @DurationMin(millis = 1) Duration producerRetryBackoff,
+        @DefaultValue("10s") @NotNull @DurationMin(seconds = 6) Duration sessionTimeout,
+        @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration terminalRetention,
+        @DefaultValue("1m") @NotNull @DurationMin(millis = 100) Duration sweepInterval,
+        @DefaultValue("786432") @Positive int maxOutputBytes) {
+}

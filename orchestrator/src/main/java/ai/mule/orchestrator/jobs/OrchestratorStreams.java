@@ -1,0 +1,78 @@
+package ai.mule.orchestrator.jobs;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the orchestrator topology for as long as the application runs, and closes it on shutdown so that its
+ * open transaction is committed or aborted and its state stores are flushed.
+ */
+public final class OrchestratorStreams implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OrchestratorStreams.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Topology topology;
+    private final Properties config;
+    private final Runnable onFatalError;
+    private volatile KafkaStreams streams;
+
+    /**
+     * @param onFatalError called (on its own thread) when Streams gives up for good, so that the process exits
+     *                     and whatever supervises it restarts it, rather than lingering without processing
+     */
+    public OrchestratorStreams(Topology topology, Properties config, Runnable onFatalError) {
+        this.topology = topology;
+        this.config = config;
+        this.onFatalError = onFatalError;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (streams != null) {
+            return;
+        }
+        KafkaStreams created = new KafkaStreams(topology, config);
+        created.setUncaughtExceptionHandler(exception -> {
+            // Under exactly-once a replaced thread resumes from the last commit: nothing is lost or doubled.
+            log.error("A stream thread failed; replacing it", exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        created.setStateListener((now, before) -> {
+            log.info("Orchestrator streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.ERROR) {
+                new Thread(onFatalError, "orchestrator-fatal-error").start();
+            }
+        });
+        created.start();
+        streams = created;
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (streams == null) {
+            return;
+        }
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            log.warn("Orchestrator streams did not close within {}", CLOSE_TIMEOUT);
+        }
+        streams = null;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return streams != null;
+    }
+
+    /** The Streams state, e.g. to wait for RUNNING; NOT_RUNNING when stopped. */
+    public KafkaStreams.State state() {
+        KafkaStreams current = streams;
+        return current == null ? KafkaStreams.State.NOT_RUNNING : current.state();
+    }
+}

@@ -1,0 +1,53 @@
+package ai.mule.orchestrator.jobs;
+
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of the orchestrator, tuned for per-step latency. */
+public final class OrchestratorStreamsConfig {
+
+    /**
+     * The broker answers a fetch as soon as one byte is there (fetch.min.bytes=1), so this wait only bounds how
+     * long an idle fetch is parked; it adds no latency to records that arrive.
+     */
+    private static final int IDLE_FETCH_WAIT_MS = 100;
+
+    private OrchestratorStreamsConfig() {
+    }
+
+    public static Properties of(OrchestratorProperties properties, String bootstrapServers) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
+        config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
+
+        long commitMs = properties.commitInterval().toMillis();
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+        // A stream thread commits only between polls: an idle poll of the default 100 ms would hold the
+        // transaction (and every read_committed reader) that long past the commit interval.
+        config.put(StreamsConfig.POLL_MS_CONFIG, commitMs);
+        // Each command stands alone: never hold a record back to line up timestamps across the three inputs.
+        config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+
+        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipPoisonRecords.class);
+        config.put(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SendFailureHandler.class);
+
+        // Streams' producer defaults to linger.ms=100: every step would wait for it.
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+                properties.producerRetryBackoff().toMillis());
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 1);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), IDLE_FETCH_WAIT_MS);
+        // Streams does not leave its group on close; a short session lets a replacement take over soon.
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) properties.sessionTimeout().toMillis());
+        return config;
+    }
+}

@@ -1,0 +1,43 @@
+package ai.mule.orchestrator.jobs;
+
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Instant;
+
+/** A job the gateway accepted ({@code mule.jobs.requests}): start its first step, once. */
+public record StartJob(JobRequest request) implements JobCommand {
+
+    @Override
+    public String jobId() {
+        return request.jobId();
+    }
+
+    @Override
+    public Transition apply(JobState job, Instant now) {
+        if (job != null) {
+            // the outbox relay delivers at least once; a cancel may also have got here first
+            return Transition.ignored("the job is already known (" + job.status().wire() + ")");
+        }
+        JobState starting = JobState.starting(request);
+        if (starting.steps().isEmpty()) {
+            return Changes.after(starting, now)
+                    .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId(), seq, at,
+                            "the job has no steps to run"))
+                    .into(starting.finished(JobStatus.FAILED, now));
+        }
+        return Changes.after(starting, now)
+                .emit((seq, at) -> new JobEvent.JobStarted(Topics.SCHEMA_VERSION, jobId(), seq, at,
+                        request.workflowName(), starting.steps().size()))
+                .startStep(starting, inputOrEmpty(request.input()))
+                .into(starting);
+    }
+
+    /** Mule v2 stores a job without input as {@code {}}; runners get the same rather than null. */
+    private static JsonNode inputOrEmpty(JsonNode input) {
+        return input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+    }
+}

@@ -1,0 +1,226 @@
+package ai.mule.orchestrator.status;
+
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobEvent.JobCancelled;
+import ai.mule.schemas.JobEvent.JobCompleted;
+import ai.mule.schemas.JobEvent.JobFailed;
+import ai.mule.schemas.JobEvent.JobStarted;
+import ai.mule.schemas.JobEvent.StepCompleted;
+import ai.mule.schemas.JobEvent.StepFailed;
+import ai.mule.schemas.JobEvent.StepStarted;
+import ai.mule.schemas.JsonSerde;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Applies job events to the {@code jobs} and {@code job_steps} tables, idempotently. An event is applied only
+ * if its {@code seq} is above the job's {@code last_event_seq} and the job is not finished: the guard and the
+ * write are one UPDATE, so a redelivered or out-of-date event changes nothing and a terminal status never
+ * changes again (Mule v2 let a late completion overwrite a cancel).
+ * <p>
+ * Events of a job whose row does not exist are skipped with a warning: the gateway creates every job row
+ * (with its outbox row) before the job's request reaches Kafka, so a missing row means the job was deleted or
+ * the events belong to another database; inventing a row would resurrect it with made-up columns.
+ */
+public class JobStatusRepository {
+
+    private static final Logger log = LoggerFactory.getLogger(JobStatusRepository.class);
+
+    private static final String ADVANCE_JOB = """
+            UPDATE jobs SET last_event_seq = :seq, updated_at = now() %s
+             WHERE id = :jobId AND last_event_seq < :seq AND status NOT IN ('completed', 'failed', 'cancelled')""";
+
+    private static final String START_STEP = """
+            INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, input_data,
+                                   started_at)
+            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, 'running', :attempt, CAST(:input AS jsonb), :at)
+            ON CONFLICT (job_id, step_index) DO UPDATE
+               SET status = 'running', attempt = EXCLUDED.attempt, input_data = EXCLUDED.input_data,
+                   started_at = EXCLUDED.started_at, output_data = NULL, error_message = NULL,
+                   duration_micros = NULL, completed_at = NULL""";
+
+    private static final String FINISH_STEP = """
+            INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, output_data,
+                                   error_message, duration_micros, completed_at)
+            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:output AS jsonb),
+                    :error, :durationMicros, :at)
+            ON CONFLICT (job_id, step_index) DO UPDATE
+               SET status = EXCLUDED.status, attempt = EXCLUDED.attempt, output_data = EXCLUDED.output_data,
+                   error_message = EXCLUDED.error_message, duration_micros = EXCLUDED.duration_micros,
+                   completed_at = EXCLUDED.completed_at""";
+
+    private static final String CANCEL_OPEN_STEPS = """
+            UPDATE job_steps SET status = 'cancelled', completed_at = :at
+             WHERE job_id = :jobId AND status IN ('queued', 'running')""";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
+
+    public JobStatusRepository(JdbcClient jdbc, TransactionTemplate transaction) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+    }
+
+    /** Applies the events in order, in one transaction; returns how many of them changed the tables. */
+    public int apply(List<JobEvent> events) {
+        Integer applied = transaction.execute(status -> {
+            int count = 0;
+            for (JobEvent event : events) {
+                if (applyOne(event)) {
+                    count++;
+                }
+            }
+            return count;
+        });
+        return applied == null ? 0 : applied;
+    }
+
+    private boolean applyOne(JobEvent event) {
+        UUID jobId = uuid(event.jobId());
+        if (jobId == null) {
+            log.warn("Skipping {} seq {}: job id {} is not a UUID", type(event), event.seq(), event.jobId());
+            return false;
+        }
+        if (!advanceJob(jobId, event)) {
+            return false;
+        }
+        writeSteps(jobId, event);
+        return true;
+    }
+
+    /**
+     * Moves the job's {@code last_event_seq} to the event's, with the columns the event changes, if the event
+     * is new and the job not finished; false when the event was skipped.
+     */
+    private boolean advanceJob(UUID jobId, JobEvent event) {
+        String assignments = "";
+        Map<String, Object> values = new HashMap<>();
+        if (event instanceof JobStarted) {
+            assignments = ", status = 'running', started_at = COALESCE(started_at, :at)";
+        } else if (event instanceof JobCompleted completed) {
+            assignments = ", status = 'completed', output_data = CAST(:output AS jsonb), error_message = NULL,"
+                    + " completed_at = :at";
+            values.put("output", json(completed.output()));
+        } else if (event instanceof JobFailed failed) {
+            assignments = ", status = 'failed', error_message = :error, completed_at = :at";
+            values.put("error", failed.error());
+        } else if (event instanceof JobCancelled) {
+            assignments = ", status = 'cancelled', completed_at = :at";
+        }
+        int updated = jdbc.sql(ADVANCE_JOB.formatted(assignments))
+                .param("seq", event.seq())
+                .param("jobId", jobId)
+                .param("at", timestamp(event.at()))
+                .params(values)
+                .update();
+        if (updated == 0) {
+            explainSkip(jobId, event);
+        }
+        return updated == 1;
+    }
+
+    private void writeSteps(UUID jobId, JobEvent event) {
+        if (event instanceof StepStarted started) {
+            startStep(jobId, started);
+        } else if (event instanceof StepCompleted completed) {
+            finishStep(jobId, completed.stepIndex(), completed.stepOrder(), completed.workflowStepId(),
+                    completed.attempt(), "completed", json(completed.output()), null, completed.durationMicros(),
+                    completed.at());
+        } else if (event instanceof StepFailed failed) {
+            finishStep(jobId, failed.stepIndex(), failed.stepOrder(), failed.workflowStepId(), failed.attempt(),
+                    "failed", null, failed.error(), failed.durationMicros(), failed.at());
+        } else if (event instanceof JobCancelled) {
+            // the step that was running when the job was cancelled will never report: close it too
+            jdbc.sql(CANCEL_OPEN_STEPS).param("jobId", jobId).param("at", timestamp(event.at())).update();
+        }
+    }
+
+    private void startStep(UUID jobId, StepStarted event) {
+        jdbc.sql(START_STEP)
+                .param("id", stepRowId(jobId, event.stepIndex()))
+                .param("jobId", jobId)
+                .param("workflowStepId", uuid(event.workflowStepId()))
+                .param("stepIndex", event.stepIndex())
+                .param("stepOrder", event.stepOrder())
+                .param("attempt", event.attempt())
+                .param("input", json(event.input()))
+                .param("at", timestamp(event.at()))
+                .update();
+    }
+
+    private void finishStep(UUID jobId, int stepIndex, int stepOrder, String workflowStepId, int attempt,
+                               String status, String output, String error, long durationMicros, Instant at) {
+        jdbc.sql(FINISH_STEP)
+                .param("id", stepRowId(jobId, stepIndex))
+                .param("jobId", jobId)
+                .param("workflowStepId", uuid(workflowStepId))
+                .param("stepIndex", stepIndex)
+                .param("stepOrder", stepOrder)
+                .param("status", status)
+                .param("attempt", attempt)
+                .param("output", output)
+                .param("error", error)
+                .param("durationMicros", durationMicros)
+                .param("at", timestamp(at))
+                .update();
+    }
+
+    private void explainSkip(UUID jobId, JobEvent event) {
+        List<String> status = jdbc.sql("SELECT status FROM jobs WHERE id = :jobId").param("jobId", jobId)
+                .query(String.class).list();
+        if (status.isEmpty()) {
+            log.warn("Skipping {} seq {}: there is no job {} (job rows are created by the gateway)", type(event),
+                    event.seq(), jobId);
+        } else {
+            log.debug("Skipping {} seq {} of job {}: already applied, or the job is {}", type(event), event.seq(),
+                    jobId, status.get(0));
+        }
+    }
+
+    /** The same job and step index always give the same row id, so a step's row is written, never duplicated. */
+    static UUID stepRowId(UUID jobId, int stepIndex) {
+        return UUID.nameUUIDFromBytes((jobId + "/step/" + stepIndex).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static UUID uuid(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String json(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        try {
+            return JsonSerde.mapper().writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot write JSON", e);
+        }
+    }
+
+    private static OffsetDateTime timestamp(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static String type(JobEvent event) {
+        return event.getClass().getSimpleName();
+    }
+}

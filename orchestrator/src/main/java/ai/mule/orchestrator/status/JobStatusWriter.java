@@ -1,0 +1,173 @@
+package ai.mule.orchestrator.status;
+
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Mirrors {@code mule.jobs.events} into PostgreSQL. Each poll's events are written in one transaction and only
+ * then are their offsets committed, so a crash at any point redelivers events that the
+ * {@link JobStatusRepository} recognises by {@code seq}: nothing is lost and nothing is applied twice. It reads
+ * read_committed, so it never records an event of an orchestrator transaction that was later aborted.
+ */
+public final class JobStatusWriter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(JobStatusWriter.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final StatusWriterProperties properties;
+    private final String bootstrapServers;
+    private final JobStatusRepository repository;
+    private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
+    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Thread thread;
+
+    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository) {
+        this.properties = properties;
+        this.bootstrapServers = bootstrapServers;
+        this.repository = repository;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        running = true;
+        thread = new Thread(this::run, "job-status-writer");
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("The job status writer did not stop within {}", STOP_TIMEOUT);
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.JOB_EVENTS.name()));
+            while (running) {
+                try {
+                    writeNextBatch();
+                } catch (WakeupException e) {
+                    // stop() woke us up; the loop condition ends the thread
+                } catch (InterruptException e) {
+                    log.warn("The job status writer was interrupted; it stops");
+                    running = false;
+                } catch (RuntimeException e) {
+                    // e.g. the broker is unreachable or refuses us: keep trying rather than die silently
+                    log.error("The job status writer cannot read job events; retrying in {}",
+                            properties.retryBackoff(), e);
+                    pause(properties.retryBackoff());
+                }
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void writeNextBatch() {
+        ConsumerRecords<String, byte[]> records = consumer.poll(properties.pollTimeout());
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            int applied = repository.apply(readEvents(records));
+            log.debug("Wrote {} of {} job events", applied, records.count());
+        } catch (RuntimeException e) {
+            // PostgreSQL is down or refused the batch: nothing was written, so read the same events again later
+            log.error("Cannot write {} job events; retrying in {}", records.count(), properties.retryBackoff(), e);
+            rewind(records);
+            pause(properties.retryBackoff());
+            return;
+        }
+        try {
+            consumer.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // the partitions moved: their new owner re-reads these events, which are recognised by seq
+            log.warn("Could not commit job event offsets after writing them: {}", e.getMessage());
+        }
+    }
+
+    private List<JobEvent> readEvents(ConsumerRecords<String, byte[]> records) {
+        List<JobEvent> read = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                JobEvent event = events.deserialize(record.topic(), record.value());
+                if (event != null) {
+                    read.add(event);
+                }
+            } catch (SerializationException e) {
+                log.warn("Skipping unreadable job event {}-{}@{} (key {}): {}", record.topic(), record.partition(),
+                        record.offset(), record.key(), e.getMessage());
+            }
+        }
+        return read;
+    }
+
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+        }
+    }
+
+    private void pause(Duration backoff) {
+        try {
+            Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private Properties consumerConfig() {
+        Properties config = new Properties();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a new group starts from the oldest event still kept: every job's row must reach its final status
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxPollRecords());
+        return config;
+    }
+}

@@ -1,0 +1,22 @@
+package ai.mule.orchestrator.status;
+
+import ai.mule.orchestrator.MuleKafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+@Configuration(proxyBeanMethods = false)
+class StatusWriterConfiguration {
+
+    @Bean
+    JobStatusRepository jobStatusRepository(JdbcClient jdbc, TransactionTemplate transaction) {
+        return new JobStatusRepository(jdbc, transaction);
+    }
+
+    @Bean
+    JobStatusWriter jobStatusWriter(StatusWriterProperties properties, MuleKafkaProperties kafka,
+                                    JobStatusRepository repository) {
+        return new JobStatusWriter(properties, kafka.bootstrapServers(), repository);
+    }
+}

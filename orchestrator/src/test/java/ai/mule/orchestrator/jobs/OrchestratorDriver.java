@@ -1,0 +1,138 @@
+package ai.mule.orchestrator.jobs;
+
+import ai.mule.schemas.JobControl;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepResult;
+import ai.mule.schemas.Topic;
+import ai.mule.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The orchestrator topology in a {@link TopologyTestDriver}, with its real configuration and a hand-moved clock. */
+final class OrchestratorDriver implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
+
+    final MutableClock clock = new MutableClock(START);
+    final OrchestratorProperties properties;
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, JobRequest> requests;
+    private final TestInputTopic<String, StepResult> results;
+    private final TestInputTopic<String, JobControl> control;
+    private final TestInputTopic<String, byte[]> rawResults;
+    private final TestInputTopic<String, byte[]> rawRequests;
+    private final TestOutputTopic<String, JobEvent> events;
+    private final TestOutputTopic<String, StepCommand> wasmCommands;
+    private final TestOutputTopic<String, StepCommand> agentCommands;
+
+    OrchestratorDriver(Path stateDir) {
+        this(stateDir, 786_432);
+    }
+
+    OrchestratorDriver(Path stateDir, int maxOutputBytes) {
+        properties = new OrchestratorProperties("mule-orchestrator", stateDir.toString(), Duration.ofMillis(20), 1, 0,
+                Duration.ofMillis(10), Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(1),
+                maxOutputBytes);
+        driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), clock, properties),
+                OrchestratorStreamsConfig.of(properties, "127.0.0.1:9"), START);
+        requests = input(Topics.JOB_REQUESTS);
+        results = input(Topics.STEP_RESULTS);
+        control = input(Topics.JOB_CONTROL);
+        rawResults = driver.createInputTopic(Topics.STEP_RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
+        rawRequests = driver.createInputTopic(Topics.JOB_REQUESTS.name(), new StringSerializer(), new ByteArraySerializer());
+        events = output(Topics.JOB_EVENTS);
+        wasmCommands = output(Topics.STEPS_WASM);
+        agentCommands = output(Topics.STEPS_AGENT);
+    }
+
+    void request(JobRequest request) {
+        requests.pipeInput(request.jobId(), request);
+    }
+
+    void result(StepResult result) {
+        results.pipeInput(result.jobId(), result);
+    }
+
+    void resultKeyed(String key, StepResult result) {
+        results.pipeInput(key, result);
+    }
+
+    void rawResult(String key, String value) {
+        rawResults.pipeInput(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void rawRequest(String key, String value) {
+        rawRequests.pipeInput(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void cancel(String jobId) {
+        control.pipeInput(jobId, JobControl.cancel(jobId, "user asked", clock.instant()));
+    }
+
+    List<JobEvent> events() {
+        return events.readValuesToList();
+    }
+
+    List<StepCommand> wasmCommands() {
+        return wasmCommands.readValuesToList();
+    }
+
+    List<StepCommand> agentCommands() {
+        return agentCommands.readValuesToList();
+    }
+
+    /** Every command, whichever runner topic it went to. */
+    List<StepCommand> commands() {
+        List<StepCommand> all = new ArrayList<>(wasmCommands());
+        all.addAll(agentCommands());
+        return all;
+    }
+
+    JobState state(String jobId) {
+        KeyValueStore<String, JobState> store = driver.getKeyValueStore(OrchestratorTopology.JOBS_STORE);
+        return store.get(jobId);
+    }
+
+    long finishedIndexSize() {
+        KeyValueStore<String, String> store = driver.getKeyValueStore(OrchestratorTopology.FINISHED_JOBS_STORE);
+        long count = 0;
+        try (var entries = store.all()) {
+            for (; entries.hasNext(); entries.next()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Moves both the orchestrator's clock and Streams' wall clock, which fires due punctuators. */
+    void advance(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    private <V> TestInputTopic<String, V> input(Topic<String, V> topic) {
+        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    private <V> TestOutputTopic<String, V> output(Topic<String, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,49 @@
+package ai.mule.orchestrator.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/** The settings per-step latency depends on reach the clients Streams creates, not just the properties. */
+class OrchestratorStreamsConfigTest {
+
+    private final OrchestratorProperties properties = new OrchestratorProperties("mule-orchestrator", "/tmp/state",
+            Duration.ofMillis(15), 2, 1, Duration.ofMillis(7), Duration.ofSeconds(12), Duration.ofHours(24),
+            Duration.ofMinutes(1), 1000);
+    private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, "broker:9092"));
+
+    @Test
+    void streamsCommitsOftenAndExactlyOnce() {
+        assertThat(config.getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("mule-orchestrator");
+        assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
+        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(15);
+        assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(15);
+        assertThat(config.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1);
+        assertThat(config.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
+        assertThat(config.getString(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/state");
+    }
+
+    @Test
+    void theTransactionalProducerNeitherLingersNorBacksOffLong() {
+        Map<String, Object> producer = config.getProducerConfigs("client");
+
+        assertThat(producer.get(ProducerConfig.LINGER_MS_CONFIG)).hasToString("0");
+        assertThat(producer.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).hasToString("7");
+        assertThat(producer.get(ProducerConfig.ACKS_CONFIG)).hasToString("all");
+    }
+
+    @Test
+    void theConsumerFetchesAsSoonAsARecordIsThere() {
+        Map<String, Object> consumer = config.getMainConsumerConfigs("group", "client", 0);
+
+        assertThat(consumer.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG)).hasToString("1");
+        assertThat(consumer.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)).hasToString("100");
+        assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).hasToString("12000");
+        assertThat(consumer.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)).hasToString("read_committed");
+    }
+}

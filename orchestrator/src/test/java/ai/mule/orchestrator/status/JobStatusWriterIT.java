@@ -1,0 +1,249 @@
+package ai.mule.orchestrator.status;
+
+import static ai.mule.orchestrator.TestJobs.newJobId;
+import static ai.mule.orchestrator.TestJobs.prompt;
+import static ai.mule.orchestrator.TestJobs.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobEvent.JobCancelled;
+import ai.mule.schemas.JobEvent.JobCompleted;
+import ai.mule.schemas.JobEvent.JobFailed;
+import ai.mule.schemas.JobEvent.JobStarted;
+import ai.mule.schemas.JobEvent.StepCompleted;
+import ai.mule.schemas.JobEvent.StepFailed;
+import ai.mule.schemas.JobEvent.StepStarted;
+import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Topics;
+import ai.mule.testkit.TestKafka;
+import ai.mule.testkit.TestPostgres;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The status writer against a real broker and PostgreSQL: redeliveries and stale events change nothing. */
+class JobStatusWriterIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+
+    static TestPostgres.Database db;
+    static JdbcClient jdbc;
+    static KafkaProducer<String, byte[]> producer;
+    JobStatusWriter writer;
+    String groupId;
+
+    @BeforeAll
+    static void connect() {
+        db = TestPostgres.newDatabase();
+        jdbc = JdbcClient.create(db.dataSource());
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @AfterAll
+    static void disconnect() {
+        producer.close();
+    }
+
+    @AfterEach
+    void stopWriter() {
+        if (writer != null) {
+            writer.stop();
+        }
+    }
+
+    @Test
+    void appliesEachEventOnceInOrderWhateverTheRedeliveries() {
+        String completed = newJobId();
+        String failed = newJobId();
+        String cancelled = newJobId();
+        String cancelledByGateway = newJobId();
+        String missing = newJobId();
+        insertJob(completed, "queued");
+        insertJob(failed, "queued");
+        insertJob(cancelled, "queued");
+        insertJob(cancelledByGateway, "cancelled");
+
+        send(new JobStarted(1, completed, 1, at(1), "wf", 2));
+        send(stepStarted(completed, 2, 0, prompt("hello"), 2));
+        send(stepStarted(completed, 2, 0, prompt("hello"), 2));                  // duplicate
+        send(new StepCompleted(1, completed, 3, at(3), 0, 10, null, 1, text("HELLO"), 1500));
+        sendRaw(completed, "not an event");                                      // poison
+        send(stepStarted(completed, 4, 1, prompt("HELLO"), 4));
+        send(stepStarted(completed, 2, 0, prompt("stale redelivery"), 9));      // out of date
+        send(new StepCompleted(1, completed, 5, at(5), 1, 20, null, 1, text("OLLEH"), 2500));
+        send(new JobCompleted(1, completed, 6, at(6), prompt("OLLEH")));
+        send(new JobFailed(1, completed, 5, at(9), "stale failure"));           // out of date
+        send(new JobCancelled(1, completed, 7, at(10), "too late"));            // the job is already terminal
+
+        send(new JobStarted(1, failed, 1, at(1), "wf", 1));
+        send(stepStarted(failed, 2, 0, prompt("hello"), 2));
+        send(new StepFailed(1, failed, 3, at(3), 0, 10, null, 1, "boom", 700));
+        send(new JobFailed(1, failed, 4, at(4), "step 10 failed: boom"));
+
+        send(new JobStarted(1, cancelled, 1, at(1), "wf", 2));
+        send(stepStarted(cancelled, 2, 0, prompt("hello"), 2));
+        send(new JobCancelled(1, cancelled, 3, at(3), "user asked"));
+
+        send(new JobStarted(1, cancelledByGateway, 1, at(1), "wf", 1));
+        send(new JobStarted(1, missing, 1, at(1), "wf", 1));
+
+        startWriter();
+        awaitCaughtUp();
+
+        assertThat(job(completed)).containsEntry("status", "completed").containsEntry("last_event_seq", 6L)
+                .containsEntry("error_message", null);
+        assertThat(json(job(completed).get("output"))).isEqualTo(prompt("OLLEH"));
+        assertThat(timestamp(job(completed).get("started_at"))).isEqualTo(at(1));
+        assertThat(timestamp(job(completed).get("completed_at"))).isEqualTo(at(6));
+        List<Map<String, Object>> steps = steps(completed);
+        assertThat(steps).extracting(s -> s.get("status")).containsExactly("completed", "completed");
+        assertThat(steps).extracting(s -> json(s.get("input"))).containsExactly(prompt("hello"), prompt("HELLO"));
+        assertThat(steps).extracting(s -> json(s.get("output"))).containsExactly(text("HELLO"), text("OLLEH"));
+        assertThat(steps).extracting(s -> s.get("duration_micros")).containsExactly(1500L, 2500L);
+        assertThat(steps).extracting(s -> timestamp(s.get("started_at"))).containsExactly(at(2), at(4));
+        assertThat(steps).extracting(s -> s.get("id")).containsExactly(
+                JobStatusRepository.stepRowId(UUID.fromString(completed), 0),
+                JobStatusRepository.stepRowId(UUID.fromString(completed), 1));
+
+        assertThat(job(failed)).containsEntry("status", "failed").containsEntry("error_message", "step 10 failed: boom")
+                .containsEntry("last_event_seq", 4L);
+        assertThat(steps(failed)).singleElement().satisfies(step -> assertThat(step)
+                .containsEntry("status", "failed").containsEntry("error_message", "boom")
+                .containsEntry("duration_micros", 700L));
+
+        assertThat(job(cancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 3L);
+        assertThat(timestamp(job(cancelled).get("completed_at"))).isEqualTo(at(3));
+        assertThat(steps(cancelled)).singleElement().satisfies(step -> assertThat(step)
+                .containsEntry("status", "cancelled"));
+
+        assertThat(job(cancelledByGateway)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 0L)
+                .containsEntry("started_at", null);
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE id = ?").param(UUID.fromString(missing))
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void aBatchPostgresRefusedIsWrittenOnceItCanBe() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        startWriter();
+        awaitCaughtUp();
+        jdbc.sql("ALTER TABLE job_steps RENAME TO job_steps_away").update();
+        try {
+            send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+            send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
+            // the writer keeps failing on the missing table and must not skip the events meanwhile
+            await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
+            assertThat(job(jobId)).containsEntry("status", "queued").containsEntry("last_event_seq", 0L);
+        } finally {
+            jdbc.sql("ALTER TABLE job_steps_away RENAME TO job_steps").update();
+        }
+
+        awaitCaughtUp();
+        assertThat(job(jobId)).containsEntry("status", "running").containsEntry("last_event_seq", 2L);
+        assertThat(steps(jobId)).singleElement().satisfies(step -> assertThat(step).containsEntry("status", "running"));
+    }
+
+    private void startWriter() {
+        groupId = "job-status-writer-it-" + UUID.randomUUID();
+        JobStatusRepository repository = new JobStatusRepository(jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
+        writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
+                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository);
+        writer.start();
+    }
+
+    /** Waits until the writer has committed (so written) everything on the events topic. */
+    private void awaitCaughtUp() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, TestKafka.PARTITIONS).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(Topics.JOB_EVENTS.name(), p), p -> OffsetSpec.latest()));
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                return admin.listOffsets(latest).all().get().entrySet().stream().allMatch(end -> {
+                    OffsetAndMetadata done = committed.get(end.getKey());
+                    return end.getValue().offset() == 0 || done != null && done.offset() >= end.getValue().offset();
+                });
+            });
+        }
+    }
+
+    private static StepStarted stepStarted(String jobId, long seq, int stepIndex, JsonNode input, int minute) {
+        return new StepStarted(1, jobId, seq, at(minute), stepIndex, (stepIndex + 1) * 10, null, 1, input);
+    }
+
+    private static void send(JobEvent event) {
+        producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), event.jobId(),
+                Topics.JOB_EVENTS.valueSerde().serializer().serialize(Topics.JOB_EVENTS.name(), event)));
+    }
+
+    private static void sendRaw(String key, String value) {
+        producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Instant at(int minute) {
+        return T0.plus(minute, ChronoUnit.MINUTES);
+    }
+
+    private static void insertJob(String jobId, String status) {
+        jdbc.sql("INSERT INTO jobs (id, workflow_name, status, input_data) VALUES (?, 'wf', ?, '{\"prompt\": \"hello\"}'::jsonb)")
+                .params(UUID.fromString(jobId), status).update();
+    }
+
+    private static Map<String, Object> job(String jobId) {
+        return jdbc.sql("""
+                SELECT status, last_event_seq, output_data::text AS output, error_message, started_at, completed_at
+                  FROM jobs WHERE id = ?""").param(UUID.fromString(jobId)).query().singleRow();
+    }
+
+    private static List<Map<String, Object>> steps(String jobId) {
+        return jdbc.sql("""
+                SELECT id, status, input_data::text AS input, output_data::text AS output, error_message,
+                       duration_micros, started_at, completed_at
+                  FROM job_steps WHERE job_id = ? ORDER BY step_index""").param(UUID.fromString(jobId)).query().listOfRows();
+    }
+
+    private static Instant timestamp(Object value) {
+        if (value instanceof OffsetDateTime time) {
+            return time.toInstant();
+        }
+        return value == null ? null : ((java.sql.Timestamp) value).toInstant();
+    }
+
+    private static JsonNode json(Object text) {
+        try {
+            return text == null ? null : JsonSerde.mapper().readTree((String) text);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+}
