@@ -3,6 +3,7 @@ package ai.mule.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mule.testkit.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -148,6 +149,34 @@ class StackIT {
 
     @Test
     @Order(6)
+    void anAgentStepCallsItsProviderWithTheAgentsPromptAndModel() throws IOException {
+        try (FakeOpenAiServer provider = FakeOpenAiServer.start().requireApiKey("sk-e2e").replyWith("a haiku about HELLO")) {
+            String providerId = MuleClient.expect(client.post("/api/v1/providers", MuleClient.object()
+                    .put("name", "fake").put("api_base_url", provider.baseUrl()).put("api_key", "sk-e2e")),
+                    201, "create provider").data().path("id").asText();
+            String agentId = MuleClient.expect(client.post("/api/v1/agents", MuleClient.object()
+                    .put("name", "poet").put("description", "writes haiku").put("provider_id", providerId)
+                    .put("model_id", "gpt-test").put("system_prompt", "You write haiku.")),
+                    201, "create agent").data().path("id").asText();
+            String workflowId = examples.ensure("greet-then-poet", "greet, then ask the poet", List.of("greet"));
+            MuleClient.expect(client.post("/api/v1/workflows/" + workflowId + "/steps", MuleClient.object()
+                    .put("step_type", "agent").put("agent_id", agentId).put("step_order", 2)), 201, "add agent step");
+
+            MuleClient.Answer answer = client.chat("workflow/greet-then-poet", "Poet");
+
+            assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+            assertThat(answer.body().path("choices").path(0).path("message").path("content").asText())
+                    .isEqualTo("a haiku about HELLO");
+            FakeOpenAiServer.Request call = provider.requests().get(0);
+            assertThat(call.model()).isEqualTo("gpt-test");
+            assertThat(call.systemPrompt()).isEqualTo("You write haiku.");
+            assertThat(call.userMessage()).isEqualTo("Hello, Poet!");
+            assertThat(call.authorization()).isEqualTo("Bearer sk-e2e");
+        }
+    }
+
+    @Test
+    @Order(7)
     void aRestartedStackKeepsItsJobsAndRunsTheHelloExample() throws Exception {
         String before = client.submitJob(threeStepId, "before restart");
         awaitTerminal(before);
