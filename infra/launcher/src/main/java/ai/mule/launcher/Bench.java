@@ -15,7 +15,8 @@ import java.util.function.IntConsumer;
 
 /**
  * {@code ./mule bench}: drives a running local stack with a 3-step trivial WASM workflow and prints the
- * latency of job acceptance and of the synchronous call, and throughput in steps per second.
+ * latency of job acceptance (at a steady rate and at saturation) and of the synchronous call (alone and
+ * with concurrent clients), and throughput in steps per second.
  * Numbers are taken from the client's side of HTTP, so they include everything a user waits for.
  */
 final class Bench {
@@ -28,13 +29,15 @@ final class Bench {
     private final int clients;
     private final int jobs;
     private final int syncCalls;
+    private final int rate;
 
-    Bench(LocalStack stack, int clients, int jobs, int syncCalls) {
+    Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate) {
         this.stack = stack;
         this.client = new MuleClient(stack.config().gatewayUrl());
         this.clients = clients;
         this.jobs = jobs;
         this.syncCalls = syncCalls;
+        this.rate = rate;
     }
 
     void run() throws Exception {
@@ -53,6 +56,14 @@ final class Bench {
         concurrently(clients, syncCalls, i -> syncConcurrent.add(timed(() -> expectSync(model, "conc " + i))));
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
 
+        // Acceptance at a steady rate the pipeline keeps up with (open loop: latency counts from when each
+        // request was due, so a stall is not hidden by the requests it delayed), then at saturation.
+        Latencies steadyAcceptance = new Latencies();
+        List<String> steadyIds = Collections.synchronizedList(new ArrayList<>());
+        Timestamp steadyStart = new Timestamp(System.currentTimeMillis());
+        atRate(rate, rate * 10, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)), steadyAcceptance);
+        awaitCompleted(steadyIds, steadyStart);
+
         Latencies acceptance = new Latencies();
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
         Timestamp firstSubmit = new Timestamp(System.currentTimeMillis());
@@ -61,7 +72,8 @@ final class Bench {
 
         System.out.println();
         System.out.println("Mule bench: 3-step WASM workflow (greet -> upper -> reverse), " + clients + " concurrent clients");
-        System.out.printf("  job acceptance   POST /api/v1/jobs        %s%n", acceptance.summary());
+        System.out.printf("  job acceptance   %d jobs/s steady          %s%n", rate, steadyAcceptance.summary());
+        System.out.printf("  job acceptance   %d clients, saturating    %s%n", clients, acceptance.summary());
         System.out.printf("  sync call        1 client                 %s%n", syncSequential.summary());
         System.out.printf("  sync call        %d clients                %s%n", clients, syncConcurrent.summary());
         System.out.printf("  throughput       sync calls               %.0f steps/s (%.0f workflows/s)%n",
@@ -106,6 +118,36 @@ final class Bench {
         long start = System.nanoTime();
         call.run();
         return System.nanoTime() - start;
+    }
+
+    /**
+     * Starts {@code total} calls at {@code perSecond}, each on time whatever the others do, and records each
+     * call's latency from the moment it was due.
+     */
+    private static void atRate(int perSecond, int total, IntConsumer call, Latencies latencies) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            long start = System.nanoTime();
+            long interval = 1_000_000_000L / perSecond;
+            for (int i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                int n = i;
+                futures.add(pool.submit(() -> {
+                    call.accept(n);
+                    latencies.add(System.nanoTime() - due);
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** Runs {@code total} calls spread over {@code threads} threads and waits for all of them. */
