@@ -33,7 +33,7 @@ class ConfigurationBindingTest {
             OrchestratorProperties orchestrator = app.getBean(OrchestratorProperties.class);
             assertThat(orchestrator.applicationId()).isEqualTo("mule-orchestrator");
             assertThat(orchestrator.stateDir()).endsWith("mule-streams");
-            assertThat(orchestrator.commitInterval()).isEqualTo(Duration.ofMillis(20));
+            assertThat(orchestrator.commitInterval()).isEqualTo(Duration.ofMillis(100));
             assertThat(orchestrator.producerRetryBackoff()).isEqualTo(Duration.ofMillis(10));
             assertThat(orchestrator.terminalRetention()).isEqualTo(Duration.ofHours(24));
             assertThat(app.getBean(StatusWriterProperties.class).groupId()).isEqualTo("mule-job-status-writer");

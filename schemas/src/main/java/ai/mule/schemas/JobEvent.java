@@ -60,7 +60,12 @@ public sealed interface JobEvent {
     /** A step finished successfully with this output. */
     record StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
                          String workflowStepId, int attempt, JsonNode output,
-                         long durationMicros) implements JobEvent {
+                         long durationMicros, TokenUsage usage) implements JobEvent {
+        public StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                             String workflowStepId, int attempt, JsonNode output, long durationMicros) {
+            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, output, durationMicros, null);
+        }
+
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }
@@ -74,9 +79,16 @@ public sealed interface JobEvent {
         }
     }
 
-    /** The job completed; {@code output} is its last step's output wrapped as {@code {"prompt": ...}}. */
-    record JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output)
+    /**
+     * The job completed; {@code output} is its last step's output wrapped as {@code {"prompt": ...}};
+     * {@code usage} sums the tokens its steps reported (null when none did).
+     */
+    record JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output, TokenUsage usage)
             implements JobEvent {
+        public JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output) {
+            this(version, jobId, seq, at, output, null);
+        }
+
         public JobStatus jobStatus() {
             return JobStatus.COMPLETED;
         }

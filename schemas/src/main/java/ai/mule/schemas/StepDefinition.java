@@ -20,6 +20,9 @@ public sealed interface StepDefinition permits WasmStep, AgentStep {
     /** The workflow step row this was taken from, or null for a job that runs one module directly. */
     String workflowStepId();
 
+    /** How this step is retried and how long one run may take (the type's default when not set). */
+    StepPolicy policy();
+
     /** The topic whose runners execute this kind of step. */
     Topic<String, StepCommand> commandTopic();
 }

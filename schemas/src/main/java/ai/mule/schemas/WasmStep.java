@@ -8,7 +8,16 @@ import com.fasterxml.jackson.databind.JsonNode;
  * step input on the module's stdin.
  */
 public record WasmStep(int stepOrder, String workflowStepId, String moduleId, String moduleName, String sha256,
-                       JsonNode config) implements StepDefinition {
+                       JsonNode config, StepPolicy policy) implements StepDefinition {
+
+    public WasmStep {
+        policy = policy == null ? StepPolicy.WASM_DEFAULT : policy;
+    }
+
+    public WasmStep(int stepOrder, String workflowStepId, String moduleId, String moduleName, String sha256,
+                    JsonNode config) {
+        this(stepOrder, workflowStepId, moduleId, moduleName, sha256, config, StepPolicy.WASM_DEFAULT);
+    }
 
     @Override
     public Topic<String, StepCommand> commandTopic() {

@@ -55,6 +55,7 @@ class MessageContractTest {
     @Test
     void schemaRejectsAFailedResultWithoutItsError() throws IOException {
         StepResult failed = Messages.stepResults().get(1);
+        assertThat(failed.success()).isFalse();
         ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(
                 Topics.STEP_RESULTS.valueSerde().serializer().serialize("t", failed));
         json.remove("error");

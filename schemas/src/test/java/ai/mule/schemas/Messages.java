@@ -26,7 +26,7 @@ final class Messages {
     static AgentStep agentStep() {
         return new AgentStep(2, "6a1f5c0e-0000-4000-8000-000000000002", "6a1f5c0e-0000-4000-8000-00000000000b",
                 "writer", "6a1f5c0e-0000-4000-8000-00000000000c", "http://127.0.0.1:11434/v1", "gpt-4o-mini",
-                "You write haiku.", JsonNodeFactory.instance.objectNode());
+                "You write haiku.", JsonNodeFactory.instance.objectNode(), new StepPolicy(5, 1000, 3.0, 60_000, 90_000, true));
     }
 
     static JobRequest jobRequest() {
@@ -43,7 +43,10 @@ final class Messages {
         return List.of(
                 StepResult.succeeded(command, JsonNodeFactory.instance.textNode("HELLO"), "{\"message\":\"HELLO\"}", "",
                         35, AT),
-                StepResult.failed(command, "module returned success: false: bad input", "{\"success\":false}", "", 12, AT));
+                StepResult.failed(command, FailureKind.MODULE_FAILED, "module returned success: false: bad input",
+                        "{\"success\":false}", "", 12, AT),
+                StepResult.succeeded(StepCommand.of(JOB, 1, 2, agentStep(), prompt("HELLO"), AT),
+                        JsonNodeFactory.instance.textNode("a haiku"), null, null, 900_000, AT, new TokenUsage(12, 7, 19)));
     }
 
     static JobControl jobControl() {
@@ -58,7 +61,7 @@ final class Messages {
                 new JobEvent.StepStarted(v, JOB, 2, AT, 0, 1, step, 1, prompt("World")),
                 new JobEvent.StepCompleted(v, JOB, 3, AT, 0, 1, step, 1, JsonNodeFactory.instance.textNode("HELLO"), 35),
                 new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 1, "trap: unreachable", 12),
-                new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO")),
+                new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO"), new TokenUsage(12, 7, 19)),
                 new JobEvent.JobFailed(v, JOB, 6, AT, "step 2 failed: trap: unreachable"),
                 new JobEvent.JobCancelled(v, JOB, 7, AT, "cancelled by user"));
     }
