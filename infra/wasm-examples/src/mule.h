@@ -79,6 +79,22 @@ static void mule_put_json_string(const char *s) {
     putchar('"');
 }
 
+/* This text as a JSON string literal (quoted and escaped), in a new buffer. */
+static char *mule_json_quote(const char *s) {
+    char *out = malloc(strlen(s) * 6 + 3), *o = out;
+    *o++ = '"';
+    for (; *s; s++) {
+        unsigned char c = (unsigned char) *s;
+        if (c == '"' || c == '\\') { *o++ = '\\'; *o++ = (char) c; }
+        else if (c == '\n') { *o++ = '\\'; *o++ = 'n'; }
+        else if (c < 0x20) o += sprintf(o, "\\u%04x", c);
+        else *o++ = (char) c;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
 /* Succeeds with this text as the step output. */
 static int mule_reply(const char *message) {
     fputs("{\"message\":", stdout);

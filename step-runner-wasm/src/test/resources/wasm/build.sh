@@ -10,6 +10,6 @@ for w in *.wat; do
   echo "built ${w%.wat}.wasm ($(stat -c %s "${w%.wat}.wasm") bytes)"
 done
 for c in *.c; do
-  clang --target=wasm32-wasi --sysroot=/usr -O2 -s -o "${c%.c}.wasm" "$c"
+  clang --target=wasm32-wasi --sysroot=/usr -O2 -s -I ../../../../../infra/wasm-examples/src -o "${c%.c}.wasm" "$c"
   echo "built ${c%.c}.wasm ($(stat -c %s "${c%.c}.wasm") bytes)"
 done

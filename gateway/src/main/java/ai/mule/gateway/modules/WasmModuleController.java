@@ -7,6 +7,7 @@ import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.ResourceNames;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,11 +15,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -33,9 +37,35 @@ class WasmModuleController {
     private static final int MAX_DESCRIPTION = 10_000;
 
     private final WasmModuleRepository modules;
+    private final ModuleExecutions executions;
 
-    WasmModuleController(WasmModuleRepository modules) {
+    WasmModuleController(WasmModuleRepository modules, ModuleExecutions executions) {
         this.modules = modules;
+        this.executions = executions;
+    }
+
+    /** Runs the module once, as a one-step job, and answers how it ended: {@code {"data": run}}. */
+    @PostMapping(path = "/{id}/execute", consumes = MediaType.APPLICATION_JSON_VALUE)
+    CompletableFuture<DataResponse<ModuleRun>> execute(@PathVariable String id,
+                                                       @RequestBody(required = false) ExecuteRequest body) {
+        UUID moduleId = Ids.fromPath(id, "WASM module");
+        if (!modules.exists(moduleId)) {
+            throw ApiException.notFound("no WASM module with id '" + id + "'");
+        }
+        return executions.run(moduleId, body == null ? null : body.input()).thenApply(DataResponse::of);
+    }
+
+    /** Mule v2's module test: {@code {module_id, input}} answered with {@code {output, success, error}} (and the job id). */
+    @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
+    CompletableFuture<ModuleRun> test(@RequestBody TestRequest body) {
+        UUID moduleId = executions.moduleId(body.moduleId(), "module_id");
+        return executions.run(moduleId, body.input());
+    }
+
+    record ExecuteRequest(JsonNode input) {
+    }
+
+    record TestRequest(String moduleId, JsonNode input) {
     }
 
     /** Mule v2's multipart upload: {@code name}, {@code description}, {@code config} (JSON text), {@code module_data}. */

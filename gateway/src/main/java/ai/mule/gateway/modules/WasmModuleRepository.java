@@ -44,6 +44,10 @@ public class WasmModuleRepository {
         return new WasmModule(id, name, description, config, sha256, bytes.length, now, now, null);
     }
 
+    Optional<UUID> idNamed(String name) {
+        return jdbc.sql("SELECT id FROM wasm_modules WHERE name = ?").param(name).query(UUID.class).optional();
+    }
+
     public boolean exists(UUID id) {
         return jdbc.sql("SELECT count(*) FROM wasm_modules WHERE id = ?").param(id).query(Long.class).single() > 0;
     }

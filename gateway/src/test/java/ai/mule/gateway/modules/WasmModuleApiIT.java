@@ -62,6 +62,28 @@ class WasmModuleApiIT extends IntegrationTestBase {
     }
 
     @Test
+    void refusesAModuleImportingWhatTheRunnerDoesNotOfferAndStoresNothing() {
+        String name = TestApi.unique("shell");
+
+        Http.Response response = http.postMultipart(PATH, Map.of("name", name), "module_data",
+                WasmBinaryValidatorTest.fixture("imports-shell.wasm"));
+
+        assertThat(response.status()).isEqualTo(422);
+        assertThat(response.json().get("detail").asText()).contains("'env.execute_bash_command'")
+                .contains("Mule does not offer");
+        assertThat(jdbc.sql("SELECT count(*) FROM wasm_modules WHERE name = ?").param(name).query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
+    void acceptsAModuleUsingMulesHostFunctions() {
+        Http.Response response = http.postMultipart(PATH, Map.of("name", TestApi.unique("router")), "module_data",
+                WasmFixtures.wasm("router.wasm"));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+    }
+
+    @Test
     void explainsMissingPartsAndBadConfig() {
         byte[] upper = WasmFixtures.wasm("upper.wasm");
 

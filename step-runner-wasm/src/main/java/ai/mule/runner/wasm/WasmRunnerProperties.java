@@ -5,7 +5,10 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -17,7 +20,7 @@ import org.springframework.validation.annotation.Validated;
  * stop the runner at start-up.
  *
  * @param concurrency    steps run at once; unset means one per available processor
- * @param defaultTimeout wall-clock limit of one run
+ * @param defaultTimeout wall-clock limit of a run given no step (each step carries its own: policy.timeout_ms)
  * @param maxMemoryPages linear memory ceiling per run, in 64 KiB pages (1024 = 64 MiB)
  * @param maxStdout      stdout cap per run; writing more fails the step
  * @param maxStderr      stderr cap per run; writing more fails the step
@@ -26,6 +29,14 @@ import org.springframework.validation.annotation.Validated;
  * @param maxResultSize  largest result message; above it stdout/stderr are cut, then the step fails.
  *                       Keep it under the broker's {@code message.max.bytes} (1 MiB by default)
  * @param shutdownGrace  how long running steps may finish when the runner stops, or partitions move away
+ * @param gatewayUrl     the gateway's HTTP API, for the host functions that start workflows, ask agents and
+ *                       read jobs ({@code MULE_RUNNER_WASM_GATEWAY_URL}; default {@code http://127.0.0.1:$MULE_HTTP_PORT})
+ * @param gatewayApiKey  the API key those calls send ({@code MULE_RUNNER_WASM_GATEWAY_API_KEY}) when the gateway
+ *                       asks for keys; give it one from {@code /api/v1/api-keys} or {@code MULE_API_KEYS}
+ * @param maxHttpResponse largest response body a module's {@code http_request} may receive
+ * @param mountRoot      the only host directory a step may mount (read-only) below; unset: no mounts
+ * @param internalHosts  loopback/private hosts ({@code host} or {@code host:port}) a step's http allowlist may name;
+ *                       empty (the default): modules reach public hosts only
  */
 @ConfigurationProperties("mule.runner.wasm")
 @Validated
@@ -37,16 +48,23 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
                                    @Positive @DefaultValue("64") int moduleCacheSize,
                                    @DefaultValue("true") boolean compile,
                                    @NotNull @DefaultValue("1000000B") DataSize maxResultSize,
-                                   @NotNull @DefaultValue("10s") Duration shutdownGrace) {
+                                   @NotNull @DefaultValue("10s") Duration shutdownGrace,
+                                   @NotNull @DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
+                                   String gatewayApiKey,
+                                   @NotNull @DefaultValue("1MB") DataSize maxHttpResponse,
+                                   Path mountRoot,
+                                   List<String> internalHosts) {
 
     private static final DataSize MIN_RESULT_SIZE = DataSize.ofKilobytes(256);
 
     public WasmRunnerProperties {
+        internalHosts = internalHosts == null ? List.of() : List.copyOf(internalHosts);
         requirePositive("default-timeout", defaultTimeout);
         requirePositive("shutdown-grace", shutdownGrace);
         requireBytes("max-stdout", maxStdout, DataSize.ofBytes(1));
         requireBytes("max-stderr", maxStderr, DataSize.ofBytes(1));
         requireBytes("max-result-size", maxResultSize, MIN_RESULT_SIZE);
+        requireBytes("max-http-response", maxHttpResponse, DataSize.ofBytes(1));
     }
 
     public int effectiveConcurrency() {
@@ -69,5 +87,15 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
             throw new IllegalArgumentException("mule.runner.wasm." + name + " must be within " + min + " and 2GB, not "
                     + value);
         }
+    }
+
+    /** Without the gateway API key: these settings may end up in logs. */
+    @Override
+    public String toString() {
+        return "WasmRunnerProperties[concurrency=" + concurrency + ", defaultTimeout=" + defaultTimeout
+                + ", maxMemoryPages=" + maxMemoryPages + ", maxStdout=" + maxStdout + ", maxStderr=" + maxStderr
+                + ", compile=" + compile + ", gatewayUrl=" + gatewayUrl + ", gatewayApiKey="
+                + (gatewayApiKey == null || gatewayApiKey.isBlank() ? "unset" : "set") + ", mountRoot=" + mountRoot
+                + ", internalHosts=" + internalHosts + "]";
     }
 }

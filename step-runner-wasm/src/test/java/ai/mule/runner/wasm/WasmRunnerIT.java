@@ -5,7 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.runner.wasm.steps.StepCommandConsumer;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobControl;
 import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
 import ai.mule.schemas.WasmStep;
@@ -108,6 +111,7 @@ class WasmRunnerIT {
         assertThat(result.success()).isFalse();
         assertThat(result.output()).isNull();
         assertThat(result.error()).isEqualTo("a non-empty \"prompt\" is required");
+        assertThat(result.failureKind()).isEqualTo(FailureKind.MODULE_FAILED);
     }
 
     @Test
@@ -119,6 +123,7 @@ class WasmRunnerIT {
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("module 'ghost': no module with sha256 " + missing + " is stored");
+        assertThat(result.failureKind()).isEqualTo(FailureKind.INVALID_INPUT);
     }
 
     @Test
@@ -164,6 +169,7 @@ class WasmRunnerIT {
             StepResult result = resultOf(jobId);
             assertThat(result.success()).isFalse();
             assertThat(result.error()).isEqualTo("module 'loop' did not finish within its time limit of 1500 ms");
+            assertThat(result.failureKind()).isEqualTo(FailureKind.TIMEOUT);
             assertThat(result.durationMicros()).isBetween(RUN_TIMEOUT.toNanos() / 1_000, 3 * RUN_TIMEOUT.toNanos() / 1_000);
         }
         assertThat(resultOf(quickJob).output()).isEqualTo(TextNode.valueOf("Hello, queued!"));
@@ -180,6 +186,39 @@ class WasmRunnerIT {
         }
     }
 
+    @Test
+    void stopsTheRunningStepOfACancelledJob() {
+        String jobId = send(step("loop", LOOP, null, Duration.ofSeconds(20)), "{}");
+        // the step is running (no result yet) when the cancel arrives
+        assertThat(TestKafka.read(Topics.STEP_RESULTS, jobId, 1, Duration.ofMillis(1500))).isEmpty();
+        long cancelledAt = System.nanoTime();
+        TestKafka.send(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now()));
+
+        StepResult result = resultOf(jobId);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.success()).isFalse();
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        assertThat(result.error()).isEqualTo("module 'loop' was stopped: its job was cancelled");
+        // the worker is free again: a later step runs at once
+        assertThat(resultOf(send(step("greet", GREET, null), "{\"prompt\":\"after cancel\"}")).output())
+                .isEqualTo(TextNode.valueOf("Hello, after cancel!"));
+    }
+
+    @Test
+    void doesNotRunAStepOfAJobCancelledBeforeItsCommandArrived() {
+        String jobId = UUID.randomUUID().toString();
+        TestKafka.send(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now()));
+        await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step("loop", LOOP, null,
+                Duration.ofSeconds(20)), json("{}"), Instant.now()));
+
+        StepResult result = resultOf(jobId);
+
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        assertThat(result.durationMicros()).isZero();
+    }
+
     private static StepResult resultOf(String jobId) {
         List<StepResult> results = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT);
         assertThat(results).as("result of job %s", jobId).hasSize(1);
@@ -193,8 +232,13 @@ class WasmRunnerIT {
     }
 
     private static WasmStep step(String name, byte[] bytes, String config) {
+        return step(name, bytes, config, RUN_TIMEOUT);
+    }
+
+    private static WasmStep step(String name, byte[] bytes, String config, Duration timeout) {
+        StepPolicy policy = new StepPolicy(1, 0, 1.0, 0, timeout.toMillis(), false);
         return new WasmStep(1, UUID.randomUUID().toString(), UUID.randomUUID().toString(), name,
-                WasmFixtures.sha256(bytes), config == null ? null : json(config));
+                WasmFixtures.sha256(bytes), config == null ? null : json(config), policy);
     }
 
     /** Every command on mule.steps.wasm so far is committed by the runner's group. */

@@ -43,6 +43,7 @@ final class RunWatchdog implements AutoCloseable {
         private ScheduledFuture<?> timer;
         private boolean finished;
         private boolean expired;
+        private boolean cancelled;
 
         private Deadline(Thread runner) {
             this.runner = runner;
@@ -55,6 +56,18 @@ final class RunWatchdog implements AutoCloseable {
             }
         }
 
+        /** Stops the run now (its job was cancelled): the same interrupt as a timeout, told apart after. */
+        synchronized void cancel() {
+            if (!finished && !expired) {
+                cancelled = true;
+                runner.interrupt();
+            }
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
+        }
+
         /**
          * Stops the clock; called by the run's thread when the run ends. If the deadline fired, the
          * interrupt it sent is cleared so that the thread can run the next step; an interrupt from
@@ -64,7 +77,7 @@ final class RunWatchdog implements AutoCloseable {
             boolean fired;
             synchronized (this) {
                 finished = true;
-                fired = expired;
+                fired = expired || cancelled;
             }
             timer.cancel(false);
             if (fired) {

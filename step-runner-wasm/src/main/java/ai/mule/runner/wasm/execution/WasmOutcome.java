@@ -29,6 +29,6 @@ public record WasmOutcome(JsonNode output, StepFailure failure, String stdout, S
     public StepResult toStepResult(StepCommand command, Instant finishedAt) {
         return succeeded()
                 ? StepResult.succeeded(command, output, stdout, stderr, durationMicros, finishedAt)
-                : StepResult.failed(command, failure.message(), stdout, stderr, durationMicros, finishedAt);
+                : StepResult.failed(command, failure.reason().kind(), failure.message(), stdout, stderr, durationMicros, finishedAt);
     }
 }

@@ -4,6 +4,7 @@ import ai.mule.runner.wasm.execution.StepFailure.Reason;
 import ai.mule.schemas.WasmStep;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
@@ -57,12 +58,26 @@ public final class WasmStepExecutor implements AutoCloseable {
         return limits;
     }
 
-    /** Runs the step's module with its config and this input, under the default time limit. */
+    /** Runs the step's module with its config and this input, under the step's time limit (its policy). */
     public WasmOutcome run(LoadedModule module, WasmStep step, JsonNode input) {
-        return run(module, step.moduleName(), step.config(), input, limits.timeout());
+        return run(module, step, input, RunOptions.NONE);
+    }
+
+    public WasmOutcome run(LoadedModule module, WasmStep step, JsonNode input, RunOptions options) {
+        return run(module, step.moduleName(), step.config(), input, timeoutOf(step), options);
     }
 
     public WasmOutcome run(LoadedModule module, String moduleName, JsonNode config, JsonNode input, Duration timeout) {
+        return run(module, moduleName, config, input, timeout, RunOptions.NONE);
+    }
+
+    /** The step's own limit ({@code policy.timeout_ms}), else the runner's default. */
+    public Duration timeoutOf(WasmStep step) {
+        return step.policy() != null ? Duration.ofMillis(step.policy().timeoutMs()) : limits.timeout();
+    }
+
+    public WasmOutcome run(LoadedModule module, String moduleName, JsonNode config, JsonNode input, Duration timeout,
+                           RunOptions options) {
         long started = System.nanoTime();
         String name = moduleName == null || moduleName.isBlank() ? module.sha256() : moduleName;
         byte[] stdin;
@@ -76,15 +91,24 @@ public final class WasmStepExecutor implements AutoCloseable {
             return WasmOutcome.failed(StepFailure.of(Reason.NOT_A_COMMAND, "module '" + name
                     + "' exports no _start function: a step must be a WASI command"), null, null, micros(started));
         }
-        Run run = new Run(module, name, stdin);
+        Run run = new Run(module, name, stdin, options);
         RunWatchdog.Deadline deadline = watchdog.arm(timeout);
+        CancelSignal cancel = options.cancel();
+        if (cancel != null) {
+            cancel.whileRunning(deadline::cancel);
+        }
         StepFailure failure;
         try {
             failure = run.execute();
         } finally {
+            if (cancel != null) {
+                cancel.runEnded();
+            }
             deadline.disarm();
         }
-        if (deadline.expired()) {
+        if (deadline.cancelled()) {
+            failure = StepFailure.of(Reason.CANCELLED, "module '" + name + "' was stopped: its job was cancelled");
+        } else if (deadline.expired()) {
             failure = StepFailure.of(Reason.TIMEOUT, "module '" + name + "' did not finish within its time limit of "
                     + describe(timeout));
         }
@@ -114,27 +138,38 @@ public final class WasmStepExecutor implements AutoCloseable {
         private final byte[] stdin;
         private final CappedOutputStream stdout = new CappedOutputStream("stdout", limits.maxStdoutBytes());
         private final CappedOutputStream stderr = new CappedOutputStream("stderr", limits.maxStderrBytes());
+        private final RunOptions options;
         private Memory memory;
 
-        Run(LoadedModule module, String name, byte[] stdin) {
+        Run(LoadedModule module, String name, byte[] stdin, RunOptions options) {
             this.module = module;
             this.name = name;
             this.stdin = stdin;
+            this.options = options;
         }
 
         /** Null when the module ran to its end (or called proc_exit(0)), else why it did not. */
         StepFailure execute() {
-            WasiOptions options = WasiOptions.builder()
+            WasiOptions.Builder wasiOptions = WasiOptions.builder()
                     .withStdin(new ByteArrayInputStream(stdin), false)
                     .withStdout(stdout, false)
                     .withStderr(stderr, false)
                     .withArguments(List.of(name))
-                    .withRandom(RANDOM)
-                    .build();
-            try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
+                    .withRandom(RANDOM);
+            Mount mount = options.mount();
+            if (mount != null) {
+                wasiOptions.withDirectory(mount.guestPath(), mount.hostPath());
+            }
+            try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).build()) {
+                HostFunction[] wasiFunctions = mount == null ? wasi.toHostFunctions()
+                        : ReadOnlyWasi.wrap(wasi.toHostFunctions());
+                ImportValues imports = ImportValues.builder()
+                        .addFunction(wasiFunctions)
+                        .addFunction(options.host().functions(stderr).toArray(new HostFunction[0]))
+                        .build();
                 Instance instance = Instance.builder(module.module())
                         .withMachineFactory(module.machineFactory())
-                        .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+                        .withImportValues(imports)
                         .withMemoryFactory(this::cappedMemory)
                         .withStart(false)
                         .build();
@@ -155,7 +190,7 @@ public final class WasmStepExecutor implements AutoCloseable {
                 return afterMemory(StepFailure.of(Reason.TRAP, "module '" + name + "' trapped: " + e.getMessage()));
             } catch (UnlinkableException e) {
                 return StepFailure.of(Reason.MODULE_UNLINKABLE, "module '" + name + "' cannot be linked: " + e.getMessage()
-                        + " (this runner offers WASI preview 1 only)");
+                        + " (this runner offers WASI preview 1 and Mule's env host functions only)");
             } catch (InvalidException | MalformedException | UninstantiableException e) {
                 return StepFailure.of(Reason.MODULE_INVALID, "module '" + name + "' cannot be instantiated: " + e.getMessage());
             } catch (ChicoryInterruptedException e) {

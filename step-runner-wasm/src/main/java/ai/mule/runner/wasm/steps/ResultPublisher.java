@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.steps;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
@@ -59,7 +60,7 @@ final class ResultPublisher implements AutoCloseable {
         }
         StepResult next = result;
         if (error instanceof RecordTooLargeException) {
-            next = StepResult.failed(command, "the step result is larger than the broker accepts: " + error.getMessage(),
+            next = StepResult.failed(command, FailureKind.LIMIT_EXCEEDED, "the step result is larger than the broker accepts: " + error.getMessage(),
                     null, null, result.durationMicros(), result.finishedAt());
         }
         log.warn("job {} step {}: publishing the result failed ({}); sending again in {} ms", result.jobId(),

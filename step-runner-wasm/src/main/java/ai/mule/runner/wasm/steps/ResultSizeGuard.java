@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.steps;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
@@ -25,14 +26,15 @@ final class ResultSizeGuard {
         String stderr = excerpt(result.stderr());
         StepResult trimmed = result.success()
                 ? StepResult.succeeded(command, result.output(), stdout, stderr, result.durationMicros(), result.finishedAt())
-                : StepResult.failed(command, result.error(), stdout, stderr, result.durationMicros(), result.finishedAt());
+                : StepResult.failed(command, result.failureKind(), result.error(), stdout, stderr, result.durationMicros(), result.finishedAt());
         if (size(trimmed) <= maxBytes) {
             return trimmed;
         }
         String error = result.success()
                 ? "the step output is too large to publish: the result would exceed " + maxBytes + " bytes"
                 : excerpt(result.error());
-        return StepResult.failed(command, error, stdout, stderr, result.durationMicros(), result.finishedAt());
+        FailureKind kind = result.success() ? FailureKind.LIMIT_EXCEEDED : result.failureKind();
+        return StepResult.failed(command, kind, error, stdout, stderr, result.durationMicros(), result.finishedAt());
     }
 
     static int size(StepResult result) {

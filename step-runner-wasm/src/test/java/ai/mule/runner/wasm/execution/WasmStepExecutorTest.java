@@ -73,6 +73,25 @@ class WasmStepExecutorTest {
         assertThat(run("reverse.wasm", engine, null, "{\"prompt\":\"abc\"}").output()).isEqualTo(TextNode.valueOf("cba"));
     }
 
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void jsonExtractPicksTheConfiguredField(Engine engine) {
+        assertThat(run("json-extract.wasm", engine, "{\"field\":\"city\"}",
+                "{\"user\":{\"name\":\"Ada\",\"city\":\"London\"}}").output()).isEqualTo(TextNode.valueOf("London"));
+        // a previous step's output arrives as {"prompt": "<JSON text>"}
+        assertThat(run("json-extract.wasm", engine, "{\"field\":\"city\"}",
+                "{\"prompt\":\"{\\\"city\\\":\\\"Paris\\\"}\"}").output()).isEqualTo(TextNode.valueOf("Paris"));
+        WasmOutcome missing = run("json-extract.wasm", engine, "{\"field\":\"zip\"}", "{\"city\":\"Oslo\"}");
+        assertThat(missing.failure()).isEqualTo(StepFailure.of(Reason.MODULE_REPORTED_FAILURE,
+                "the input has no string field \"zip\""));
+    }
+
+    @Test
+    void runsTheWatExample() {
+        assertThat(run("hello-wat.wasm", Engine.COMPILED, null, "{}").output())
+                .isEqualTo(TextNode.valueOf("hello from WebAssembly text"));
+    }
+
     @Test
     void failsWithTheModulesMessageWhenItReportsSuccessFalse() {
         WasmOutcome outcome = run("require-prompt.wasm", Engine.COMPILED, null, "{\"prompt\":\"\"}");
@@ -161,7 +180,8 @@ class WasmStepExecutorTest {
         WasmOutcome outcome = run("needs-host.wasm", Engine.INTERPRETED, null, "{}");
 
         assertThat(outcome.failure().reason()).isEqualTo(Reason.MODULE_UNLINKABLE);
-        assertThat(outcome.failure().message()).contains("http_request").contains("WASI preview 1 only");
+        assertThat(outcome.failure().message()).contains("http_request")
+                .contains("WASI preview 1 and Mule's env host functions only");
     }
 
     @Test
@@ -183,6 +203,67 @@ class WasmStepExecutorTest {
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
         assertThat(run("greet.wasm", engine, null, "{\"prompt\":\"again\"}").output())
                 .isEqualTo(TextNode.valueOf("Hello, again!"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void stopsARunningModuleWhenItsJobIsCancelled(Engine engine) throws Exception {
+        CancelSignal cancel = new CancelSignal();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<WasmOutcome> run = pool.submit(() -> EXECUTOR.run(TestModules.load("loop.wasm", engine), "loop", null,
+                    json("{}"), Duration.ofSeconds(30), new RunOptions(null, cancel, null)));
+            Thread.sleep(300);
+            assertThat(run.isDone()).as("still looping").isFalse();
+            long cancelledAt = System.nanoTime();
+            cancel.cancel();
+
+            WasmOutcome outcome = run.get(5, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(2));
+            assertThat(outcome.failure()).isEqualTo(StepFailure.of(Reason.CANCELLED,
+                    "module 'loop' was stopped: its job was cancelled"));
+            assertThat(outcome.failure().reason().kind()).isEqualTo(ai.mule.schemas.FailureKind.CANCELLED);
+            // the worker thread is usable for the next run
+            assertThat(pool.submit(() -> run("greet.wasm", engine, null, "{\"prompt\":\"again\"}").output()).get())
+                    .isEqualTo(TextNode.valueOf("Hello, again!"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void takesTheTimeLimitFromTheStepsPolicy() {
+        WasmStep step = new WasmStep(1, null, "id", "loop", "sha", null,
+                new ai.mule.schemas.StepPolicy(1, 0, 1.0, 0, 250, false));
+
+        WasmOutcome outcome = EXECUTOR.run(TestModules.load("loop.wasm", Engine.COMPILED), step, json("{}"));
+
+        assertThat(outcome.failure()).isEqualTo(StepFailure.of(Reason.TIMEOUT,
+                "module 'loop' did not finish within its time limit of 250 ms"));
+        assertThat(outcome.failure().reason().kind()).isEqualTo(ai.mule.schemas.FailureKind.TIMEOUT);
+    }
+
+    @Test
+    void givesNoHostFilesystemWithoutAMount() {
+        WasmOutcome outcome = run("read-file.wasm", Engine.COMPILED, null, "{\"path\":\"/data/hello.txt\"}");
+
+        assertThat(outcome.output().get("read").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void mountsADirectoryReadOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("hello.txt"), "hello from the host");
+        RunOptions options = new RunOptions(null, null, new Mount(dir, "/data"));
+
+        WasmOutcome outcome = EXECUTOR.run(TestModules.load("read-file.wasm", Engine.COMPILED), "read-file", null,
+                json("{\"path\":\"/data/hello.txt\",\"write\":\"/data/new.txt\"}"), Duration.ofSeconds(5), options);
+
+        assertThat(outcome.failure()).isNull();
+        assertThat(outcome.output().get("read").asText()).isEqualTo("hello from the host");
+        assertThat(outcome.output().get("write").asText()).isEqualTo("refused");
+        assertThat(dir.resolve("new.txt")).doesNotExist();
+        assertThat(java.nio.file.Files.readString(dir.resolve("hello.txt"))).isEqualTo("hello from the host");
     }
 
     @ParameterizedTest

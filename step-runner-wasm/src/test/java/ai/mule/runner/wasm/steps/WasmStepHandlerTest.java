@@ -71,6 +71,7 @@ class WasmStepHandlerTest {
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("module 'ghost': no module with sha256 " + missing + " is stored");
+        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.INVALID_INPUT);
         assertThat(result.durationMicros()).isZero();
     }
 
@@ -84,6 +85,31 @@ class WasmStepHandlerTest {
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).contains("carries no WASM step");
+    }
+
+    @Test
+    void answersCancelledWithoutRunningAStepOfACancelledJob() {
+        CancelledJobs cancelled = new CancelledJobs();
+        WasmStepHandler cancelling = new WasmStepHandler(new CompiledModuleCache(stored::get, new ModuleCompiler(false), 4),
+                executor, 1_000_000, Clock.fixed(NOW, ZoneOffset.UTC), cancelled, null,
+                new ai.mule.runner.wasm.execution.MountResolver(null));
+        cancelled.cancel("job-7");
+
+        StepResult result = cancelling.handle(command(new WasmStep(3, null, "m-1", "greet", GREET_SHA, null))).orElseThrow();
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.CANCELLED);
+        assertThat(result.error()).isEqualTo("the job was cancelled before step 3 ran");
+    }
+
+    @Test
+    void refusesAMountWhenTheRunnerHasNoMountRoot() {
+        StepResult result = handler.handle(command(new WasmStep(1, null, "m-1", "greet", GREET_SHA,
+                JsonSerde.mapper().createObjectNode().set("mount", JsonSerde.mapper().createObjectNode()
+                        .put("host", "x").put("guest", "/data"))))).orElseThrow();
+
+        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.INVALID_INPUT);
+        assertThat(result.error()).contains("this runner has no mount root");
     }
 
     @Test
