@@ -50,6 +50,14 @@ public final class Http {
 
     /** A multipart/form-data POST: text fields, and one file part when {@code fileField} is not null. */
     public Response postMultipart(String path, Map<String, String> fields, String fileField, byte[] file) {
+        return multipart("POST", path, fields, fileField, file);
+    }
+
+    public Response putMultipart(String path, Map<String, String> fields, String fileField, byte[] file) {
+        return multipart("PUT", path, fields, fileField, file);
+    }
+
+    private Response multipart(String method, String path, Map<String, String> fields, String fileField, byte[] file) {
         String boundary = "mule-" + UUID.randomUUID();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         fields.forEach((name, value) -> write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\""
@@ -63,7 +71,7 @@ public final class Http {
         write(out, "--" + boundary + "--\r\n");
         return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(out.toByteArray())));
     }
 
     public static Map<String, Object> map(Object... keysAndValues) {

@@ -16,10 +16,12 @@ import org.springframework.test.context.TestPropertySource;
  * Spring context) and the shared real Kafka broker. Tests keep apart by unique names and fresh job ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(properties = "mule.health.required-groups=")
+@TestPropertySource(properties = {"mule.health.required-groups=", "mule.secrets.master-key=" + IntegrationTestBase.MASTER_KEY})
 public abstract class IntegrationTestBase {
 
     protected static final TestPostgres.Database DB = TestPostgres.newDatabase();
+    /** The AES-256 key provider API keys are sealed with in these tests (base64 of 32 bytes). */
+    public static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     @LocalServerPort
     protected int port;

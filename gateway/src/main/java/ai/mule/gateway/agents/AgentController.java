@@ -4,15 +4,19 @@ import ai.mule.gateway.providers.ProviderRepository;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
+import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.ResourceNames;
 import jakarta.validation.Valid;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -24,23 +28,20 @@ import org.springframework.web.bind.annotation.RestController;
 class AgentController {
 
     private final AgentRepository agents;
+    private final AgentToolRepository tools;
     private final ProviderRepository providers;
 
-    AgentController(AgentRepository agents, ProviderRepository providers) {
+    AgentController(AgentRepository agents, AgentToolRepository tools, ProviderRepository providers) {
         this.agents = agents;
+        this.tools = tools;
         this.providers = providers;
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<Agent> create(@Valid @RequestBody NewAgent body) {
-        UUID providerId = Ids.fromBody(body.providerId(), "provider_id");
-        if (!providers.exists(providerId)) {
-            throw ApiException.unprocessable("provider_id '" + providerId + "' names no provider; create one with "
-                    + "POST /api/v1/providers or pick one from GET /api/v1/providers");
-        }
         return DataResponse.of(agents.insert(body.name(), Objects.requireNonNullElse(body.description(), ""),
-                providerId, body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), "")));
+                existingProvider(body.providerId()), body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), "")));
     }
 
     @GetMapping
@@ -52,7 +53,65 @@ class AgentController {
 
     @GetMapping("/{id}")
     DataResponse<Agent> get(@PathVariable String id) {
-        return DataResponse.of(agents.find(Ids.fromPath(id, "agent"))
-                .orElseThrow(() -> ApiException.notFound("no agent with id '" + id + "'")));
+        return DataResponse.of(agent(id));
+    }
+
+    @PutMapping("/{id}")
+    DataResponse<Agent> update(@PathVariable String id, @Valid @RequestBody NewAgent body) {
+        UUID agentId = id(id);
+        UUID providerId = existingProvider(body.providerId());
+        return DataResponse.of(agents.update(agentId, body.name(), Objects.requireNonNullElse(body.description(), ""),
+                        providerId, body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), ""))
+                .orElseThrow(() -> notFound(id)));
+    }
+
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable String id) {
+        if (!agents.delete(id(id))) {
+            throw notFound(id);
+        }
+    }
+
+    @GetMapping("/{id}/tools")
+    PageResponse<AgentTool> tools(@PathVariable String id) {
+        return PageResponse.all(tools.list(agent(id).id()));
+    }
+
+    /** Attaches a tool by name with its config; stored as data for the agent (Mule v2's agent tools). */
+    @PostMapping("/{id}/tools")
+    @ResponseStatus(HttpStatus.CREATED)
+    DataResponse<AgentTool> attachTool(@PathVariable String id, @Valid @RequestBody NewAgentTool body) {
+        return DataResponse.of(tools.attach(agent(id).id(), body.name(), Json.objectOrEmpty(body.config(), "config")));
+    }
+
+    @DeleteMapping("/{id}/tools/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void detachTool(@PathVariable String id, @PathVariable String name) {
+        UUID agentId = agent(id).id();
+        if (!ResourceNames.isValid(name) || !tools.detach(agentId, name)) {
+            throw ApiException.notFound("agent '" + id + "' has no tool named '" + name + "'");
+        }
+    }
+
+    private UUID existingProvider(String value) {
+        UUID providerId = Ids.fromBody(value, "provider_id");
+        if (!providers.exists(providerId)) {
+            throw ApiException.unprocessable("provider_id '" + providerId + "' names no provider; create one with "
+                    + "POST /api/v1/providers or pick one from GET /api/v1/providers");
+        }
+        return providerId;
+    }
+
+    private Agent agent(String id) {
+        return agents.find(id(id)).orElseThrow(() -> notFound(id));
+    }
+
+    private static UUID id(String id) {
+        return Ids.fromPath(id, "agent");
+    }
+
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("no agent with id '" + id + "'");
     }
 }

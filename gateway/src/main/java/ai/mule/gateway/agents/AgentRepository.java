@@ -39,6 +39,30 @@ public class AgentRepository {
         return new Agent(id, name, description, providerId, modelId, systemPrompt, now, now);
     }
 
+    /** Replaces an agent's fields; empty if there is no such agent. */
+    Optional<Agent> update(UUID id, String name, String description, UUID providerId, String modelId, String systemPrompt) {
+        try {
+            return jdbc.sql("UPDATE agents SET name = ?, description = ?, provider_id = ?, model_id = ?, system_prompt = ?, "
+                            + "updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
+                    .params(name, description, providerId, modelId, systemPrompt, Timestamps.param(Timestamps.now()), id)
+                    .query(AgentRepository::map).optional();
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("an agent named '" + name + "' already exists; choose another name");
+        }
+    }
+
+    /** Deletes an agent no workflow step uses; false if there was none. Its tools go with it. */
+    boolean delete(UUID id) {
+        List<String> users = jdbc.sql("SELECT DISTINCT w.name FROM workflow_steps s JOIN workflows w ON w.id = s.workflow_id "
+                        + "WHERE s.agent_id = ? ORDER BY w.name LIMIT 5")
+                .param(id).query(String.class).list();
+        if (!users.isEmpty()) {
+            throw ApiException.conflict("the agent is a step of workflows " + String.join(", ", users)
+                    + "; remove those steps first");
+        }
+        return jdbc.sql("DELETE FROM agents WHERE id = ?").param(id).update() > 0;
+    }
+
     public Optional<Agent> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM agents WHERE id = ?").param(id).query(AgentRepository::map).optional();
     }

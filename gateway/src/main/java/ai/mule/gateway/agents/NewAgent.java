@@ -1,9 +1,12 @@
 package ai.mule.gateway.agents;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import ai.mule.gateway.web.ResourceName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 
+// what a GET answered may be sent back as is: the read-only fields are ignored, any other unknown field is refused
+@JsonIgnoreProperties({"id", "created_at", "updated_at"})
 record NewAgent(
         @ResourceName String name,
         @Size(max = 10_000, message = "must be at most 10000 characters") String description,

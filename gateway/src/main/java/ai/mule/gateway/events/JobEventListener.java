@@ -18,13 +18,14 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads {@code mule.jobs.events} and completes the waiters of jobs that ended.
+ * Reads {@code mule.jobs.events}: completes the waiters of jobs that ended and hands every event of a followed
+ * job to its subscribers (SSE streams).
  *
  * <p>Every gateway must see every job's events (the HTTP call waiting for a job may be on any gateway), so
  * this consumer assigns itself all partitions instead of joining a consumer group, and starts at the end:
  * a waiter is always registered before its job exists, so older events can never concern it. Start-up waits
  * until the end offsets are resolved, so no event of a job accepted after start-up is skipped.
- * Only events whose job has a waiter are decoded; an undecodable event is logged and skipped.
+ * Only events whose job has a waiter or a subscriber are decoded; an undecodable event is logged and skipped.
  */
 @Component
 public class JobEventListener implements SmartLifecycle {
@@ -34,6 +35,7 @@ public class JobEventListener implements SmartLifecycle {
 
     private final KafkaClients kafka;
     private final JobWaiters waiters;
+    private final JobEventSubscribers subscribers;
     private final EventsProperties properties;
     private final CountDownLatch positioned = new CountDownLatch(1);
 
@@ -41,9 +43,10 @@ public class JobEventListener implements SmartLifecycle {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    JobEventListener(KafkaClients kafka, JobWaiters waiters, EventsProperties properties) {
+    JobEventListener(KafkaClients kafka, JobWaiters waiters, JobEventSubscribers subscribers, EventsProperties properties) {
         this.kafka = kafka;
         this.waiters = waiters;
+        this.subscribers = subscribers;
         this.properties = properties;
     }
 
@@ -143,7 +146,7 @@ public class JobEventListener implements SmartLifecycle {
 
     private void deliver(ConsumerRecord<String, byte[]> record) {
         String jobId = record.key();
-        if (jobId == null || !waiters.isWaiting(jobId)) {
+        if (jobId == null || (!waiters.isWaiting(jobId) && !subscribers.isFollowed(jobId))) {
             return;
         }
         JobEvent event;
@@ -154,7 +157,11 @@ public class JobEventListener implements SmartLifecycle {
                     record.partition(), record.offset(), e.getMessage());
             return;
         }
-        if (event != null && event.terminal()) {
+        if (event == null) {
+            return;
+        }
+        subscribers.publish(event);
+        if (event.terminal()) {
             waiters.complete(event);
         }
     }

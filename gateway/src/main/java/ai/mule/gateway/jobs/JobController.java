@@ -14,11 +14,13 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
@@ -40,10 +42,15 @@ class JobController {
         this.jobs = jobs;
     }
 
-    /** Accepts a job at once (201 with the queued job); running it is the orchestrator's business. */
+    /**
+     * Accepts a job at once (201 with the queued job); running it is the orchestrator's business. With an
+     * {@code Idempotency-Key} header, a repeated request answers 200 with the job the first one created
+     * ({@code Idempotent-Replayed: true}) and starts nothing.
+     */
     @PostMapping
-    @ResponseStatus(HttpStatus.CREATED)
-    DataResponse<Job> create(@RequestBody NewJob body) {
+    ResponseEntity<DataResponse<Job>> create(@RequestBody NewJob body,
+                                             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        String idempotencyKey = JobService.idempotencyKey(key);
         long targets = Stream.of(body.workflowId(), body.wasmModuleId(), body.agentId())
                 .filter(v -> v != null && !v.isBlank()).count();
         if (targets == 0) {
@@ -55,8 +62,12 @@ class JobController {
         }
         ObjectNode input = Json.objectOrEmpty(body.inputData(), "input_data");
         String workingDirectory = workingDirectory(body.workingDirectory());
-        return DataResponse.of(service.accept(UUID.randomUUID(), plan(body), input, workingDirectory,
-                JobService.SOURCE_API));
+        JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(), plan(body), input, workingDirectory,
+                JobService.SOURCE_API, idempotencyKey);
+        if (accepted.replayed()) {
+            return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(DataResponse.of(accepted.job()));
+        }
+        return ResponseEntity.status(HttpStatus.CREATED).body(DataResponse.of(accepted.job()));
     }
 
     @GetMapping

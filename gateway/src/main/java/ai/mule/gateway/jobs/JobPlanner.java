@@ -1,8 +1,10 @@
 package ai.mule.gateway.jobs;
 
+import ai.mule.gateway.orchestration.StepPolicyFields;
 import ai.mule.gateway.web.Json;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,6 +28,8 @@ public class JobPlanner {
     private static final String WORKFLOW_SNAPSHOT = """
             SELECT w.id AS workflow_id, w.name AS workflow_name,
                    s.id AS step_id, s.step_order, s.step_type, s.config AS step_config,
+                   s.max_attempts, s.initial_backoff_ms, s.backoff_multiplier, s.max_backoff_ms, s.timeout_ms,
+                   s.retry_step_failures,
                    m.id AS module_id, m.name AS module_name, m.sha256, m.config AS module_config,
                    a.id AS agent_id, a.name AS agent_name, a.model_id, a.system_prompt,
                    p.id AS provider_id, p.api_base_url
@@ -119,15 +123,20 @@ public class JobPlanner {
         int order = rs.getInt("step_order");
         ObjectNode stepConfig = objectOrEmpty(Json.column(rs, "step_config"));
         StepDefinition step;
-        if ("wasm_module".equals(rs.getString("step_type"))) {
+        String stepType = rs.getString("step_type");
+        // the step's own retry/timeout settings over its type's defaults, fixed in the snapshot
+        StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(stepType));
+        if ("wasm_module".equals(stepType)) {
             // The module's own config with the step's config over it: one workflow can use a module with
             // different settings per step, and a step without config behaves as Mule v2's did.
             ObjectNode config = objectOrEmpty(Json.column(rs, "module_config")).deepCopy();
             config.setAll(stepConfig);
             step = new WasmStep(order, stepId.toString(), rs.getObject("module_id", UUID.class).toString(),
-                    rs.getString("module_name"), rs.getString("sha256").trim(), config);
+                    rs.getString("module_name"), rs.getString("sha256").trim(), config, policy);
         } else {
-            step = agentStep(rs, order, stepId.toString(), stepConfig);
+            AgentStep agent = agentStep(rs, order, stepId.toString(), stepConfig);
+            step = new AgentStep(agent.stepOrder(), agent.workflowStepId(), agent.agentId(), agent.agentName(),
+                    agent.providerId(), agent.apiBaseUrl(), agent.model(), agent.systemPrompt(), agent.config(), policy);
         }
         return new Row(workflowId, workflowName, step);
     }

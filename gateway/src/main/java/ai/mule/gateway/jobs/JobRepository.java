@@ -41,6 +41,33 @@ public class JobRepository {
                 JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now);
     }
 
+    /**
+     * Inserts a queued job under an idempotency key, unless a job already holds that key: then nothing is written
+     * and empty is returned. A concurrent insert of the same key makes this statement wait for that transaction,
+     * so two racing requests never both insert.
+     */
+    Optional<Job> insertQueuedOnce(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source,
+                                   Instant now, String idempotencyKey) {
+        int inserted = jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, "
+                        + "input_data, working_directory, source, created_at, updated_at, idempotency_key) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?) "
+                        + "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING")
+                .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
+                        JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
+                        Timestamps.param(now), idempotencyKey)
+                .update();
+        if (inserted == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
+                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now));
+    }
+
+    Optional<Job> findByIdempotencyKey(String key) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?").param(key)
+                .query(JobRepository::map).optional();
+    }
+
     public Optional<Job> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(JobRepository::map).optional();
     }

@@ -1,5 +1,7 @@
 package ai.mule.gateway.jobs;
 
+import ai.mule.gateway.orchestration.JobCancellation;
+import ai.mule.gateway.orchestration.JobDeadlines;
 import ai.mule.gateway.outbox.MessageTooLargeException;
 import ai.mule.gateway.outbox.Outbox;
 import ai.mule.gateway.web.ApiException;
@@ -10,6 +12,8 @@ import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -26,12 +30,18 @@ public class JobService {
     public static final String SOURCE_API = "api";
     public static final String SOURCE_CHAT = "chat";
 
+    public static final String SOURCE_KAFKA = "kafka";
+
     private final JobRepository jobs;
     private final Outbox outbox;
+    private final JobDeadlines deadlines;
+    private final JobCancellation cancellation;
 
-    JobService(JobRepository jobs, Outbox outbox) {
+    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, JobCancellation cancellation) {
         this.jobs = jobs;
         this.outbox = outbox;
+        this.deadlines = deadlines;
+        this.cancellation = cancellation;
     }
 
     /**
@@ -43,8 +53,15 @@ public class JobService {
         plan.requireSteps();
         Instant now = Timestamps.now();
         Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
+        publish(jobId, plan, input, now, null);
+        return job;
+    }
+
+    private void publish(UUID jobId, JobPlan plan, ObjectNode input, Instant now, String replyTopic) {
         String workflowId = plan.workflowId() == null ? null : plan.workflowId().toString();
-        JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now);
+        // the job's deadline (timeout_job_seconds) and reply topic travel with it: the orchestrator reads no settings
+        JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now)
+                .with(deadlines.deadlineFor(now), replyTopic);
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {
@@ -52,19 +69,85 @@ public class JobService {
             throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the job would be " + e.size() + " bytes on Kafka, over "
                     + "the " + e.limit() + "-byte message limit; pass large inputs by reference (e.g. a URL) instead");
         }
-        return job;
     }
 
-    /** Asks the orchestrator to cancel a job that has not ended; it stops the job between steps. */
+    /**
+     * Accepts a job once per idempotency key: the first request writes it, any later one with the same key gets
+     * that same job back ({@link Accepted#replayed()}) and writes nothing. A key reused for another target is a
+     * conflict. Without a key this is {@link #accept}.
+     */
+    @Transactional
+    public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
+                               String idempotencyKey) {
+        return acceptOnce(jobId, plan, input, workingDirectory, source, idempotencyKey, null);
+    }
+
+    /** {@link #acceptOnce}, with a topic that also receives the job's terminal event (Kafka ingress). */
+    @Transactional
+    public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
+                               String idempotencyKey, String replyTopic) {
+        if (idempotencyKey == null && replyTopic != null) {
+            plan.requireSteps();
+            Instant now = Timestamps.now();
+            Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
+            publish(jobId, plan, input, now, replyTopic);
+            return new Accepted(job, false);
+        }
+        if (idempotencyKey == null) {
+            return new Accepted(accept(jobId, plan, input, workingDirectory, source), false);
+        }
+        plan.requireSteps();
+        Instant now = Timestamps.now();
+        Optional<Job> inserted = jobs.insertQueuedOnce(jobId, plan, input, workingDirectory, source, now, idempotencyKey);
+        if (inserted.isEmpty()) {
+            Job existing = jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> ApiException.conflict(
+                    "the job of this Idempotency-Key is being written by another request; retry in a moment"));
+            if (!sameTarget(existing, plan)) {
+                throw ApiException.conflict("Idempotency-Key '" + idempotencyKey + "' was already used for job "
+                        + existing.id() + " of '" + existing.workflowName() + "'; use a new key for another request");
+            }
+            return new Accepted(existing, true);
+        }
+        publish(jobId, plan, input, now, replyTopic);
+        return new Accepted(inserted.get(), false);
+    }
+
+    /** Checks an {@code Idempotency-Key} header: absent is fine, present must be 1..255 visible ASCII characters. */
+    public static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw ApiException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good "
+                    + "choice), got " + header.length() + " characters");
+        }
+        return header;
+    }
+
+    private static boolean sameTarget(Job job, JobPlan plan) {
+        return Objects.equals(job.workflowId(), plan.workflowId()) && Objects.equals(job.wasmModuleId(), plan.wasmModuleId())
+                && Objects.equals(job.agentId(), plan.agentId()) && Objects.equals(job.workflowName(), plan.workflowName());
+    }
+
+    /** A job accepted now, or found under the request's idempotency key ({@code replayed}). */
+    public record Accepted(Job job, boolean replayed) {
+    }
+
+    /**
+     * Cancels a job that has not ended: its row is {@code cancelled} when this returns (a finished job never changes
+     * again), and the {@code JobControl} in the same transaction tells the orchestrator (which drops the running
+     * step's late result) and the runners (which stop the running step).
+     */
     @Transactional
     public Job requestCancel(UUID jobId) {
         Job job = jobs.find(jobId).orElseThrow(() -> ApiException.notFound("no job with id '" + jobId + "'"));
-        if (JobStatus.fromWire(job.status()).terminal()) {
-            throw ApiException.conflict("job " + jobId + " has already ended (" + job.status() + "); only queued or "
-                    + "running jobs can be cancelled");
+        Instant now = Timestamps.now();
+        String reason = "cancelled through the API";
+        if (JobStatus.fromWire(job.status()).terminal() || !cancellation.cancel(jobId, reason, now)) {
+            throw ApiException.conflict("job " + jobId + " has already ended (" + jobs.find(jobId).map(Job::status)
+                    .orElse(job.status()) + "); only queued or running jobs can be cancelled");
         }
-        outbox.append(Topics.JOB_CONTROL, jobId.toString(),
-                JobControl.cancel(jobId.toString(), "cancelled through the API", Timestamps.now()));
-        return job;
+        outbox.append(Topics.JOB_CONTROL, jobId.toString(), JobControl.cancel(jobId.toString(), reason, now));
+        return jobs.find(jobId).orElse(job);
     }
 }

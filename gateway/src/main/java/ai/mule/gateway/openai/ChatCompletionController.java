@@ -2,10 +2,11 @@ package ai.mule.gateway.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletableFuture;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
+import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.web.ApiException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /** OpenAI's {@code POST /v1/chat/completions}, answered by running a Mule workflow or agent as a job. */
@@ -18,8 +19,19 @@ class ChatCompletionController {
         this.chat = chat;
     }
 
-    @PostMapping(path = "/v1/chat/completions", produces = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<ResponseEntity<Object>> complete(@RequestBody JsonNode body) {
-        return chat.complete(ChatRequest.from(body));
+    /**
+     * Answers JSON, or Server-Sent Events for {@code "stream": true}. {@code Idempotency-Key} makes an async model's
+     * retried call return the first call's job instead of starting another.
+     */
+    @PostMapping(path = "/v1/chat/completions")
+    CompletableFuture<Object> complete(@RequestBody JsonNode body,
+                                       @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+        String idempotencyKey;
+        try {
+            idempotencyKey = JobService.idempotencyKey(key);
+        } catch (ApiException e) {
+            throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_idempotency_key");
+        }
+        return chat.complete(ChatRequest.from(body), idempotencyKey);
     }
 }

@@ -38,9 +38,12 @@ class ChatCompletionService {
     private final JobWaiters waiters;
     private final Settings settings;
     private final Executor executor;
+    private final StreamedCompletion streamed;
 
     ChatCompletionService(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
-                          Settings settings, @Qualifier("applicationTaskExecutor") Executor executor) {
+                          Settings settings, @Qualifier("applicationTaskExecutor") Executor executor,
+                          StreamedCompletion streamed) {
+        this.streamed = streamed;
         this.planner = planner;
         this.jobs = jobs;
         this.jobRows = jobRows;
@@ -49,21 +52,34 @@ class ChatCompletionService {
         this.executor = executor;
     }
 
-    CompletableFuture<ResponseEntity<Object>> complete(ChatRequest request) {
-        if (request.stream()) {
-            throw OpenAiException.invalidRequest("streaming is not supported yet; send \"stream\": false", "stream",
-                    "unsupported_parameter");
-        }
+    /**
+     * The answer: a {@code ResponseEntity} (JSON), or for {@code stream: true} a {@code text/event-stream}
+     * emitter. {@code idempotencyKey} applies to async models only: a waiting call cannot be replayed.
+     */
+    CompletableFuture<Object> complete(ChatRequest request, String idempotencyKey) {
         ModelRef model = ModelRef.parse(request.model()).orElseThrow(() -> modelNotFound(request.model()));
+        if (request.stream() && model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {
+            throw OpenAiException.invalidRequest("stream is not available for " + model.id() + ": async models answer "
+                    + "a job id at once; stream workflow/" + model.name() + " instead, or follow the job at "
+                    + "GET /api/v1/jobs/{id}/events", "stream", "unsupported_parameter");
+        }
         JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps();
         ObjectNode input = Json.emptyObject().put("prompt", request.prompt());
         UUID jobId = UUID.randomUUID();
         if (model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {
-            jobs.accept(jobId, plan, input, "", JobService.SOURCE_CHAT);
-            return CompletableFuture.completedFuture(ResponseEntity.ok(AsyncJob.queued(jobId.toString())));
+            JobService.Accepted accepted = jobs.acceptOnce(jobId, plan, input, "", JobService.SOURCE_CHAT, idempotencyKey);
+            ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+            if (accepted.replayed()) {
+                ok.header("Idempotent-Replayed", "true");
+            }
+            return CompletableFuture.completedFuture(ok.body(AsyncJob.queued(accepted.job().id().toString())));
         }
         String id = jobId.toString();
         CompletableFuture<JobEvent> end = waiters.register(id);
+        if (request.stream()) {
+            return CompletableFuture.completedFuture(streamed.start(id, model, request.includeUsage(), end,
+                    () -> jobs.accept(jobId, plan, input, "", JobService.SOURCE_CHAT), this::answerFromRow));
+        }
         try {
             jobs.accept(jobId, plan, input, "", JobService.SOURCE_CHAT);
         } catch (RuntimeException e) {
@@ -75,6 +91,11 @@ class ChatCompletionService {
                 .thenApplyAsync(event -> answer(id, model, event, timeout), executor);
     }
 
+    /** The stored job, for a waiter that timed out: the end may have been recorded while its event was missed. */
+    private Optional<Job> answerFromRow(String jobId) {
+        return jobRows.find(UUID.fromString(jobId));
+    }
+
     private Optional<JobPlan> plan(ModelRef model) {
         return model.kind() == ModelRef.Kind.AGENT ? planner.agentNamed(model.name())
                 : planner.workflowNamed(model.name());
@@ -82,7 +103,8 @@ class ChatCompletionService {
 
     private ResponseEntity<Object> answer(String jobId, ModelRef model, JobEvent event, Duration timeout) {
         if (event instanceof JobEvent.JobCompleted completed) {
-            return ResponseEntity.ok(ChatCompletion.of(jobId, model.id(), content(completed.output()), now()));
+            return ResponseEntity.ok(ChatCompletion.of(jobId, model.id(), content(completed.output()), now(),
+                    completed.usage()));
         }
         if (event instanceof JobEvent.JobFailed failed) {
             return failed(jobId, failed.error());
@@ -126,6 +148,22 @@ class ChatCompletionService {
             return "";
         }
         return prompt.isTextual() ? prompt.asText() : Json.write(prompt);
+    }
+
+    static OpenAiException failure(String jobId, String error) {
+        return new OpenAiException(HttpStatus.BAD_GATEWAY, "job " + jobId + " failed: "
+                + (error == null ? "no reason given" : error), "workflow_error", null, "job_failed", jobId);
+    }
+
+    static OpenAiException cancellation(String jobId, String reason) {
+        return new OpenAiException(HttpStatus.BAD_GATEWAY, "job " + jobId + " was cancelled"
+                + (reason == null || reason.isEmpty() ? "" : ": " + reason), "workflow_error", null, "job_cancelled", jobId);
+    }
+
+    static OpenAiException timeout(String jobId, Duration timeout) {
+        return new OpenAiException(HttpStatus.GATEWAY_TIMEOUT, "job " + jobId + " did not finish within "
+                + timeout.toSeconds() + " s (setting timeout_workflow_seconds); it may still complete: follow it at "
+                + "GET /api/v1/jobs/" + jobId, "timeout_error", null, "job_timeout", jobId);
     }
 
     private static ResponseEntity<Object> failed(String jobId, String error) {

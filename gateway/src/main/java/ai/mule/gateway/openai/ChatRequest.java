@@ -8,7 +8,7 @@ import java.util.List;
  * The parts of an OpenAI chat completion request that Mule uses, read from the raw JSON so that every mistake
  * gets its own message. Message contents may be strings or arrays of content parts (only text parts count).
  */
-record ChatRequest(String model, List<String> contents, boolean stream) {
+record ChatRequest(String model, List<String> contents, boolean stream, boolean includeUsage) {
 
     static ChatRequest from(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -33,7 +33,10 @@ record ChatRequest(String model, List<String> contents, boolean stream) {
             }
             stream = streamNode.asBoolean();
         }
-        return new ChatRequest(model.asText(), contents(body.get("messages")), stream);
+        // stream_options.include_usage: OpenAI's way to ask for a last chunk with the token counts
+        JsonNode options = body.get("stream_options");
+        boolean includeUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
+        return new ChatRequest(model.asText(), contents(body.get("messages")), stream, includeUsage);
     }
 
     /** All message contents joined with newlines: the job input's {@code prompt}, as Mule v2 builds it. */

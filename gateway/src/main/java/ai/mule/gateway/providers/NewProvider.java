@@ -1,10 +1,17 @@
 package ai.mule.gateway.providers;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import ai.mule.gateway.web.ResourceName;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
+/**
+ * A provider to create, or the new state of one ({@code PUT}). On update, an {@code api_key} left out, null or
+ * equal to the mask keeps the stored key, and {@code ""} removes it.
+ */
+// what a GET answered may be sent back as is: the read-only fields are ignored, any other unknown field is refused
+@JsonIgnoreProperties({"id", "created_at", "updated_at"})
 record NewProvider(
         @ResourceName String name,
         @NotBlank(message = "is required: the provider's OpenAI-compatible base URL, e.g. https://api.openai.com/v1")
@@ -12,4 +19,8 @@ record NewProvider(
         @Pattern(regexp = "https?://\\S+", message = "must be an http:// or https:// URL, e.g. http://127.0.0.1:11434/v1")
         String apiBaseUrl,
         @Size(max = 4096, message = "must be at most 4096 characters") String apiKey) {
+
+    boolean keepsStoredKey() {
+        return apiKey == null || Provider.MASK.equals(apiKey);
+    }
 }

@@ -1,5 +1,6 @@
 package ai.mule.gateway.providers;
 
+import ai.mule.gateway.secrets.ProviderSecrets;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.Timestamps;
@@ -13,32 +14,72 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/** Providers; the API key column only ever holds a sealed value ({@link ProviderSecrets}), and is never mapped out. */
 @Repository
 public class ProviderRepository {
 
     private static final String COLUMNS = "id, name, api_base_url, api_key, created_at, updated_at";
 
     private final JdbcClient jdbc;
+    private final ProviderSecrets secrets;
 
-    ProviderRepository(JdbcClient jdbc) {
+    ProviderRepository(JdbcClient jdbc, ProviderSecrets secrets) {
         this.jdbc = jdbc;
+        this.secrets = secrets;
     }
 
     Provider insert(NewProvider p) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
+        String sealed = secrets.seal(p.apiKey(), id);
         try {
             jdbc.sql("INSERT INTO providers (id, name, api_base_url, api_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(id, p.name(), p.apiBaseUrl(), emptyToNull(p.apiKey()), Timestamps.param(now), Timestamps.param(now))
+                    .params(id, p.name(), p.apiBaseUrl(), sealed, Timestamps.param(now), Timestamps.param(now))
                     .update();
         } catch (DuplicateKeyException e) {
-            throw ApiException.conflict("a provider named '" + p.name() + "' already exists; choose another name");
+            throw nameTaken(p.name());
         }
-        return new Provider(id, p.name(), p.apiBaseUrl(), Provider.mask(p.apiKey()), now, now);
+        return new Provider(id, p.name(), p.apiBaseUrl(), Provider.mask(sealed), now, now);
+    }
+
+    /** Replaces name and URL, and the key unless the request keeps it; empty if there is no such provider. */
+    Optional<Provider> update(UUID id, NewProvider p) {
+        Instant now = Timestamps.now();
+        try {
+            if (p.keepsStoredKey()) {
+                return jdbc.sql("UPDATE providers SET name = ?, api_base_url = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
+                        .params(p.name(), p.apiBaseUrl(), Timestamps.param(now), id)
+                        .query(ProviderRepository::map).optional();
+            }
+            return jdbc.sql("UPDATE providers SET name = ?, api_base_url = ?, api_key = ?, updated_at = ? WHERE id = ? "
+                            + "RETURNING " + COLUMNS)
+                    .params(p.name(), p.apiBaseUrl(), secrets.seal(p.apiKey(), id), Timestamps.param(now), id)
+                    .query(ProviderRepository::map).optional();
+        } catch (DuplicateKeyException e) {
+            throw nameTaken(p.name());
+        }
+    }
+
+    /** Deletes a provider no agent uses; false if there was none. */
+    boolean delete(UUID id) {
+        List<String> users = jdbc.sql("SELECT name FROM agents WHERE provider_id = ? ORDER BY name LIMIT 5")
+                .param(id).query(String.class).list();
+        if (!users.isEmpty()) {
+            throw ApiException.conflict("the provider is used by agents " + String.join(", ", users)
+                    + "; delete them or move them to another provider first");
+        }
+        return jdbc.sql("DELETE FROM providers WHERE id = ?").param(id).update() > 0;
     }
 
     public Optional<Provider> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM providers WHERE id = ?").param(id).query(ProviderRepository::map).optional();
+    }
+
+    /** The provider's endpoint and opened key, to call it; empty if there is no such provider. */
+    Optional<Endpoint> endpoint(UUID id) {
+        return jdbc.sql("SELECT api_base_url, api_key FROM providers WHERE id = ?").param(id)
+                .query((rs, n) -> new Endpoint(rs.getString("api_base_url"), secrets.open(rs.getString("api_key"), id)))
+                .optional();
     }
 
     public boolean exists(UUID id) {
@@ -56,13 +97,22 @@ public class ProviderRepository {
         return jdbc.sql("SELECT count(*) FROM providers").query(Long.class).single();
     }
 
+    private static ApiException nameTaken(String name) {
+        return ApiException.conflict("a provider named '" + name + "' already exists; choose another name");
+    }
+
     private static Provider map(ResultSet rs, int n) throws SQLException {
         return new Provider(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("api_base_url"),
                 Provider.mask(rs.getString("api_key")), Timestamps.column(rs, "created_at"),
                 Timestamps.column(rs, "updated_at"));
     }
 
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
+    /** Where to reach a provider; {@code apiKey} is null when it has none. Never serialised. */
+    record Endpoint(String apiBaseUrl, String apiKey) {
+
+        @Override
+        public String toString() {
+            return "Endpoint[" + apiBaseUrl + "]";
+        }
     }
 }

@@ -1,8 +1,10 @@
 package ai.mule.gateway.web;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -23,6 +25,15 @@ public final class RequestErrors {
             if (t instanceof BodyTooLargeException tooLarge) {
                 return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
             }
+            if (t instanceof StreamConstraintsException constraint) {
+                return ApiException.badRequest("the request body is nested too deeply (at most "
+                        + JsonLimits.MAX_NESTING_DEPTH + " levels of objects and arrays): " + constraint.getOriginalMessage());
+            }
+        }
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds() == null ? "" : "; known fields: " + unknown.getKnownPropertyIds()
+                    .stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+            return ApiException.badRequest("unknown field '" + path(unknown) + "'" + known);
         }
         if (cause instanceof JsonParseException parse) {
             return ApiException.badRequest("the request body is not valid JSON: " + parse.getOriginalMessage()

@@ -10,12 +10,16 @@ import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -66,10 +70,73 @@ class WorkflowController {
         return PageResponse.all(steps.list(workflow(id).id()));
     }
 
+    @PutMapping("/{id}")
+    DataResponse<Workflow> update(@PathVariable String id, @Valid @RequestBody NewWorkflow body) {
+        return DataResponse.of(workflows.update(Ids.fromPath(id, "workflow"), body.name(),
+                        Objects.requireNonNullElse(body.description(), ""), Boolean.TRUE.equals(body.isAsync()))
+                .orElseThrow(() -> notFound(id)));
+    }
+
+    /** Deletes the workflow and its steps; jobs already accepted keep running on their snapshot. */
+    @DeleteMapping("/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void delete(@PathVariable String id) {
+        if (!workflows.delete(Ids.fromPath(id, "workflow"))) {
+            throw notFound(id);
+        }
+    }
+
     @PostMapping("/{id}/steps")
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<WorkflowStep> addStep(@PathVariable String id, @RequestBody NewWorkflowStep body) {
         UUID workflowId = workflow(id).id();
+        StepTarget target = target(body);
+        return DataResponse.of(steps.insert(workflowId, body.stepOrder(), target.type(), target.agentId(),
+                target.wasmModuleId(), target.config(), body.policy()));
+    }
+
+    /** Replaces a step (same fields as adding one); without step_order the step keeps its place. */
+    @PutMapping("/{id}/steps/{stepId}")
+    DataResponse<WorkflowStep> updateStep(@PathVariable String id, @PathVariable String stepId,
+                                          @RequestBody NewWorkflowStep body) {
+        UUID workflowId = workflow(id).id();
+        UUID step = Ids.fromPath(stepId, "workflow step");
+        StepTarget target = target(body);
+        return DataResponse.of(steps.update(workflowId, step, body.stepOrder(), target.type(), target.agentId(),
+                target.wasmModuleId(), target.config(), body.policy()).orElseThrow(() -> stepNotFound(id, stepId)));
+    }
+
+    @DeleteMapping("/{id}/steps/{stepId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteStep(@PathVariable String id, @PathVariable String stepId) {
+        UUID workflowId = workflow(id).id();
+        if (!steps.delete(workflowId, Ids.fromPath(stepId, "workflow step"))) {
+            throw stepNotFound(id, stepId);
+        }
+    }
+
+    /** Mule v2's reorder: {@code {"step_ids": [...]}} lists every step once, in the new order (orders become 1..n). */
+    @PostMapping("/{id}/steps/reorder")
+    PageResponse<WorkflowStep> reorder(@PathVariable String id, @RequestBody StepOrder body) {
+        UUID workflowId = workflow(id).id();
+        if (body.stepIds() == null) {
+            throw ApiException.badRequest("step_ids is required: the ids of all the workflow's steps in their new order");
+        }
+        List<UUID> ids = new ArrayList<>();
+        for (int i = 0; i < body.stepIds().size(); i++) {
+            ids.add(Ids.fromBody(body.stepIds().get(i), "step_ids[" + i + "]"));
+        }
+        return PageResponse.all(steps.reorder(workflowId, ids));
+    }
+
+    record StepOrder(List<String> stepIds) {
+    }
+
+    /** What a step runs, checked: its kind, the one id that kind needs (which must exist), and its config. */
+    private record StepTarget(String type, UUID agentId, UUID wasmModuleId, ObjectNode config) {
+    }
+
+    private StepTarget target(NewWorkflowStep body) {
         String type = body.stepType();
         if (type == null || type.isBlank()) {
             throw ApiException.badRequest("step_type (or type) is required: 'wasm_module' or 'agent'");
@@ -86,7 +153,7 @@ class WorkflowController {
                 throw ApiException.unprocessable("wasm_module_id '" + moduleId + "' names no WASM module; upload one "
                         + "with POST /api/v1/wasm-modules or pick one from GET /api/v1/wasm-modules");
             }
-            return DataResponse.of(steps.insert(workflowId, body.stepOrder(), type, null, moduleId, config));
+            return new StepTarget(type, null, moduleId, config);
         }
         if (AGENT.equals(type)) {
             UUID agentId = requiredId(body.agentId(), "agent_id", type);
@@ -95,14 +162,22 @@ class WorkflowController {
                 throw ApiException.unprocessable("agent_id '" + agentId + "' names no agent; create one with "
                         + "POST /api/v1/agents or pick one from GET /api/v1/agents");
             }
-            return DataResponse.of(steps.insert(workflowId, body.stepOrder(), type, agentId, null, config));
+            return new StepTarget(type, agentId, null, config);
         }
         throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent', got '" + type + "'");
     }
 
+    private static ApiException notFound(String id) {
+        return ApiException.notFound("no workflow with id '" + id + "'");
+    }
+
+    private static ApiException stepNotFound(String id, String stepId) {
+        return ApiException.notFound("workflow '" + id + "' has no step with id '" + stepId + "'");
+    }
+
     private Workflow workflow(String id) {
         return workflows.find(Ids.fromPath(id, "workflow"))
-                .orElseThrow(() -> ApiException.notFound("no workflow with id '" + id + "'"));
+                .orElseThrow(() -> notFound(id));
     }
 
     private static UUID requiredId(String value, String field, String type) {

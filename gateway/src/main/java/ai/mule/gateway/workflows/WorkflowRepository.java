@@ -37,6 +37,23 @@ public class WorkflowRepository {
         return new Workflow(id, name, description, isAsync, now, now);
     }
 
+    /** Replaces name, description and is_async; empty if there is no such workflow. */
+    Optional<Workflow> update(UUID id, String name, String description, boolean isAsync) {
+        try {
+            return jdbc.sql("UPDATE workflows SET name = ?, description = ?, is_async = ?, updated_at = ? WHERE id = ? "
+                            + "RETURNING " + COLUMNS)
+                    .params(name, description, isAsync, Timestamps.param(Timestamps.now()), id)
+                    .query(WorkflowRepository::map).optional();
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("a workflow named '" + name + "' already exists; choose another name");
+        }
+    }
+
+    /** Deletes a workflow and its steps; its jobs stay readable (they keep the workflow's name). */
+    boolean delete(UUID id) {
+        return jdbc.sql("DELETE FROM workflows WHERE id = ?").param(id).update() > 0;
+    }
+
     public Optional<Workflow> find(UUID id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM workflows WHERE id = ?").param(id).query(WorkflowRepository::map)
                 .optional();

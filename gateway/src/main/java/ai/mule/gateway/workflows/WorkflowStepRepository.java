@@ -1,23 +1,30 @@
 package ai.mule.gateway.workflows;
 
+import ai.mule.gateway.orchestration.StepPolicyFields;
 import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.Timestamps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 @Repository
 class WorkflowStepRepository {
 
     private static final String COLUMNS =
-            "id, workflow_id, step_order, step_type, agent_id, wasm_module_id, config, created_at, updated_at";
+            "id, workflow_id, step_order, step_type, agent_id, wasm_module_id, config, created_at, updated_at, "
+                    + StepPolicyFields.COLUMNS;
 
     private final JdbcClient jdbc;
 
@@ -34,19 +41,21 @@ class WorkflowStepRepository {
 
     /** Inserts a step; without a step order it goes after the last one, computed in the same statement. */
     WorkflowStep insert(UUID workflowId, Integer stepOrder, String stepType, UUID agentId, UUID wasmModuleId,
-                        ObjectNode config) {
+                        ObjectNode config, StepPolicyFields policy) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
         try {
             return jdbc.sql("""
                             INSERT INTO workflow_steps (id, workflow_id, step_order, step_type, agent_id, wasm_module_id,
-                                                        config, created_at, updated_at)
+                                                        config, created_at, updated_at, """ + StepPolicyFields.COLUMNS + """
+                            )
                             VALUES (?, ?, COALESCE(CAST(? AS INTEGER),
                                         (SELECT COALESCE(MAX(step_order), 0) + 1 FROM workflow_steps WHERE workflow_id = ?)),
-                                    ?, ?, ?, CAST(? AS JSONB), ?, ?)
+                                    ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?, ?)
                             RETURNING\s""" + COLUMNS)
                     .params(id, workflowId, stepOrder, workflowId, stepType, agentId, wasmModuleId, Json.write(config),
                             Timestamps.param(now), Timestamps.param(now))
+                    .params(policy.values())
                     .query(WorkflowStepRepository::map)
                     .single();
         } catch (DuplicateKeyException e) {
@@ -55,11 +64,64 @@ class WorkflowStepRepository {
         }
     }
 
+    /** Replaces a step's kind, target and config, and its order when one is given; empty if it is not this workflow's. */
+    Optional<WorkflowStep> update(UUID workflowId, UUID stepId, Integer stepOrder, String stepType, UUID agentId,
+                                  UUID wasmModuleId, ObjectNode config, StepPolicyFields policy) {
+        try {
+            return jdbc.sql("UPDATE workflow_steps SET step_order = COALESCE(CAST(? AS INTEGER), step_order), step_type = ?, "
+                            + "agent_id = ?, wasm_module_id = ?, config = CAST(? AS JSONB), updated_at = ?, "
+                            + StepPolicyFields.ASSIGNMENTS + " WHERE id = ? AND workflow_id = ? RETURNING " + COLUMNS)
+                    .params(stepOrder, stepType, agentId, wasmModuleId, Json.write(config),
+                            Timestamps.param(Timestamps.now()))
+                    .params(policy.values())
+                    .params(stepId, workflowId)
+                    .query(WorkflowStepRepository::map)
+                    .optional();
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("the workflow already has a step with step_order " + stepOrder
+                    + "; choose another step_order, or use POST .../steps/reorder");
+        }
+    }
+
+    boolean delete(UUID workflowId, UUID stepId) {
+        return jdbc.sql("DELETE FROM workflow_steps WHERE id = ? AND workflow_id = ?").params(stepId, workflowId).update() > 0;
+    }
+
+    /**
+     * Gives the steps orders 1..n in the order of {@code stepIds}, which must name each of the workflow's steps once.
+     * The workflow row is locked so two reorders do not interleave; the orders pass through negative values
+     * because (workflow_id, step_order) is unique at every statement.
+     */
+    @Transactional
+    public List<WorkflowStep> reorder(UUID workflowId, List<UUID> stepIds) {
+        jdbc.sql("SELECT id FROM workflows WHERE id = ? FOR UPDATE").param(workflowId).query(UUID.class).list();
+        Set<UUID> current = new HashSet<>(jdbc.sql("SELECT id FROM workflow_steps WHERE workflow_id = ?")
+                .param(workflowId).query(UUID.class).list());
+        Set<UUID> given = new HashSet<>(stepIds);
+        if (given.size() != stepIds.size()) {
+            throw ApiException.badRequest("step_ids names a step more than once");
+        }
+        if (!given.equals(current)) {
+            throw ApiException.unprocessable("step_ids must list each of the workflow's " + current.size()
+                    + " steps exactly once (GET the workflow's steps for their ids); got " + stepIds.size() + " ids"
+                    + (current.containsAll(given) ? "" : ", some of which are not this workflow's steps"));
+        }
+        jdbc.sql("UPDATE workflow_steps SET step_order = -step_order - 1 WHERE workflow_id = ?").param(workflowId).update();
+        for (int i = 0; i < stepIds.size(); i++) {
+            jdbc.sql("UPDATE workflow_steps SET step_order = ?, updated_at = ? WHERE id = ?")
+                    .params(i + 1, Timestamps.param(Timestamps.now()), stepIds.get(i)).update();
+        }
+        return list(workflowId);
+    }
+
     private static WorkflowStep map(ResultSet rs, int n) throws SQLException {
         String type = rs.getString("step_type");
+        StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(type));
         return new WorkflowStep(rs.getObject("id", UUID.class), rs.getObject("workflow_id", UUID.class),
                 rs.getInt("step_order"), type, type, rs.getObject("agent_id", UUID.class),
                 rs.getObject("wasm_module_id", UUID.class), Json.column(rs, "config"),
-                Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"));
+                Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"), policy.maxAttempts(),
+                policy.initialBackoffMs(), policy.backoffMultiplier(), policy.maxBackoffMs(), policy.timeoutMs(),
+                policy.retryStepFailures());
     }
 }

@@ -162,7 +162,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
         Http.Response noMessages = http.post("/v1/chat/completions", map("model", "workflow/" + workflow));
         Http.Response emptyMessages = http.post("/v1/chat/completions", map("model", "workflow/" + workflow,
                 "messages", List.of()));
-        Http.Response stream = http.post("/v1/chat/completions", map("model", "workflow/" + workflow,
+        Http.Response stream = http.post("/v1/chat/completions", map("model", "async/workflow/" + workflow,
                 "messages", messages, "stream", true));
         Http.Response empty = http.post("/v1/chat/completions", map("model", "workflow/" + api.workflow().get("name").asText(),
                 "messages", messages));
@@ -181,7 +181,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
         assertThat(noMessages.json().at("/error/param").asText()).isEqualTo("messages");
         assertThat(emptyMessages.status()).isEqualTo(400);
         assertThat(stream.status()).isEqualTo(400);
-        assertThat(stream.json().at("/error/message").asText()).contains("streaming is not supported yet");
+        assertThat(stream.json().at("/error/message").asText()).contains("stream is not available for async/workflow/");
         assertThat(empty.status()).isEqualTo(422);
         assertThat(empty.json().at("/error/message").asText()).contains("has no steps");
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE workflow_name = ?").param("nope-" + workflow)

@@ -28,8 +28,10 @@ class ProviderApiIT extends IntegrationTestBase {
         assertThat(read.status()).isEqualTo(200);
         assertThat(read.body()).doesNotContain("sk-secret");
         assertThat(read.json().at("/data/created_at").asText()).isEqualTo(data.get("created_at").asText());
-        // stored as given, for the agent runner to read
-        assertThat(jdbc.sql("SELECT api_key FROM providers WHERE name = ?").param(name).query(String.class).single())
+        // stored sealed (AES-GCM) for the agent runner to open with the master key
+        String stored = jdbc.sql("SELECT api_key FROM providers WHERE name = ?").param(name).query(String.class).single();
+        assertThat(stored).startsWith("enc:v1:").doesNotContain("sk-secret");
+        assertThat(ai.mule.gateway.secrets.SecretBox.fromBase64(MASTER_KEY).open(stored, data.get("id").asText()))
                 .isEqualTo("sk-secret-1234567890");
 
         Http.Response list = http.get("/api/v1/providers?page_size=100");

@@ -69,6 +69,8 @@ public final class LocalStack implements AutoCloseable {
         kafka.start();
 
         Map<String, String> env = Map.of(
+                // provider API keys are stored sealed with this key; the gateway seals, the agent runner opens
+                "MULE_MASTER_KEY", MasterKey.loadOrCreate(config.home()),
                 "MULE_KAFKA_BOOTSTRAP_SERVERS", config.bootstrapServers(),
                 "MULE_DB_URL", config.jdbcUrl(),
                 "MULE_DB_USER", LocalPostgres.USER,

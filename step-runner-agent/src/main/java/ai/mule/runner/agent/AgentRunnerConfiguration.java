@@ -30,8 +30,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class AgentRunnerConfiguration {
 
     @Bean
-    ProviderCredentials providerCredentials(JdbcClient jdbc) {
-        return new JdbcProviderCredentials(jdbc);
+    ProviderCredentials providerCredentials(JdbcClient jdbc, AgentRunnerProperties properties) {
+        return new JdbcProviderCredentials(jdbc, properties.masterKey());
     }
 
     @Bean

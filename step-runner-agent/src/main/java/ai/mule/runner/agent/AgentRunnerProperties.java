@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param shutdownTimeout  how long a stopping runner lets running steps finish and report; steps still
  *                         running after that are redelivered to another runner
  * @param modelCacheSize   provider clients kept (one per provider, model, URL and key)
+ * @param masterKey        {@code MULE_MASTER_KEY}: base64 of the 32-byte AES key the gateway seals provider API
+ *                         keys with; empty when the gateway stores none
  */
 @ConfigurationProperties("mule.runner.agent")
 @Validated
@@ -31,5 +33,13 @@ public record AgentRunnerProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("120s") Duration providerTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DurationMin(millis = 0) @DefaultValue("20s") Duration shutdownTimeout,
-        @Positive @DefaultValue("64") int modelCacheSize) {
+        @Positive @DefaultValue("64") int modelCacheSize,
+        String masterKey) {
+
+    @Override
+    public String toString() {
+        return "AgentRunnerProperties[bootstrapServers=" + bootstrapServers + ", concurrency=" + concurrency
+                + ", providerTimeout=" + providerTimeout + ", masterKey=" + (masterKey == null || masterKey.isBlank()
+                ? "unset" : "set") + "]";
+    }
 }

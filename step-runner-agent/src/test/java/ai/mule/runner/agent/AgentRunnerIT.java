@@ -41,6 +41,13 @@ class AgentRunnerIT {
     private static final FakeOpenAiServer openAi = FakeOpenAiServer.start().requireApiKey(API_KEY);
     private static final TestPostgres.Database db = TestPostgres.newDatabase();
     private static final String provider = Providers.insert(db, openAi.baseUrl(), API_KEY);
+    /** Sealed by the gateway's SecretBox with {@link #MASTER_KEY} for this provider id: the runner must open it. */
+    private static final String MASTER_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    private static final String SEALED_BY_GATEWAY =
+            "enc:v1:/1YEQUik5S7qW34xNZuu7DjEf/1eUFDTtLFYdNp+jys2VAiByxanHaBs7g44LoA=";
+    private static final FakeOpenAiServer sealedKeyProvider = FakeOpenAiServer.start().requireApiKey("sk-from-the-gateway");
+    private static final String sealedProvider = Providers.insert(db,
+            UUID.fromString("0f8fad5b-d9cb-469f-a165-70867728950e"), sealedKeyProvider.baseUrl(), SEALED_BY_GATEWAY);
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -48,11 +55,13 @@ class AgentRunnerIT {
         registry.add("spring.datasource.url", db::jdbcUrl);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
+        registry.add("mule.runner.agent.master-key", () -> MASTER_KEY);
     }
 
     @AfterAll
     static void stopProvider() {
         openAi.close();
+        sealedKeyProvider.close();
     }
 
     @BeforeEach
@@ -79,7 +88,21 @@ class AgentRunnerIT {
         assertThat(call.systemPrompt()).isEqualTo("Answer in one sentence.");
         assertThat(call.userMessage()).isEqualTo("What is the capital of France?");
         assertThat(call.model()).isEqualTo(AgentSteps.MODEL);
+        assertThat(result.usage()).as("the provider's token counts").isEqualTo(new ai.mule.schemas.TokenUsage(10, 6, 16));
         RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    @Test
+    void aKeySealedByTheGatewayIsOpenedWithTheMasterKey() {
+        sealedKeyProvider.replyWith("opened");
+        String job = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(sealedProvider, sealedKeyProvider.baseUrl(), ""),
+                prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
+        assertThat(sealedKeyProvider.requests().get(0).authorization()).isEqualTo("Bearer sk-from-the-gateway");
     }
 
     @Test

@@ -11,7 +11,10 @@ final class Providers {
     }
 
     static String insert(TestPostgres.Database db, String baseUrl, String apiKey) {
-        UUID id = UUID.randomUUID();
+        return insert(db, UUID.randomUUID(), baseUrl, apiKey);
+    }
+
+    static String insert(TestPostgres.Database db, UUID id, String baseUrl, String apiKey) {
         JdbcClient.create(db.dataSource())
                 .sql("INSERT INTO providers (id, name, api_base_url, api_key) VALUES (?, ?, ?, ?)")
                 .params(id, "provider-" + id, baseUrl, apiKey)

@@ -42,8 +42,9 @@ public class AgentStepExecutor {
     public StepResult execute(StepCommand command) {
         long started = System.nanoTime();
         try {
-            String reply = ask(agentStep(command), command);
-            return StepResult.succeeded(command, TextNode.valueOf(reply), null, null, micros(started), clock.instant());
+            Reply reply = ask(agentStep(command), command);
+            return StepResult.succeeded(command, TextNode.valueOf(reply.text()), null, null, micros(started),
+                    clock.instant(), reply.usage());
         } catch (AgentStepFailure e) {
             log.info("job {} step {} attempt {} failed: {}", command.jobId(), command.stepIndex(), command.attempt(),
                     e.getMessage());
@@ -56,7 +57,7 @@ public class AgentStepExecutor {
         }
     }
 
-    private String ask(AgentStep step, StepCommand command) {
+    private Reply ask(AgentStep step, StepCommand command) {
         String userMessage = AgentPrompt.userMessage(command.input());
         String apiKey = apiKey(step.providerId());
         ChatModel model = models.get(step.providerId(), step.apiBaseUrl(), step.model(), apiKey);
@@ -79,7 +80,21 @@ public class AgentStepExecutor {
             throw new AgentStepFailure("provider returned an empty reply (finish reason " + response.finishReason() + ")");
         }
         logUsage(command, step, response.tokenUsage());
-        return text;
+        return new Reply(text, usage(response.tokenUsage()));
+    }
+
+    /** The provider's token counts in the contract's shape; null when it reported none. */
+    static ai.mule.schemas.TokenUsage usage(TokenUsage usage) {
+        if (usage == null || (usage.inputTokenCount() == null && usage.outputTokenCount() == null)) {
+            return null;
+        }
+        int in = usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        int out = usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        int total = usage.totalTokenCount() == null ? in + out : usage.totalTokenCount();
+        return new ai.mule.schemas.TokenUsage(in, out, total);
+    }
+
+    private record Reply(String text, ai.mule.schemas.TokenUsage usage) {
     }
 
     private static AgentStep agentStep(StepCommand command) {
@@ -116,7 +131,6 @@ public class AgentStepExecutor {
     }
 
     private static void logUsage(StepCommand command, AgentStep step, TokenUsage usage) {
-        // token usage is logged only for now; a later schema version will carry it in StepResult
         if (usage == null) {
             log.info("job {} step {} attempt {}: agent {} ({}) answered; no token usage reported", command.jobId(),
                     command.stepIndex(), command.attempt(), step.agentName(), step.model());
