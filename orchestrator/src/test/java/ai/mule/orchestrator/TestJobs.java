@@ -4,6 +4,7 @@ import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,6 +36,13 @@ public final class TestJobs {
         ObjectNode config = JsonSerde.mapper().createObjectNode().put("mode", "test");
         return new WasmStep(stepOrder, UUID.randomUUID().toString(), UUID.randomUUID().toString(), moduleName,
                 "ab".repeat(32), config);
+    }
+
+    /** A WASM step with its own retry and timeout policy. */
+    public static WasmStep wasm(int stepOrder, String moduleName, StepPolicy policy) {
+        WasmStep plain = wasm(stepOrder, moduleName);
+        return new WasmStep(plain.stepOrder(), plain.workflowStepId(), plain.moduleId(), plain.moduleName(),
+                plain.sha256(), plain.config(), policy);
     }
 
     public static AgentStep agent(int stepOrder, String agentName) {

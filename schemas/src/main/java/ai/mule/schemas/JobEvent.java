@@ -17,6 +17,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = JobEvent.StepStarted.class, name = "step_started"),
         @JsonSubTypes.Type(value = JobEvent.StepCompleted.class, name = "step_completed"),
         @JsonSubTypes.Type(value = JobEvent.StepFailed.class, name = "step_failed"),
+        @JsonSubTypes.Type(value = JobEvent.StepRetrying.class, name = "step_retrying"),
         @JsonSubTypes.Type(value = JobEvent.JobCompleted.class, name = "job_completed"),
         @JsonSubTypes.Type(value = JobEvent.JobFailed.class, name = "job_failed"),
         @JsonSubTypes.Type(value = JobEvent.JobCancelled.class, name = "job_cancelled")
@@ -71,9 +72,32 @@ public sealed interface JobEvent {
         }
     }
 
-    /** A step failed; the job fails with it (no retries yet). */
+    /**
+     * A step failed for good (its policy allows no further attempt); the job fails with it.
+     * {@code failureKind} says why (null from old orchestrators).
+     */
     record StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                      String workflowStepId, int attempt, String error, long durationMicros) implements JobEvent {
+                      String workflowStepId, int attempt, String error, long durationMicros, FailureKind failureKind)
+            implements JobEvent {
+        public StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                          String workflowStepId, int attempt, String error, long durationMicros) {
+            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, error, durationMicros, null);
+        }
+
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /**
+     * One attempt of a step failed and the step's policy runs it again: attempt {@code attempt + 1} starts at
+     * {@code retryAt} (after the backoff), announced by its own {@code StepStarted}.
+     *
+     * @param durationMicros how long the failed attempt ran on its runner (0 when no result came back)
+     */
+    record StepRetrying(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                        String workflowStepId, int attempt, String error, FailureKind failureKind,
+                        long durationMicros, Instant retryAt) implements JobEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }

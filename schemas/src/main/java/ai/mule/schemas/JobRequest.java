@@ -12,12 +12,25 @@ import java.util.List;
  * @param workflowName the workflow's name (or the module's name for a direct run), for display
  * @param steps        the steps in the order they run; never empty
  * @param input        the job's input, e.g. {@code {"prompt": "..."}}
+ * @param deadline     when the whole job must have ended (from {@code timeout_job_seconds}); null = no job limit
+ *                     (each step still has its own timeout)
+ * @param replyTopic   a topic that receives the job's terminal event as well (Kafka ingress); null = none
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
-                         JsonNode input, Instant acceptedAt) {
+                         JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic) {
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, null, null);
+    }
 
     public static JobRequest of(String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                                 JsonNode input, Instant acceptedAt) {
         return new JobRequest(Topics.SCHEMA_VERSION, jobId, workflowId, workflowName, List.copyOf(steps), input, acceptedAt);
+    }
+
+    /** This request with a job deadline and a reply topic (either may be null). */
+    public JobRequest with(Instant deadline, String replyTopic) {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic);
     }
 }

@@ -22,12 +22,25 @@ public final class Topics {
     public static final Topic<String, JobEvent> JOB_EVENTS = topic("mule.jobs.events", JobEvent.class, "job-event");
     /** Control messages for running jobs (cancel), produced by the gateway. */
     public static final Topic<String, JobControl> JOB_CONTROL = topic("mule.jobs.control", JobControl.class, "job-control");
+    /** Jobs asked for by integrations over Kafka, consumed by the gateway (which makes them jobs or rejects them). */
+    public static final Topic<String, JobIngressRequest> JOB_INGRESS =
+            topic("mule.jobs.ingress", JobIngressRequest.class, "job-ingress");
+    /**
+     * Rejected ingress records, exactly as they came (they may not even be JSON), with the reason in the
+     * {@link #DLQ_REASON_HEADER} header and where they came from in the {@code mule.dlq.source.*} headers.
+     */
+    public static final Topic<String, byte[]> JOB_INGRESS_DLQ =
+            new Topic<>("mule.jobs.ingress.dlq", Serdes.String(), Serdes.ByteArray(), null);
+
+    /** The header of a dead-lettered record that says why it was rejected (UTF-8 text). */
+    public static final String DLQ_REASON_HEADER = "mule.dlq.reason";
 
     private Topics() {
     }
 
     public static List<Topic<String, ?>> all() {
-        return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, JOB_EVENTS, JOB_CONTROL);
+        return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, JOB_EVENTS, JOB_CONTROL, JOB_INGRESS,
+                JOB_INGRESS_DLQ);
     }
 
     private static <V> Topic<String, V> topic(String name, Class<V> type, String schema) {

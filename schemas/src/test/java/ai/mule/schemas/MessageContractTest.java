@@ -29,12 +29,18 @@ class MessageContractTest {
     static Stream<Arguments> everyMessageOnItsTopic() {
         List<Arguments> cases = new ArrayList<>();
         cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequest()));
+        cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequestFromIngress()));
         cases.add(Arguments.of(Topics.STEPS_WASM, Messages.stepCommand()));
         cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 2, Messages.agentStep(),
+                Messages.prompt("HELLO"), Messages.AT)));
+        cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(),
                 Messages.prompt("HELLO"), Messages.AT)));
         Messages.stepResults().forEach(r -> cases.add(Arguments.of(Topics.STEP_RESULTS, r)));
         Messages.jobEvents().forEach(e -> cases.add(Arguments.of(Topics.JOB_EVENTS, e)));
         cases.add(Arguments.of(Topics.JOB_CONTROL, Messages.jobControl()));
+        cases.add(Arguments.of(Topics.JOB_INGRESS, JobIngressRequest.of("hello", Messages.prompt("World"), "order-42",
+                "orders.replies")));
+        cases.add(Arguments.of(Topics.JOB_INGRESS, JobIngressRequest.of("hello", null, null, null)));
         return cases.stream();
     }
 
@@ -73,6 +79,32 @@ class MessageContractTest {
     }
 
     @Test
+    void anAgentStepFromAnOlderGatewayReadsWithDefaults() throws IOException {
+        ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(
+                Topics.JOB_REQUESTS.valueSerde().serializer().serialize("t", Messages.jobRequest()));
+        ObjectNode agent = (ObjectNode) json.get("steps").get(1);
+        assertThat(agent.has("tools")).isTrue();
+        agent.remove(List.of("tools", "provider_kind", "temperature", "max_tokens", "max_tool_calls"));
+
+        JobRequest back = Topics.JOB_REQUESTS.valueSerde().deserializer().deserialize("t",
+                JsonSerde.mapper().writeValueAsBytes(json));
+        AgentStep step = (AgentStep) back.steps().get(1);
+        assertThat(step.tools()).isEmpty();
+        assertThat(step.providerKindOrDefault()).isEqualTo("openai");
+        assertThat(step.temperature()).isNull();
+    }
+
+    @Test
+    void schemaRejectsAToolOfUnknownKind() throws IOException {
+        ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(Topics.STEPS_AGENT.valueSerde().serializer()
+                .serialize("t", StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(), Messages.prompt("x"),
+                        Messages.AT)));
+        ((ObjectNode) json.get("step").get("tools").get(0)).put("kind", "shell");
+
+        assertThat(violations(Topics.STEPS_AGENT, json)).isNotEmpty();
+    }
+
+    @Test
     void unreadableBytesRaiseASerializationExceptionNamingTheTopic() {
         assertThatThrownBy(() -> Topics.JOB_EVENTS.valueSerde().deserializer().deserialize("mule.jobs.events",
                 "{not json".getBytes()))
@@ -89,6 +121,13 @@ class MessageContractTest {
 
         assertThat(control.jobId()).isEqualTo("j");
         assertThat(control.action()).isEqualTo(JobControl.Action.CANCEL);
+    }
+
+    @Test
+    void schemaRejectsAnIngressRequestWithoutItsWorkflow() throws IOException {
+        ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree("{\"input\": {\"prompt\": \"hi\"}}");
+
+        assertThat(violations(Topics.JOB_INGRESS, json)).isNotEmpty();
     }
 
     @Test

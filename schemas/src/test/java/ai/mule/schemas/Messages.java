@@ -29,9 +29,26 @@ final class Messages {
                 "You write haiku.", JsonNodeFactory.instance.objectNode(), new StepPolicy(5, 1000, 3.0, 60_000, 90_000, true));
     }
 
+    /** An agent step with everything issue 6 added: provider kind, sampling settings and tools. */
+    static AgentStep agentStepWithTools() {
+        AgentStep base = agentStep();
+        return new AgentStep(base.stepOrder(), base.workflowStepId(), base.agentId(), base.agentName(), base.providerId(),
+                "http://127.0.0.1:11434", base.model(), base.systemPrompt(), base.config(), base.policy(), "ollama", 0.2,
+                256, 5, List.of(new AgentTool("fetch", AgentTool.Kind.HTTP_FETCH, "Fetches a web page", null,
+                        JsonNodeFactory.instance.objectNode().set("allowed_hosts",
+                                JsonNodeFactory.instance.arrayNode().add("example.com"))),
+                new AgentTool("shout", AgentTool.Kind.WASM_MODULE, "Upper-cases text",
+                        JsonNodeFactory.instance.objectNode().put("type", "object"),
+                        JsonNodeFactory.instance.objectNode().put("module_id", "6a1f5c0e-0000-4000-8000-00000000000a"))));
+    }
+
     static JobRequest jobRequest() {
         return JobRequest.of(JOB, "6a1f5c0e-0000-4000-8000-0000000000ff", "hello", List.of(wasmStep(), agentStep()),
                 prompt("World"), AT);
+    }
+
+    static JobRequest jobRequestFromIngress() {
+        return jobRequest().with(AT.plusSeconds(300), "orders.replies");
     }
 
     static StepCommand stepCommand() {
@@ -61,6 +78,9 @@ final class Messages {
                 new JobEvent.StepStarted(v, JOB, 2, AT, 0, 1, step, 1, prompt("World")),
                 new JobEvent.StepCompleted(v, JOB, 3, AT, 0, 1, step, 1, JsonNodeFactory.instance.textNode("HELLO"), 35),
                 new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 1, "trap: unreachable", 12),
+                new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 3, "runner lost", 0, FailureKind.RUNNER_LOST),
+                new JobEvent.StepRetrying(v, JOB, 4, AT, 1, 2, step, 1, "provider answered 503",
+                        FailureKind.PROVIDER_UNAVAILABLE, 1200, AT.plusMillis(1000)),
                 new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO"), new TokenUsage(12, 7, 19)),
                 new JobEvent.JobFailed(v, JOB, 6, AT, "step 2 failed: trap: unreachable"),
                 new JobEvent.JobCancelled(v, JOB, 7, AT, "cancelled by user"));

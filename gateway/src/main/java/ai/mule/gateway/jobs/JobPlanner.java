@@ -1,5 +1,6 @@
 package ai.mule.gateway.jobs;
 
+import ai.mule.gateway.agents.AgentSnapshots;
 import ai.mule.gateway.orchestration.StepPolicyFields;
 import ai.mule.gateway.web.Json;
 import ai.mule.schemas.AgentStep;
@@ -49,9 +50,11 @@ public class JobPlanner {
             """;
 
     private final JdbcClient jdbc;
+    private final AgentSnapshots agentSnapshots;
 
-    JobPlanner(JdbcClient jdbc) {
+    JobPlanner(JdbcClient jdbc, AgentSnapshots agentSnapshots) {
         this.jdbc = jdbc;
+        this.agentSnapshots = agentSnapshots;
     }
 
     public Optional<JobPlan> workflow(UUID id) {
@@ -92,7 +95,10 @@ public class JobPlanner {
                     AgentStep step = agentStep(rs, 1, null, Json.emptyObject());
                     return new JobPlan(null, null, UUID.fromString(step.agentId()), step.agentName(), List.of(step));
                 })
-                .optional();
+                .optional()
+                // provider kind, sampling settings, skills and tools of the agent (issue 6)
+                .map(plan -> new JobPlan(null, null, plan.agentId(), plan.workflowName(),
+                        agentSnapshots.complete(plan.steps())));
     }
 
     private Optional<JobPlan> workflow(String condition, Object value) {
@@ -110,7 +116,9 @@ public class JobPlanner {
             }
         }
         Row first = rows.get(0);
-        return Optional.of(new JobPlan(first.workflowId(), null, null, first.workflowName(), steps));
+        // provider kind, sampling settings, skills and tools of each agent step (issue 6)
+        return Optional.of(new JobPlan(first.workflowId(), null, null, first.workflowName(),
+                agentSnapshots.complete(steps)));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {

@@ -1,5 +1,6 @@
 package ai.mule.gateway.jobs;
 
+import ai.mule.gateway.orchestration.StepAttempt;
 import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.Timestamps;
@@ -10,6 +11,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -21,7 +23,8 @@ public class JobRepository {
     private static final String COLUMNS = "id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
             + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at";
     private static final String STEP_COLUMNS = "id, job_id, workflow_step_id, step_index, step_order, status, attempt, "
-            + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at";
+            + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at, "
+            + "failure_kind, next_attempt_at";
 
     private final JdbcClient jdbc;
 
@@ -87,10 +90,13 @@ public class JobRepository {
     }
 
     List<JobStep> steps(UUID jobId) {
-        return jdbc.sql("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = ? ORDER BY step_index")
+        List<JobStep> steps = jdbc.sql("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = ? ORDER BY step_index")
                 .param(jobId)
                 .query(JobRepository::mapStep)
                 .list();
+        Map<Integer, List<StepAttempt>> attempts = StepAttempt.ofJob(jdbc, jobId);
+        return steps.stream().map(step -> step.withAttempts(attempts.getOrDefault(step.stepIndex(), List.of())))
+                .toList();
     }
 
     private static Job map(ResultSet rs, int n) throws SQLException {
@@ -110,7 +116,8 @@ public class JobRepository {
                 rs.getString("status"), rs.getInt("attempt"), Json.column(rs, "input_data"),
                 Json.column(rs, "output_data"), rs.getString("error_message"), durationMicros,
                 Timestamps.column(rs, "created_at"), Timestamps.column(rs, "started_at"),
-                Timestamps.column(rs, "completed_at"));
+                Timestamps.column(rs, "completed_at"), rs.getString("failure_kind"),
+                Timestamps.column(rs, "next_attempt_at"), List.of());
     }
 
     /** The optional filters of the job list, as a WHERE clause and its parameters. */

@@ -49,11 +49,14 @@ final class Bench {
         concurrently(2, 100, i -> expectSync(model, "warm " + i));
 
         Latencies syncSequential = new Latencies();
+        Timestamp sequentialStarted = new Timestamp(System.currentTimeMillis());
         concurrently(1, syncCalls, i -> syncSequential.add(timed(() -> expectSync(model, "seq " + i))));
 
         Latencies syncConcurrent = new Latencies();
         long syncStart = System.nanoTime();
+        Timestamp syncStarted = new Timestamp(System.currentTimeMillis());
         concurrently(clients, syncCalls, i -> syncConcurrent.add(timed(() -> expectSync(model, "conc " + i))));
+        Timestamp syncEnded = new Timestamp(System.currentTimeMillis());
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
 
         // Acceptance at a steady rate the pipeline keeps up with (open loop: latency counts from when each
@@ -63,6 +66,9 @@ final class Bench {
         Timestamp steadyStart = new Timestamp(System.currentTimeMillis());
         atRate(rate, rate * 10, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)), steadyAcceptance);
         awaitCompleted(steadyIds, steadyStart);
+        Latencies sequentialOverhead = orchestrationOverhead(jobsOfSyncCalls(sequentialStarted, syncStarted));
+        Latencies syncOverhead = orchestrationOverhead(jobsOfSyncCalls(syncStarted, syncEnded));
+        Latencies steadyOverhead = orchestrationOverhead(steadyIds);
 
         Latencies acceptance = new Latencies();
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
@@ -80,7 +86,12 @@ final class Bench {
                 syncCalls * STEPS / syncSeconds, syncCalls / syncSeconds);
         System.out.printf("  throughput       %d async jobs            %.0f steps/s (%.0f jobs/s, submit to last completed)%n",
                 jobs, jobs * STEPS / drainSeconds, jobs / drainSeconds);
-        System.out.println("  targets          acceptance p99 < 50 ms; sync 3-step p50 < 100 ms");
+        System.out.printf("  step overhead    sync calls, 1 client     %s%n", sequentialOverhead.summary());
+        System.out.printf("  step overhead    sync calls, %d clients    %s%n", clients, syncOverhead.summary());
+        System.out.printf("  step overhead    %d jobs/s steady          %s%n", rate, steadyOverhead.summary());
+        System.out.println("                   (command emitted to result consumed by the orchestrator, minus the"
+                + " runner's execution time)");
+        System.out.println("  targets          acceptance p99 < 50 ms; sync 3-step p50 < 100 ms; step overhead p50 < 10 ms");
     }
 
     private void expectSync(String model, String prompt) {
@@ -88,6 +99,47 @@ final class Bench {
         if (answer.status() != 200) {
             throw new IllegalStateException("sync call failed: HTTP " + answer.status() + " " + answer.body());
         }
+    }
+
+    /** The ids of the completed jobs that sync calls made between {@code since} and {@code until}. */
+    private List<String> jobsOfSyncCalls(Timestamp since, Timestamp until) throws Exception {
+        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             PreparedStatement query = db.prepareStatement("SELECT id::text FROM jobs WHERE source = 'chat' "
+                     + "AND workflow_name = ? AND created_at >= ? AND created_at < ? AND status = 'completed'")) {
+            query.setString(1, WORKFLOW);
+            query.setTimestamp(2, since);
+            query.setTimestamp(3, until);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /**
+     * Per-step orchestration overhead: from the orchestrator emitting a step's command ({@code StepStarted.at},
+     * stored as {@code job_steps.started_at}) to it consuming the step's result ({@code StepCompleted.at}, stored
+     * as {@code completed_at}), minus the runner's own execution time ({@code duration_micros}). What is left is
+     * the two Kafka hops, the runner's dispatch and the orchestrator's processing: Mule's cost of a step.
+     * Both timestamps come from the orchestrator's clock, so no clocks are compared across processes.
+     */
+    private Latencies orchestrationOverhead(List<String> ids) throws Exception {
+        String sql = "SELECT (EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000000)::bigint - duration_micros"
+                + " FROM job_steps WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1";
+        Latencies overhead = new Latencies();
+        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+             PreparedStatement query = db.prepareStatement(sql)) {
+            query.setArray(1, db.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    overhead.add(rs.getLong(1) * 1_000);
+                }
+            }
+        }
+        return overhead;
     }
 
     /** Waits until every job is completed in PostgreSQL; returns seconds from the first submission to the last completion. */

@@ -1,8 +1,12 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -25,6 +29,7 @@ final class Changes {
     private long seq;
     private final List<JobEvent> events = new ArrayList<>(4);
     private final List<StepCommand> commands = new ArrayList<>(1);
+    private final List<JobControl> controls = new ArrayList<>(0);
 
     private Changes(long lastSeq, Instant now) {
         this.seq = lastSeq;
@@ -40,16 +45,61 @@ final class Changes {
         return this;
     }
 
-    /** Sends the job's current step (and attempt) to its runners, and says so in a {@code StepStarted} event. */
-    Changes startStep(JobState job, JsonNode input) {
+    /**
+     * Sends the job's current step (and attempt) to its runners, and says so in a {@code StepStarted} event;
+     * {@code job} is the state returned by {@link JobState#running}.
+     */
+    Changes startStep(JobState job) {
         StepDefinition step = job.currentStep();
+        JsonNode input = job.stepInput();
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, job.stepIndex(),
                 step.stepOrder(), step.workflowStepId(), job.attempt(), input));
         commands.add(StepCommand.of(job.jobId(), job.stepIndex(), job.attempt(), step, input, now));
         return this;
     }
 
+    /** Tells the runners to stop the job's running step (a job that timed out). */
+    Changes control(JobControl control) {
+        controls.add(control);
+        return this;
+    }
+
     Transition into(JobState next) {
-        return Transition.to(next.withLastSeq(seq), events, commands);
+        List<Transition.Reply> replies = new ArrayList<>(0);
+        if (next.replyTopic() != null) {
+            events.stream().filter(JobEvent::terminal)
+                    .forEach(event -> replies.add(new Transition.Reply(next.replyTopic(), event)));
+        }
+        return Transition.to(next.withLastSeq(seq), events, commands, replies, controls);
+    }
+
+    /**
+     * The job's current attempt failed: run it again after its backoff if the step's policy allows, else fail the
+     * step and the job (Mule v2's {@code step <order> failed: <error>}). A zero backoff starts the next attempt in
+     * this same transition.
+     */
+    static Transition attemptFailed(JobState job, Instant now, FailureKind kind, String error, long durationMicros) {
+        StepDefinition step = job.currentStep();
+        StepPolicy policy = step.policy();
+        Changes changes = after(job, now);
+        if (policy.retries(kind, job.attempt())) {
+            Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(job.attempt() + 1));
+            changes.emit((seq, at) -> new JobEvent.StepRetrying(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
+                    job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error, kind,
+                    durationMicros, retryAt));
+            JobState waiting = job.retryingAt(retryAt);
+            if (JobState.due(retryAt, now)) {
+                JobState running = waiting.running(job.stepInput(), now);
+                return changes.startStep(running).into(running);
+            }
+            return changes.into(waiting);
+        }
+        return changes
+                .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
+                        job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error,
+                        durationMicros, kind))
+                .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
+                        "step " + step.stepOrder() + " failed: " + error))
+                .into(job.finished(JobStatus.FAILED, now));
     }
 }

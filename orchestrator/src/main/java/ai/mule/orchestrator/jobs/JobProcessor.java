@@ -19,27 +19,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies each {@link JobCommand} to its job's state and emits what the transition says: events to
- * {@link OrchestratorTopology#EVENTS_OUT}, step commands to {@link OrchestratorTopology#COMMANDS_OUT}.
- * Finished jobs are indexed by the time they finished, so a wall-clock punctuator removes those past their
- * retention without scanning every job.
+ * {@link OrchestratorTopology#EVENTS_OUT}, step commands to {@link OrchestratorTopology#COMMANDS_OUT}, terminal
+ * events to reply topics ({@link OrchestratorTopology#REPLIES_OUT}) and control messages
+ * ({@link OrchestratorTopology#CONTROL_OUT}).
+ * <p>
+ * Two indexes sorted by time keep the wall-clock work cheap, whatever the number of jobs: {@code job-timers}
+ * holds each running job once, at its next {@link JobState#wakeAt} (a retry's backoff, a step's deadline, the
+ * job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due; {@code finished-jobs}
+ * holds finished jobs by the time they finished, so a slower punctuator removes those past their retention.
+ * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
+ * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  */
 final class JobProcessor implements Processor<String, JobCommand, String, Object> {
 
     private static final Logger log = LoggerFactory.getLogger(JobProcessor.class);
     /** At most this many jobs are removed per sweep, so a backlog never holds one transaction open for long. */
     static final int SWEEP_BATCH = 10_000;
+    /** At most this many due jobs are woken per tick; the rest on the next one. */
+    static final int WAKE_BATCH = 1_000;
 
     private final Clock clock;
     private final Duration retention;
     private final Duration sweepInterval;
+    private final Duration timerInterval;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
+    private KeyValueStore<String, String> timers;
 
-    JobProcessor(Clock clock, Duration retention, Duration sweepInterval) {
+    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval) {
         this.clock = clock;
         this.retention = retention;
         this.sweepInterval = sweepInterval;
+        this.timerInterval = timerInterval;
     }
 
     @Override
@@ -47,19 +59,26 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         this.context = context;
         this.jobs = context.getStateStore(OrchestratorTopology.JOBS_STORE);
         this.finishedJobs = context.getStateStore(OrchestratorTopology.FINISHED_JOBS_STORE);
+        this.timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> sweepExpiredJobs());
+        context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> wakeDueJobs());
     }
 
     @Override
     public void process(Record<String, JobCommand> record) {
         JobCommand command = record.value();
-        String commandName = command.getClass().getSimpleName();
         if (!Objects.equals(record.key(), command.jobId())) {
-            log.warn("Dropping {} for job {} keyed {}: messages must be keyed by their job id", commandName,
-                    command.jobId(), record.key());
+            log.warn("Dropping {} for job {} keyed {}: messages must be keyed by their job id",
+                    command.getClass().getSimpleName(), command.jobId(), record.key());
             return;
         }
-        JobState before = jobs.get(record.key());
+        handle(command, record.withValue(null));
+    }
+
+    private void handle(JobCommand command, Record<String, ?> template) {
+        String jobId = command.jobId();
+        String commandName = command.getClass().getSimpleName();
+        JobState before = jobs.get(jobId);
         Transition transition;
         try {
             transition = command.apply(before, clock.instant());
@@ -67,23 +86,50 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             throw e;
         } catch (RuntimeException e) {
             // apply() is pure: skipping the command leaves the job exactly as it was
-            log.error("Skipping {} for job {}: it cannot be applied", commandName, record.key(), e);
+            log.error("Skipping {} for job {}: it cannot be applied", commandName, jobId, e);
             return;
         }
         if (transition.ignored()) {
-            log.debug("Ignoring {} for job {}: {}", commandName, record.key(), transition.ignoredBecause());
+            log.debug("Ignoring {} for job {}: {}", commandName, jobId, transition.ignoredBecause());
             return;
         }
         save(before, transition.state());
-        transition.commands().forEach(c -> context.forward(record.withValue(c), OrchestratorTopology.COMMANDS_OUT));
-        transition.events().forEach(e -> context.forward(record.withValue(e), OrchestratorTopology.EVENTS_OUT));
+        transition.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
+        transition.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
+        transition.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
+        transition.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
     }
 
     private void save(JobState before, JobState after) {
         jobs.put(after.jobId(), after);
         boolean justFinished = after.status().terminal() && (before == null || !before.status().terminal());
         if (justFinished) {
-            finishedJobs.put(finishedKey(after.finishedAt(), after.jobId()), after.jobId());
+            finishedJobs.put(timeKey(after.finishedAt(), after.jobId()), after.jobId());
+        }
+        Instant wasDue = before == null ? null : before.wakeAt();
+        Instant due = after.wakeAt();
+        if (!Objects.equals(wasDue, due)) {
+            if (wasDue != null) {
+                timers.delete(timeKey(wasDue, after.jobId()));
+            }
+            if (due != null) {
+                timers.put(timeKey(due, after.jobId()), after.jobId());
+            }
+        }
+    }
+
+    private void wakeDueJobs() {
+        Instant now = clock.instant();
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = timers.range(null, upperKey(now))) {
+            while (it.hasNext() && due.size() < WAKE_BATCH) {
+                due.add(it.next());
+            }
+        }
+        for (KeyValue<String, String> timer : due) {
+            // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
+            timers.delete(timer.key);
+            handle(new WakeUp(timer.value), new Record<>(timer.value, null, now.toEpochMilli()));
         }
     }
 
@@ -107,12 +153,12 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         }
     }
 
-    /** Zero-padded epoch millis first, so keys sort by finish time as strings (and as RocksDB's bytes). */
-    static String finishedKey(Instant finishedAt, String jobId) {
-        return String.format("%019d:%s", finishedAt.toEpochMilli(), jobId);
+    /** Zero-padded epoch millis first, so keys sort by time as strings (and as RocksDB's bytes). */
+    static String timeKey(Instant at, String jobId) {
+        return String.format("%019d:%s", Math.max(0, at.toEpochMilli()), jobId);
     }
 
-    /** Sorts after every {@link #finishedKey} of the same millisecond (';' follows ':') and before later ones. */
+    /** Sorts after every {@link #timeKey} of the same millisecond (';' follows ':') and before later ones. */
     private static String upperKey(Instant cutoff) {
         return String.format("%019d;", Math.max(0, cutoff.toEpochMilli()));
     }

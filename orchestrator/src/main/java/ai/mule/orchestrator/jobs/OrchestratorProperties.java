@@ -7,6 +7,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -27,6 +28,11 @@ import org.springframework.validation.annotation.Validated;
  * @param terminalRetention    how long a finished job stays in the store, so that late duplicates are recognised
  * @param sweepInterval        how often finished jobs past their retention are removed (wall-clock)
  * @param maxOutputBytes       the largest step output (as JSON) carried on to the next step and the events
+ * @param stepTimeoutGrace     how long past a step's own timeout ({@code policy.timeout_ms}) the orchestrator
+ *                             waits for its result before it counts the runner as lost: the runner enforces the
+ *                             timeout itself and reports it, so this covers queueing and the result's trip back
+ * @param timerInterval        how often due retries and deadlines are looked for (wall-clock); a backoff or a
+ *                             deadline is late by up to this much (plus the stream thread's poll time when idle)
  */
 @ConfigurationProperties("mule.orchestrator")
 @Validated
@@ -40,5 +46,20 @@ public record OrchestratorProperties(
         @DefaultValue("10s") @NotNull @DurationMin(seconds = 6) Duration sessionTimeout,
         @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration terminalRetention,
         @DefaultValue("1m") @NotNull @DurationMin(millis = 100) Duration sweepInterval,
-        @DefaultValue("786432") @Positive int maxOutputBytes) {
+        @DefaultValue("786432") @Positive int maxOutputBytes,
+        @DefaultValue("5s") @NotNull Duration stepTimeoutGrace,
+        @DefaultValue("20ms") @NotNull @DurationMin(millis = 1) Duration timerInterval) {
+
+    @ConstructorBinding
+    public OrchestratorProperties {
+    }
+
+    /** The properties before step timeouts and retries existed, with their defaults. */
+    public OrchestratorProperties(String applicationId, String stateDir, Duration commitInterval, int streamThreads,
+                                  int standbyReplicas, Duration producerRetryBackoff, Duration sessionTimeout,
+                                  Duration terminalRetention, Duration sweepInterval, int maxOutputBytes) {
+        this(applicationId, stateDir, commitInterval, streamThreads, standbyReplicas, producerRetryBackoff,
+                sessionTimeout, terminalRetention, sweepInterval, maxOutputBytes, Duration.ofSeconds(5),
+                Duration.ofMillis(20));
+    }
 }

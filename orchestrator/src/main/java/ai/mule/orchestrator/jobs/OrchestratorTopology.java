@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  mule.jobs.requests --StartJob----.
- *  mule.steps.results --StepFinished-+--> job-processor [jobs, finished-jobs] --+--> mule.jobs.events
- *  mule.jobs.control  --CancelJob---'                                          `--> step.commandTopic()
- *                                                                                   (mule.steps.wasm | .agent)
+ *  mule.steps.results --StepFinished-+--> job-processor [jobs, finished-jobs, --+--> mule.jobs.events
+ *  mule.jobs.control  --CancelJob---'      job-timers]                          +--> step.commandTopic()
+ *                           wall-clock punctuator --WakeUp--^                    |    (mule.steps.wasm | .agent)
+ *                           (retry backoff, step deadline, job deadline)         +--> reply topic (ingress)
+ *                                                                                `--> mule.jobs.control (timeouts)
  * </pre>
  *
  * <ul>
@@ -45,16 +47,23 @@ import org.slf4j.LoggerFactory;
  *   chosen per record by a topic name extractor, so adding a runner kind needs no topology change.</li>
  *   <li><b>Bounded state.</b> Finished jobs stay in {@code jobs} for a retention (late duplicates must still find
  *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.</li>
+ *   <li><b>Time without sleeping.</b> Retries wait out their backoff, and steps and jobs have deadlines, as
+ *   entries of {@code job-timers} (one per running job, at its next wake time); a second punctuator applies a
+ *   {@link WakeUp} to the due ones in the same exactly-once transaction as any record, so timers survive restarts
+ *   with the state and the stream thread never blocks.</li>
  * </ul>
  */
 public final class OrchestratorTopology {
 
     public static final String JOBS_STORE = "jobs";
     public static final String FINISHED_JOBS_STORE = "finished-jobs";
+    public static final String TIMERS_STORE = "job-timers";
     public static final String JOB_PROCESSOR = "job-processor";
     /** The processor's children that its records are forwarded to by name. */
     static final String EVENTS_OUT = "job-events-out";
     static final String COMMANDS_OUT = "step-commands-out";
+    static final String REPLIES_OUT = "job-replies-out";
+    static final String CONTROL_OUT = "job-control-out";
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorTopology.class);
 
@@ -66,9 +75,12 @@ public final class OrchestratorTopology {
                 Serdes.String(), new JsonSerde<>(JobState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_JOBS_STORE),
                 Serdes.String(), Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, JobCommand> commands = source(builder, Topics.JOB_REQUESTS)
-                .<JobCommand>mapValues(StartJob::new, Named.as("start-job"))
+                .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
+                        Named.as("start-job"))
                 .merge(source(builder, Topics.STEP_RESULTS)
                         .<JobCommand>mapValues(result -> StepFinished.of(result, properties.maxOutputBytes()), Named.as("step-finished")))
                 .merge(source(builder, Topics.JOB_CONTROL)
@@ -76,8 +88,9 @@ public final class OrchestratorTopology {
                         .<JobCommand>mapValues(CancelJob::new, Named.as("cancel-job")));
 
         KStream<String, Object> emitted = commands.process(
-                () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval()),
-                Named.as(JOB_PROCESSOR), JOBS_STORE, FINISHED_JOBS_STORE);
+                () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
+                        properties.timerInterval()),
+                Named.as(JOB_PROCESSOR), JOBS_STORE, FINISHED_JOBS_STORE, TIMERS_STORE);
 
         // The processor forwards each record to one of these two children by name, so the casts always hold.
         emitted.mapValues(JobEvent.class::cast, Named.as(EVENTS_OUT))
@@ -87,6 +100,19 @@ public final class OrchestratorTopology {
         emitted.mapValues(StepCommand.class::cast, Named.as(COMMANDS_OUT))
                 .to((jobId, command, recordContext) -> command.step().commandTopic().name(),
                         Produced.with(Serdes.String(), new JsonSerde<>(StepCommand.class)).withName("step-commands-sink"));
+        // A Kafka ingress request may name a topic for its job's terminal event (the job_events JSON).
+        JsonSerde<JobEvent> eventJson = new JsonSerde<>(JobEvent.class);
+        emitted.mapValues(Transition.Reply.class::cast, Named.as(REPLIES_OUT))
+                .to((jobId, reply, recordContext) -> reply.topic(),
+                        Produced.with(Serdes.String(), Serdes.<Transition.Reply>serdeFrom(
+                                (topic, reply) -> eventJson.serializer().serialize(topic, reply.event()),
+                                (topic, bytes) -> {
+                                    throw new UnsupportedOperationException("replies are only written");
+                                })).withName("job-replies-sink"));
+        // A job that timed out tells the runners to stop its step; the orchestrator reads it back and ignores it.
+        emitted.mapValues(JobControl.class::cast, Named.as(CONTROL_OUT))
+                .to(Topics.JOB_CONTROL.name(), Produced.with(Topics.JOB_CONTROL.keySerde(),
+                        Topics.JOB_CONTROL.valueSerde()).withName("job-control-sink"));
         return builder.build();
     }
 

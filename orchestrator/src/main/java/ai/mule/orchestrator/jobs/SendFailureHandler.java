@@ -1,6 +1,10 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.schemas.Topic;
+import ai.mule.schemas.Topics;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
@@ -21,10 +25,19 @@ import org.slf4j.LoggerFactory;
 public final class SendFailureHandler implements ProductionExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SendFailureHandler.class);
+    private static final Set<String> PIPELINE_TOPICS =
+            Topics.all().stream().map(Topic::name).collect(Collectors.toUnmodifiableSet());
 
     @Override
     public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                                      Exception exception) {
+        if (!PIPELINE_TOPICS.contains(record.topic())) {
+            // a reply topic named by a Kafka ingress request (checked to exist when the job was accepted, but
+            // it may be gone since): the job itself went on, and one integration's topic must not stop them all
+            log.error("Cannot send a job's reply to {} (from {}-{}@{}); the reply is dropped", record.topic(),
+                    context.topic(), context.partition(), context.offset(), exception);
+            return ProductionExceptionHandlerResponse.CONTINUE;
+        }
         log.error("Cannot send a record to {} (from {}-{}@{}); the task restarts from its last commit", record.topic(),
                 context.topic(), context.partition(), context.offset(), exception);
         return ProductionExceptionHandlerResponse.FAIL;

@@ -6,10 +6,11 @@ import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Duration;
 import java.time.Instant;
 
 /** A job the gateway accepted ({@code mule.jobs.requests}): start its first step, once. */
-public record StartJob(JobRequest request) implements JobCommand {
+public record StartJob(JobRequest request, Duration stepGrace) implements JobCommand {
 
     @Override
     public String jobId() {
@@ -22,18 +23,26 @@ public record StartJob(JobRequest request) implements JobCommand {
             // the outbox relay delivers at least once; a cancel may also have got here first
             return Transition.ignored("the job is already known (" + job.status().wire() + ")");
         }
-        JobState starting = JobState.starting(request);
+        JobState starting = JobState.starting(request, stepGrace);
         if (starting.steps().isEmpty()) {
             return Changes.after(starting, now)
                     .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId(), seq, at,
                             "the job has no steps to run"))
                     .into(starting.finished(JobStatus.FAILED, now));
         }
+        if (JobState.due(request.deadline(), now)) {
+            // e.g. the request waited in the outbox longer than the whole job may take
+            return Changes.after(starting, now)
+                    .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId(), seq, at,
+                            "the job timed out: its deadline " + request.deadline() + " passed before it started"))
+                    .into(starting.finished(JobStatus.FAILED, now));
+        }
+        JobState running = starting.running(inputOrEmpty(request.input()), now);
         return Changes.after(starting, now)
                 .emit((seq, at) -> new JobEvent.JobStarted(Topics.SCHEMA_VERSION, jobId(), seq, at,
                         request.workflowName(), starting.steps().size()))
-                .startStep(starting, inputOrEmpty(request.input()))
-                .into(starting);
+                .startStep(running)
+                .into(running);
     }
 
     /** Mule v2 stores a job without input as {@code {}}; runners get the same rather than null. */

@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.JsonSerde;
@@ -34,7 +35,8 @@ public record StepFinished(StepResult result) implements JobCommand {
         }
         String error = "its output of " + size + " bytes is larger than the limit of " + maxOutputBytes + " bytes";
         return new StepFinished(new StepResult(result.version(), result.jobId(), result.stepIndex(), result.attempt(),
-                false, null, error, null, null, result.durationMicros(), result.finishedAt()));
+                false, null, error, null, null, result.durationMicros(), result.finishedAt(),
+                FailureKind.LIMIT_EXCEEDED, result.usage()));
     }
 
     @Override
@@ -50,6 +52,10 @@ public record StepFinished(StepResult result) implements JobCommand {
         if (job.status().terminal()) {
             return Transition.ignored("the job is already " + job.status().wire());
         }
+        if (job.waitsForRetry()) {
+            return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
+                    + " but the job waits to send attempt " + job.attempt() + " at " + job.retryAt());
+        }
         if (!job.waitsFor(result.stepIndex(), result.attempt())) {
             return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
                     + " but the job waits for step " + job.stepIndex() + " attempt " + job.attempt());
@@ -62,28 +68,25 @@ public record StepFinished(StepResult result) implements JobCommand {
         Changes changes = Changes.after(job, now)
                 .emit((seq, at) -> new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), result.output(),
-                        result.durationMicros()));
+                        result.durationMicros(), result.usage()));
         // Mule v2: a step's output reaches the next step, and the job's output, as {"prompt": output}
         ObjectNode prompt = prompt(result.output());
+        JobState done = job.plusUsage(result.usage());
         if (job.onLastStep()) {
             return changes
-                    .emit((seq, at) -> new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, prompt))
-                    .into(job.finished(JobStatus.COMPLETED, now));
+                    .emit((seq, at) -> new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, prompt,
+                            done.usage()))
+                    .into(done.finished(JobStatus.COMPLETED, now));
         }
-        JobState next = job.atStep(job.stepIndex() + 1);
-        return changes.startStep(next, prompt).into(next);
+        JobState next = done.atStep(job.stepIndex() + 1).running(prompt, now);
+        return changes.startStep(next).into(next);
     }
 
     private Transition failed(JobState job, Instant now) {
-        StepDefinition step = job.currentStep();
         String error = result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
-        return Changes.after(job, now)
-                .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error,
-                        result.durationMicros()))
-                .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        "step " + step.stepOrder() + " failed: " + error))
-                .into(job.finished(JobStatus.FAILED, now));
+        // a runner that names no kind (an old one) reported something it could not classify: not retried
+        FailureKind kind = result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
+        return Changes.attemptFailed(job, now, kind, error, result.durationMicros());
     }
 
     private static ObjectNode prompt(JsonNode output) {

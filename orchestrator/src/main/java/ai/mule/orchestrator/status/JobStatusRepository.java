@@ -7,7 +7,9 @@ import ai.mule.schemas.JobEvent.JobFailed;
 import ai.mule.schemas.JobEvent.JobStarted;
 import ai.mule.schemas.JobEvent.StepCompleted;
 import ai.mule.schemas.JobEvent.StepFailed;
+import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,18 +50,42 @@ public class JobStatusRepository {
             VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, 'running', :attempt, CAST(:input AS jsonb), :at)
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = 'running', attempt = EXCLUDED.attempt, input_data = EXCLUDED.input_data,
-                   started_at = EXCLUDED.started_at, output_data = NULL, error_message = NULL,
-                   duration_micros = NULL, completed_at = NULL""";
+                   started_at = EXCLUDED.started_at, output_data = NULL, duration_micros = NULL,
+                   completed_at = NULL, next_attempt_at = NULL""";
+
+    // error_message and failure_kind of a retried step keep its last failure until it completes
+    private static final String START_ATTEMPT = """
+            INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at)
+            VALUES (:jobId, :stepIndex, :attempt, 'running', :at)
+            ON CONFLICT (job_id, step_index, attempt) DO NOTHING""";
+
+    private static final String FINISH_ATTEMPT = """
+            INSERT INTO job_step_attempts (job_id, step_index, attempt, status, error_message, failure_kind,
+                                           duration_micros, completed_at)
+            VALUES (:jobId, :stepIndex, :attempt, :status, :error, :failureKind, :durationMicros, :at)
+            ON CONFLICT (job_id, step_index, attempt) DO UPDATE
+               SET status = EXCLUDED.status, error_message = EXCLUDED.error_message,
+                   failure_kind = EXCLUDED.failure_kind, duration_micros = EXCLUDED.duration_micros,
+                   completed_at = EXCLUDED.completed_at""";
+
+    private static final String STEP_RETRYING = """
+            UPDATE job_steps SET error_message = :error, failure_kind = :failureKind, next_attempt_at = :retryAt
+             WHERE job_id = :jobId AND step_index = :stepIndex""";
+
+    private static final String CANCEL_OPEN_ATTEMPTS = """
+            UPDATE job_step_attempts SET status = 'cancelled', completed_at = :at
+             WHERE job_id = :jobId AND status = 'running'""";
 
     private static final String FINISH_STEP = """
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, output_data,
-                                   error_message, duration_micros, completed_at)
+                                   error_message, duration_micros, completed_at, failure_kind)
             VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:output AS jsonb),
-                    :error, :durationMicros, :at)
+                    :error, :durationMicros, :at, :failureKind)
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = EXCLUDED.status, attempt = EXCLUDED.attempt, output_data = EXCLUDED.output_data,
                    error_message = EXCLUDED.error_message, duration_micros = EXCLUDED.duration_micros,
-                   completed_at = EXCLUDED.completed_at""";
+                   completed_at = EXCLUDED.completed_at, failure_kind = EXCLUDED.failure_kind,
+                   next_attempt_at = NULL""";
 
     private static final String CANCEL_OPEN_STEPS = """
             UPDATE job_steps SET status = 'cancelled', completed_at = :at
@@ -136,14 +162,25 @@ public class JobStatusRepository {
             startStep(jobId, started);
         } else if (event instanceof StepCompleted completed) {
             finishStep(jobId, completed.stepIndex(), completed.stepOrder(), completed.workflowStepId(),
-                    completed.attempt(), "completed", json(completed.output()), null, completed.durationMicros(),
-                    completed.at());
+                    completed.attempt(), "completed", json(completed.output()), null, null,
+                    completed.durationMicros(), completed.at());
         } else if (event instanceof StepFailed failed) {
             finishStep(jobId, failed.stepIndex(), failed.stepOrder(), failed.workflowStepId(), failed.attempt(),
-                    "failed", null, failed.error(), failed.durationMicros(), failed.at());
+                    "failed", null, failed.error(), failed.failureKind(), failed.durationMicros(), failed.at());
+        } else if (event instanceof StepRetrying retrying) {
+            finishAttempt(jobId, retrying.stepIndex(), retrying.attempt(), "failed", retrying.error(),
+                    retrying.failureKind(), retrying.durationMicros(), retrying.at());
+            jdbc.sql(STEP_RETRYING)
+                    .param("jobId", jobId)
+                    .param("stepIndex", retrying.stepIndex())
+                    .param("error", retrying.error())
+                    .param("failureKind", wire(retrying.failureKind()))
+                    .param("retryAt", timestamp(retrying.retryAt()))
+                    .update();
         } else if (event instanceof JobCancelled) {
             // the step that was running when the job was cancelled will never report: close it too
             jdbc.sql(CANCEL_OPEN_STEPS).param("jobId", jobId).param("at", timestamp(event.at())).update();
+            jdbc.sql(CANCEL_OPEN_ATTEMPTS).param("jobId", jobId).param("at", timestamp(event.at())).update();
         }
     }
 
@@ -158,10 +195,32 @@ public class JobStatusRepository {
                 .param("input", json(event.input()))
                 .param("at", timestamp(event.at()))
                 .update();
+        jdbc.sql(START_ATTEMPT)
+                .param("jobId", jobId)
+                .param("stepIndex", event.stepIndex())
+                .param("attempt", event.attempt())
+                .param("at", timestamp(event.at()))
+                .update();
+    }
+
+    private void finishAttempt(UUID jobId, int stepIndex, int attempt, String status, String error, FailureKind kind,
+                               long durationMicros, Instant at) {
+        jdbc.sql(FINISH_ATTEMPT)
+                .param("jobId", jobId)
+                .param("stepIndex", stepIndex)
+                .param("attempt", attempt)
+                .param("status", status)
+                .param("error", error)
+                .param("failureKind", wire(kind))
+                .param("durationMicros", durationMicros)
+                .param("at", timestamp(at))
+                .update();
     }
 
     private void finishStep(UUID jobId, int stepIndex, int stepOrder, String workflowStepId, int attempt,
-                               String status, String output, String error, long durationMicros, Instant at) {
+                            String status, String output, String error, FailureKind kind, long durationMicros,
+                            Instant at) {
+        finishAttempt(jobId, stepIndex, attempt, status, error, kind, durationMicros, at);
         jdbc.sql(FINISH_STEP)
                 .param("id", stepRowId(jobId, stepIndex))
                 .param("jobId", jobId)
@@ -174,6 +233,7 @@ public class JobStatusRepository {
                 .param("error", error)
                 .param("durationMicros", durationMicros)
                 .param("at", timestamp(at))
+                .param("failureKind", wire(kind))
                 .update();
     }
 
@@ -218,6 +278,10 @@ public class JobStatusRepository {
 
     private static OffsetDateTime timestamp(Instant at) {
         return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static String wire(FailureKind kind) {
+        return kind == null ? null : kind.wire();
     }
 
     private static String type(JobEvent event) {

@@ -37,6 +37,7 @@ final class OrchestratorDriver implements AutoCloseable {
     private final TestOutputTopic<String, JobEvent> events;
     private final TestOutputTopic<String, StepCommand> wasmCommands;
     private final TestOutputTopic<String, StepCommand> agentCommands;
+    private final TestOutputTopic<String, JobControl> controlOut;
 
     OrchestratorDriver(Path stateDir) {
         this(stateDir, 786_432);
@@ -56,6 +57,18 @@ final class OrchestratorDriver implements AutoCloseable {
         events = output(Topics.JOB_EVENTS);
         wasmCommands = output(Topics.STEPS_WASM);
         agentCommands = output(Topics.STEPS_AGENT);
+        controlOut = output(Topics.JOB_CONTROL);
+    }
+
+    /** Control messages the orchestrator itself sent (a job that timed out). */
+    List<JobControl> controlsSent() {
+        return controlOut.readValuesToList();
+    }
+
+    /** The terminal events copied to a Kafka ingress request's reply topic. */
+    List<JobEvent> replies(String topic) {
+        return driver.createOutputTopic(topic, Topics.JOB_EVENTS.keySerde().deserializer(),
+                Topics.JOB_EVENTS.valueSerde().deserializer()).readValuesToList();
     }
 
     void request(JobRequest request) {
@@ -104,6 +117,18 @@ final class OrchestratorDriver implements AutoCloseable {
     JobState state(String jobId) {
         KeyValueStore<String, JobState> store = driver.getKeyValueStore(OrchestratorTopology.JOBS_STORE);
         return store.get(jobId);
+    }
+
+    /** How many jobs the timer index holds (each running job once, at its next wake time). */
+    long timerCount() {
+        KeyValueStore<String, String> store = driver.getKeyValueStore(OrchestratorTopology.TIMERS_STORE);
+        long count = 0;
+        try (var entries = store.all()) {
+            for (; entries.hasNext(); entries.next()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     long finishedIndexSize() {

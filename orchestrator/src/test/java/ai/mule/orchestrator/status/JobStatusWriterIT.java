@@ -13,7 +13,9 @@ import ai.mule.schemas.JobEvent.JobFailed;
 import ai.mule.schemas.JobEvent.JobStarted;
 import ai.mule.schemas.JobEvent.StepCompleted;
 import ai.mule.schemas.JobEvent.StepFailed;
+import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
@@ -151,18 +153,59 @@ class JobStatusWriterIT {
     }
 
     @Test
+    void recordsEveryAttemptOfARetriedStepWithItsErrorOnceWhateverTheRedeliveries() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        StepRetrying firstFailed = new StepRetrying(1, jobId, 3, at(3), 0, 10, null, 1, "503", FailureKind.PROVIDER_UNAVAILABLE,
+                800, at(4));
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+        send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
+        send(firstFailed);
+        send(firstFailed);                                                      // duplicate
+        send(new StepStarted(1, jobId, 4, at(4), 0, 10, null, 2, prompt("hello")));
+        send(new StepRetrying(1, jobId, 5, at(6), 0, 10, null, 2, "no result within 1000 ms",
+                FailureKind.RUNNER_LOST, 0, at(7)));
+        send(new StepStarted(1, jobId, 6, at(7), 0, 10, null, 3, prompt("hello")));
+        send(new StepStarted(1, jobId, 4, at(4), 0, 10, null, 2, prompt("hello"))); // out of date
+        send(new StepFailed(1, jobId, 7, at(8), 0, 10, null, 3, "429", 300, FailureKind.PROVIDER_RATE_LIMITED));
+        send(new JobFailed(1, jobId, 8, at(8), "step 10 failed: 429"));
+
+        startWriter();
+        awaitCaughtUp();
+
+        assertThat(job(jobId)).containsEntry("status", "failed").containsEntry("last_event_seq", 8L);
+        Map<String, Object> step = jdbc.sql("SELECT status, attempt, error_message, failure_kind, next_attempt_at "
+                + "FROM job_steps WHERE job_id = ?").param(UUID.fromString(jobId)).query().singleRow();
+        assertThat(step).containsEntry("status", "failed").containsEntry("attempt", 3)
+                .containsEntry("error_message", "429").containsEntry("failure_kind", "provider_rate_limited")
+                .containsEntry("next_attempt_at", null);
+        List<Map<String, Object>> attempts = jdbc.sql("SELECT attempt, status, error_message, failure_kind, "
+                + "duration_micros, started_at, completed_at FROM job_step_attempts WHERE job_id = ? ORDER BY attempt")
+                .param(UUID.fromString(jobId)).query().listOfRows();
+        assertThat(attempts).extracting(a -> a.get("attempt")).containsExactly(1, 2, 3);
+        assertThat(attempts).extracting(a -> a.get("status")).containsOnly("failed");
+        assertThat(attempts).extracting(a -> a.get("failure_kind"))
+                .containsExactly("provider_unavailable", "runner_lost", "provider_rate_limited");
+        assertThat(attempts).extracting(a -> a.get("duration_micros")).containsExactly(800L, 0L, 300L);
+        assertThat(attempts).extracting(a -> timestamp(a.get("started_at"))).containsExactly(at(2), at(4), at(7));
+        assertThat(attempts).extracting(a -> timestamp(a.get("completed_at"))).containsExactly(at(3), at(6), at(8));
+    }
+
+    @Test
     void aBatchPostgresRefusedIsWrittenOnceItCanBe() {
         String jobId = newJobId();
         insertJob(jobId, "queued");
         startWriter();
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
         awaitCaughtUp();
+        assertThat(job(jobId)).containsEntry("status", "running").containsEntry("last_event_seq", 1L);
         jdbc.sql("ALTER TABLE job_steps RENAME TO job_steps_away").update();
         try {
-            send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+            // only an event that writes job_steps comes now: whatever batch it is polled in, that batch fails
             send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
-            // the writer keeps failing on the missing table and must not skip the events meanwhile
+            // the writer keeps failing on the missing table and must not skip the event meanwhile
             await().pollDelay(Duration.ofSeconds(1)).atMost(PATIENCE).until(() -> true);
-            assertThat(job(jobId)).containsEntry("status", "queued").containsEntry("last_event_seq", 0L);
+            assertThat(job(jobId)).containsEntry("status", "running").containsEntry("last_event_seq", 1L);
         } finally {
             jdbc.sql("ALTER TABLE job_steps_away RENAME TO job_steps").update();
         }
@@ -202,12 +245,24 @@ class JobStatusWriterIT {
     }
 
     private static void send(JobEvent event) {
-        producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), event.jobId(),
+        sendAndWait(new ProducerRecord<>(Topics.JOB_EVENTS.name(), event.jobId(),
                 Topics.JOB_EVENTS.valueSerde().serializer().serialize(Topics.JOB_EVENTS.name(), event)));
     }
 
     private static void sendRaw(String key, String value) {
-        producer.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), key, value.getBytes(StandardCharsets.UTF_8)));
+        sendAndWait(new ProducerRecord<>(Topics.JOB_EVENTS.name(), key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * One record at a time, each acknowledged before the next is sent: right after the test broker starts, a
+     * partition's leadership may still move, and a test must not depend on how the producer recovers from that.
+     */
+    private static void sendAndWait(ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send a job event", e);
+        }
     }
 
     private static Instant at(int minute) {

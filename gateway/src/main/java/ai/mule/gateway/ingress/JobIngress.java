@@ -1,0 +1,242 @@
+package ai.mule.gateway.ingress;
+
+import ai.mule.gateway.ingress.IngressRequestReader.IngressRequest;
+import ai.mule.gateway.jobs.JobPlan;
+import ai.mule.gateway.jobs.JobPlanner;
+import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.kafka.KafkaClients;
+import ai.mule.gateway.kafka.KafkaProperties;
+import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns {@code mule.jobs.ingress} records into jobs, exactly as {@code POST /api/v1/jobs} does: the same planner
+ * takes the workflow's snapshot, the same {@link JobService#acceptOnce} writes the job row (source {@code kafka})
+ * and its outbox row in one transaction. Why here and not in the orchestrator: a job must have its row before its
+ * events (the status writer never invents rows), the idempotency key is unique in PostgreSQL for HTTP and Kafka
+ * alike, and the job then is indistinguishable from an HTTP one; the orchestrator still never reads PostgreSQL.
+ * <p>
+ * Exactly once: a request without an idempotency key gets its position on the topic as key, so a record delivered
+ * again (after a crash before the offset commit) finds its job instead of making a second one. A record that can
+ * never become a job goes to {@code mule.jobs.ingress.dlq}, unchanged, with the reason in a header, and the next
+ * record is handled; offsets are committed only once the batch's jobs are written and its dead letters acked.
+ * If PostgreSQL or Kafka fails, the batch is read again after a pause.
+ */
+@Component
+public class JobIngress implements SmartLifecycle {
+
+    public static final String SOURCE_TOPIC_HEADER = "mule.dlq.source.topic";
+    public static final String SOURCE_PARTITION_HEADER = "mule.dlq.source.partition";
+    public static final String SOURCE_OFFSET_HEADER = "mule.dlq.source.offset";
+
+    private static final Logger log = LoggerFactory.getLogger(JobIngress.class);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+
+    private final IngressProperties properties;
+    private final String bootstrapServers;
+    private final KafkaClients clients;
+    private final JobPlanner planner;
+    private final JobService jobs;
+    private volatile boolean running;
+    private KafkaConsumer<String, byte[]> consumer;
+    private Producer<String, byte[]> deadLetters;
+    private ReplyTopics replyTopics;
+    private Thread thread;
+
+    JobIngress(IngressProperties properties, KafkaProperties kafka, KafkaClients clients, JobPlanner planner,
+               JobService jobs) {
+        this.properties = properties;
+        this.bootstrapServers = kafka.bootstrapServers();
+        this.clients = clients;
+        this.planner = planner;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running || !properties.enabled()) {
+            return;
+        }
+        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
+        replyTopics = new ReplyTopics(clients, properties.topicCacheTtl());
+        running = true;
+        thread = new Thread(this::run, "mule-job-ingress");
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetters.close(Duration.ofSeconds(5));
+        replyTopics.close();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(Topics.JOB_INGRESS.name()));
+            while (running) {
+                try {
+                    handleNextBatch();
+                } catch (WakeupException e) {
+                    // stop() woke us up; the loop condition ends the thread
+                } catch (InterruptException e) {
+                    running = false;
+                } catch (RuntimeException e) {
+                    log.error("Job ingress cannot read {}; retrying in {}", Topics.JOB_INGRESS.name(),
+                            properties.retryBackoff(), e);
+                    pause();
+                }
+            }
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handleNextBatch() {
+        ConsumerRecords<String, byte[]> records = consumer.poll(properties.pollTimeout());
+        if (records.isEmpty()) {
+            return;
+        }
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        try {
+            for (ConsumerRecord<String, byte[]> record : records) {
+                Future<RecordMetadata> deadLetter = handle(record);
+                if (deadLetter != null) {
+                    sent.add(deadLetter);
+                }
+            }
+            for (Future<RecordMetadata> future : sent) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+            return;
+        } catch (ExecutionException | RuntimeException e) {
+            // PostgreSQL or Kafka failed: read the batch again; jobs already written are found by their keys
+            log.error("Job ingress could not handle {} records; reading them again in {}", records.count(),
+                    properties.retryBackoff(), e);
+            rewind(records);
+            pause();
+            return;
+        }
+        try {
+            consumer.commitSync();
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            log.warn("Could not commit ingress offsets: {}; the records are handled again, idempotently", e.getMessage());
+        }
+    }
+
+    /** Makes the record a job; returns the dead letter's send when it cannot be one. */
+    private Future<RecordMetadata> handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            IngressRequest request = IngressRequestReader.read(record.value());
+            JobPlan plan = planner.workflowNamed(request.workflow()).orElseThrow(() -> new IngressRejected(
+                    "unknown workflow '" + request.workflow() + "'; name one from GET /api/v1/workflows"));
+            if (request.replyTopic() != null && !replyTopics.exists(request.replyTopic())) {
+                throw new IngressRejected("reply_topic '" + request.replyTopic() + "' does not exist; create it first");
+            }
+            String key = request.idempotencyKey() != null ? request.idempotencyKey() : positionKey(record);
+            JobService.Accepted accepted;
+            try {
+                accepted = jobs.acceptOnce(UUID.randomUUID(), plan, request.input(), "", JobService.SOURCE_KAFKA, key,
+                        request.replyTopic());
+            } catch (ApiException e) {
+                // a 4xx of the HTTP path: no steps, too large, key used for another workflow
+                throw new IngressRejected(e.getMessage());
+            }
+            log.debug("Ingress record {}-{}@{} is job {}{}", record.partition(), record.offset(), record.key(),
+                    accepted.job().id(), accepted.replayed() ? " (already made)" : "");
+            return null;
+        } catch (IngressRejected e) {
+            log.info("Rejecting ingress record {}-{}@{} (key {}): {}", record.topic(), record.partition(),
+                    record.offset(), record.key(), e.getMessage());
+            return deadLetters.send(deadLetter(record, e.getMessage()));
+        }
+    }
+
+    /** The key of a request that named none: where it is on the topic, which a redelivery keeps. */
+    static String positionKey(ConsumerRecord<?, ?> record) {
+        return "kafka:" + record.topic() + "/" + record.partition() + "/" + record.offset();
+    }
+
+    private static ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(Topics.DLQ_REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_TOPIC_HEADER, record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_PARTITION_HEADER, String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add(SOURCE_OFFSET_HEADER, String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(Topics.JOB_INGRESS_DLQ.name(), null, record.key(), record.value(), headers);
+    }
+
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(properties.retryBackoff().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "mule-gateway-ingress");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a new group takes every request still on the topic: none is lost because the gateway started late
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxPollRecords());
+        return config;
+    }
+}

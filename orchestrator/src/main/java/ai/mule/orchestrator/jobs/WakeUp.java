@@ -1,0 +1,61 @@
+package ai.mule.orchestrator.jobs;
+
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobControl;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.Topics;
+import java.time.Instant;
+
+/**
+ * The time a job waited for has come ({@link JobState#wakeAt}); issued by the processor's wall-clock punctuator,
+ * never read from a topic. In order of precedence:
+ * <ol>
+ *   <li>the job's deadline passed: the running step (if any) fails with {@code timeout}, the job fails, and the
+ *   runners are told to stop the step ({@code mule.jobs.control});</li>
+ *   <li>a retry's backoff is over: the next attempt is sent;</li>
+ *   <li>the running attempt's deadline passed with no result: its runner counts as lost
+ *   ({@code runner_lost}, transient), so the attempt is retried or the step fails.</li>
+ * </ol>
+ * A wake-up that finds nothing due (the job moved on meanwhile) changes nothing.
+ */
+public record WakeUp(String jobId) implements JobCommand {
+
+    @Override
+    public Transition apply(JobState job, Instant now) {
+        if (job == null || job.status().terminal()) {
+            return Transition.ignored("the job is gone or has ended");
+        }
+        if (JobState.due(job.jobDeadline(), now)) {
+            return jobTimedOut(job, now);
+        }
+        if (job.waitsForRetry()) {
+            if (!JobState.due(job.retryAt(), now)) {
+                return Transition.ignored("its retry is due at " + job.retryAt());
+            }
+            JobState running = job.running(job.stepInput(), now);
+            return Changes.after(job, now).startStep(running).into(running);
+        }
+        if (JobState.due(job.stepDeadline(), now)) {
+            long waitedMs = job.currentStep().policy().timeoutMs() + job.stepGraceMs();
+            return Changes.attemptFailed(job, now, FailureKind.RUNNER_LOST, "no result within " + waitedMs
+                    + " ms (the step's timeout plus grace): its runner was lost or is stuck", 0);
+        }
+        return Transition.ignored("nothing is due yet");
+    }
+
+    private Transition jobTimedOut(JobState job, Instant now) {
+        String error = "the job timed out: it had not ended by its deadline " + job.jobDeadline();
+        StepDefinition step = job.currentStep();
+        Changes changes = Changes.after(job, now);
+        if (!job.waitsForRetry()) {
+            changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, seq, at, job.stepIndex(),
+                    step.stepOrder(), step.workflowStepId(), job.attempt(), error, 0, FailureKind.TIMEOUT));
+            changes.control(JobControl.cancel(jobId, error, now));
+        }
+        return changes
+                .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId, seq, at, error))
+                .into(job.finished(JobStatus.FAILED, now));
+    }
+}
