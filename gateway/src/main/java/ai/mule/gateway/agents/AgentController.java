@@ -8,6 +8,7 @@ import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.ResourceNames;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import java.util.Objects;
 import java.util.UUID;
@@ -30,18 +31,22 @@ class AgentController {
     private final AgentRepository agents;
     private final AgentToolRepository tools;
     private final ProviderRepository providers;
+    private final SkillRepository skills;
 
-    AgentController(AgentRepository agents, AgentToolRepository tools, ProviderRepository providers) {
+    AgentController(AgentRepository agents, AgentToolRepository tools, ProviderRepository providers,
+                    SkillRepository skills) {
         this.agents = agents;
         this.tools = tools;
         this.providers = providers;
+        this.skills = skills;
     }
 
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<Agent> create(@Valid @RequestBody NewAgent body) {
         return DataResponse.of(agents.insert(body.name(), Objects.requireNonNullElse(body.description(), ""),
-                existingProvider(body.providerId()), body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), "")));
+                existingProvider(body.providerId()), body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), ""),
+                body.temperature(), body.maxTokens()));
     }
 
     @GetMapping
@@ -61,7 +66,8 @@ class AgentController {
         UUID agentId = id(id);
         UUID providerId = existingProvider(body.providerId());
         return DataResponse.of(agents.update(agentId, body.name(), Objects.requireNonNullElse(body.description(), ""),
-                        providerId, body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), ""))
+                        providerId, body.modelId(), Objects.requireNonNullElse(body.systemPrompt(), ""),
+                        body.temperature(), body.maxTokens())
                 .orElseThrow(() -> notFound(id)));
     }
 
@@ -82,7 +88,36 @@ class AgentController {
     @PostMapping("/{id}/tools")
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<AgentTool> attachTool(@PathVariable String id, @Valid @RequestBody NewAgentTool body) {
-        return DataResponse.of(tools.attach(agent(id).id(), body.name(), Json.objectOrEmpty(body.config(), "config")));
+        ObjectNode config = Json.objectOrEmpty(body.config(), "config");
+        ToolConfigs.validate(body.name(), config);
+        return DataResponse.of(tools.attach(agent(id).id(), body.name(), config));
+    }
+
+    /** The agent's skills, in the order they are appended to its system prompt. */
+    @GetMapping("/{id}/skills")
+    PageResponse<Skill> skills(@PathVariable String id) {
+        return PageResponse.all(skills.ofAgent(agent(id).id()));
+    }
+
+    /** Attaches a skill ({@code {"skill_id": ...}}); attaching it again changes nothing. */
+    @PostMapping("/{id}/skills")
+    @ResponseStatus(HttpStatus.CREATED)
+    DataResponse<Skill> attachSkill(@PathVariable String id, @Valid @RequestBody AttachSkill body) {
+        UUID agentId = agent(id).id();
+        UUID skillId = Ids.fromBody(body.skillId(), "skill_id");
+        Skill skill = skills.find(skillId).orElseThrow(() -> ApiException.unprocessable("skill_id '" + skillId
+                + "' names no skill; create one with POST /api/v1/skills"));
+        skills.attach(agentId, skillId);
+        return DataResponse.of(skill);
+    }
+
+    @DeleteMapping("/{id}/skills/{skillId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void detachSkill(@PathVariable String id, @PathVariable String skillId) {
+        UUID agentId = agent(id).id();
+        if (!skills.detach(agentId, Ids.fromPath(skillId, "skill"))) {
+            throw ApiException.notFound("agent '" + id + "' has no skill with id '" + skillId + "'");
+        }
     }
 
     @DeleteMapping("/{id}/tools/{name}")

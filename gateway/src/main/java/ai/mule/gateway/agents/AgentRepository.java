@@ -16,7 +16,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AgentRepository {
 
-    private static final String COLUMNS = "id, name, description, provider_id, model_id, system_prompt, created_at, updated_at";
+    private static final String COLUMNS = "id, name, description, provider_id, model_id, system_prompt, temperature, max_tokens, created_at, updated_at";
 
     private final JdbcClient jdbc;
 
@@ -24,27 +24,30 @@ public class AgentRepository {
         this.jdbc = jdbc;
     }
 
-    Agent insert(String name, String description, UUID providerId, String modelId, String systemPrompt) {
+    Agent insert(String name, String description, UUID providerId, String modelId, String systemPrompt,
+                 Double temperature, Integer maxTokens) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
         try {
-            jdbc.sql("INSERT INTO agents (id, name, description, provider_id, model_id, system_prompt, created_at, updated_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(id, name, description, providerId, modelId, systemPrompt, Timestamps.param(now),
-                            Timestamps.param(now))
+            jdbc.sql("INSERT INTO agents (id, name, description, provider_id, model_id, system_prompt, temperature, "
+                            + "max_tokens, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(id, name, description, providerId, modelId, systemPrompt, temperature, maxTokens,
+                            Timestamps.param(now), Timestamps.param(now))
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("an agent named '" + name + "' already exists; choose another name");
         }
-        return new Agent(id, name, description, providerId, modelId, systemPrompt, now, now);
+        return new Agent(id, name, description, providerId, modelId, systemPrompt, temperature, maxTokens, now, now);
     }
 
     /** Replaces an agent's fields; empty if there is no such agent. */
-    Optional<Agent> update(UUID id, String name, String description, UUID providerId, String modelId, String systemPrompt) {
+    Optional<Agent> update(UUID id, String name, String description, UUID providerId, String modelId, String systemPrompt,
+                           Double temperature, Integer maxTokens) {
         try {
             return jdbc.sql("UPDATE agents SET name = ?, description = ?, provider_id = ?, model_id = ?, system_prompt = ?, "
-                            + "updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
-                    .params(name, description, providerId, modelId, systemPrompt, Timestamps.param(Timestamps.now()), id)
+                            + "temperature = ?, max_tokens = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
+                    .params(name, description, providerId, modelId, systemPrompt, temperature, maxTokens,
+                            Timestamps.param(Timestamps.now()), id)
                     .query(AgentRepository::map).optional();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("an agent named '" + name + "' already exists; choose another name");
@@ -82,6 +85,7 @@ public class AgentRepository {
     private static Agent map(ResultSet rs, int n) throws SQLException {
         return new Agent(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("description"),
                 rs.getObject("provider_id", UUID.class), rs.getString("model_id"), rs.getString("system_prompt"),
+                (Double) rs.getObject("temperature"), (Integer) rs.getObject("max_tokens"),
                 Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"));
     }
 }

@@ -39,11 +39,13 @@ class ChatCompletionService {
     private final Settings settings;
     private final Executor executor;
     private final StreamedCompletion streamed;
+    private final DirectAgentCompletion agents;
 
     ChatCompletionService(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
                           Settings settings, @Qualifier("applicationTaskExecutor") Executor executor,
-                          StreamedCompletion streamed) {
+                          StreamedCompletion streamed, DirectAgentCompletion agents) {
         this.streamed = streamed;
+        this.agents = agents;
         this.planner = planner;
         this.jobs = jobs;
         this.jobRows = jobRows;
@@ -62,6 +64,14 @@ class ChatCompletionService {
             throw OpenAiException.invalidRequest("stream is not available for " + model.id() + ": async models answer "
                     + "a job id at once; stream workflow/" + model.name() + " instead, or follow the job at "
                     + "GET /api/v1/jobs/{id}/events", "stream", "unsupported_parameter");
+        }
+        if (model.kind() == ModelRef.Kind.AGENT) {
+            // answered directly by the agent's provider, without a job (see DirectAgentCompletion)
+            CompletableFuture<Object> answer = agents.complete(request, model);
+            if (answer == null) {
+                throw modelNotFound(request.model());
+            }
+            return answer;
         }
         JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps();
         ObjectNode input = Json.emptyObject().put("prompt", request.prompt());

@@ -1,5 +1,6 @@
 package ai.mule.gateway.openai;
 
+import ai.mule.gateway.agentcall.Turn;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,13 @@ import java.util.List;
  * The parts of an OpenAI chat completion request that Mule uses, read from the raw JSON so that every mistake
  * gets its own message. Message contents may be strings or arrays of content parts (only text parts count).
  */
-record ChatRequest(String model, List<String> contents, boolean stream, boolean includeUsage) {
+record ChatRequest(String model, List<String> contents, boolean stream, boolean includeUsage, List<Turn> turns,
+                   Double temperature, Integer maxTokens) {
+
+    ChatRequest(String model, List<String> contents, boolean stream, boolean includeUsage) {
+        this(model, contents, stream, includeUsage, contents.stream().map(c -> new Turn(Turn.Role.USER, c)).toList(),
+                null, null);
+    }
 
     static ChatRequest from(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -36,12 +43,68 @@ record ChatRequest(String model, List<String> contents, boolean stream, boolean 
         // stream_options.include_usage: OpenAI's way to ask for a last chunk with the token counts
         JsonNode options = body.get("stream_options");
         boolean includeUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
-        return new ChatRequest(model.asText(), contents(body.get("messages")), stream, includeUsage);
+        List<String> contents = contents(body.get("messages"));
+        return new ChatRequest(model.asText(), contents, stream, includeUsage, turns(body.get("messages"), contents),
+                temperature(body.get("temperature")), maxTokens(body));
+    }
+
+    /** OpenAI's {@code temperature} (0..2); for an agent it replaces the agent's own. */
+    private static Double temperature(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber() || value.asDouble() < 0 || value.asDouble() > 2) {
+            throw OpenAiException.invalidRequest("temperature must be a number from 0 to 2", "temperature", "invalid_value");
+        }
+        return value.asDouble();
+    }
+
+    /** {@code max_completion_tokens} (OpenAI's current name) or {@code max_tokens}; for an agent it replaces its own. */
+    private static Integer maxTokens(JsonNode body) {
+        String param = body.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        JsonNode value = body.get(param);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.asInt() < 1) {
+            throw OpenAiException.invalidRequest(param + " must be a whole number of at least 1", param, "invalid_value");
+        }
+        return value.asInt();
     }
 
     /** All message contents joined with newlines: the job input's {@code prompt}, as Mule v2 builds it. */
     String prompt() {
         return String.join("\n", contents);
+    }
+
+    /**
+     * The conversation with its roles ({@code developer} is OpenAI's newer name for {@code system}; a message without
+     * a role counts as the user's). Messages without content (an assistant's tool calls) and tool results are left
+     * out: Mule's agents are not given the caller's tools.
+     */
+    private static List<Turn> turns(JsonNode messages, List<String> contents) {
+        List<Turn> turns = new ArrayList<>(contents.size());
+        int next = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            JsonNode message = messages.get(i);
+            JsonNode content = message.get("content");
+            if (content == null || content.isNull()) {
+                continue;
+            }
+            String text = contents.get(next++);
+            JsonNode role = message.get("role");
+            String name = role == null || role.isNull() ? "user" : role.asText();
+            switch (name) {
+                case "system", "developer" -> turns.add(new Turn(Turn.Role.SYSTEM, text));
+                case "user" -> turns.add(new Turn(Turn.Role.USER, text));
+                case "assistant" -> turns.add(new Turn(Turn.Role.ASSISTANT, text));
+                case "tool", "function" -> { }
+                default -> throw OpenAiException.invalidRequest("messages[" + i + "].role must be one of system, "
+                        + "developer, user, assistant or tool, not '" + name + "'", "messages[" + i + "].role",
+                        "invalid_value");
+            }
+        }
+        return turns;
     }
 
     private static List<String> contents(JsonNode messages) {

@@ -11,12 +11,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
- * Asks a provider for its models: {@code GET <api_base_url>/models}, the OpenAI-compatible list every provider
- * Mule talks to serves (OpenAI, Ollama, vLLM, LiteLLM...). Errors name the provider's status, never its key.
+ * Asks a provider for its models, in its kind's own way: {@code GET <api_base_url>/models} for OpenAI-compatible
+ * servers (OpenAI, OpenRouter, vLLM, LM Studio...), Anthropic ({@code x-api-key}) and Gemini ({@code x-goog-api-key});
+ * {@code GET <api_base_url>/api/tags} for Ollama. Errors name the provider's status, never its key.
  */
 @Component
 class ProviderModels {
@@ -29,11 +31,37 @@ class ProviderModels {
 
     List<ProviderModel> list(ProviderRepository.Endpoint endpoint) {
         String base = endpoint.apiBaseUrl().endsWith("/") ? endpoint.apiBaseUrl() : endpoint.apiBaseUrl() + "/";
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "models")).timeout(TIMEOUT).GET()
-                .header("Accept", "application/json");
-        if (endpoint.apiKey() != null && !endpoint.apiKey().isEmpty()) {
-            request.header("Authorization", "Bearer " + endpoint.apiKey());
+        String key = endpoint.apiKey() == null || endpoint.apiKey().isEmpty() ? null : endpoint.apiKey();
+        switch (endpoint.kind() == null ? Provider.DEFAULT_KIND : endpoint.kind()) {
+            case "ollama": {
+                // Ollama's native list: {"models": [{"name": "llama3.2:latest", ...}]}
+                JsonNode models = ask(base + "api/tags", base, Map.of()).path("models");
+                return read(models, "name", "ollama", base, "'models'");
+            }
+            case "anthropic": {
+                Map<String, String> headers = key == null ? Map.of("anthropic-version", "2023-06-01")
+                        : Map.of("x-api-key", key, "anthropic-version", "2023-06-01");
+                return read(ask(base + "models", base, headers).path("data"), "id", "anthropic", base, "'data'");
+            }
+            case "gemini": {
+                // {"models": [{"name": "models/gemini-2.0-flash", ...}]}: the id a client sends is without "models/"
+                Map<String, String> headers = key == null ? Map.of() : Map.of("x-goog-api-key", key);
+                List<ProviderModel> models = read(ask(base + "models", base, headers).path("models"), "name", "google",
+                        base, "'models'");
+                return models.stream().map(m -> new ProviderModel(m.id().replaceFirst("^models/", ""), m.object(),
+                        m.ownedBy())).toList();
+            }
+            default: {
+                Map<String, String> headers = key == null ? Map.of() : Map.of("Authorization", "Bearer " + key);
+                return read(ask(base + "models", base, headers).path("data"), "id", null, base, "'data'");
+            }
         }
+    }
+
+    private JsonNode ask(String url, String base, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET()
+                .header("Accept", "application/json");
+        headers.forEach(request::header);
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -44,25 +72,29 @@ class ProviderModels {
             throw badGateway("interrupted while asking the provider for its models");
         }
         if (response.statusCode() != 200) {
-            throw badGateway("the provider answered GET " + base + "models with HTTP " + response.statusCode()
+            throw badGateway("the provider answered GET " + url + " with HTTP " + response.statusCode()
                     + (response.statusCode() == 401 || response.statusCode() == 403 ? " (check its api_key)" : ""));
         }
         try {
-            JsonNode data = JsonSerde.mapper().readTree(response.body()).path("data");
-            if (!data.isArray()) {
-                throw badGateway("the provider's model list has no 'data' array: is " + base + " OpenAI-compatible?");
-            }
-            List<ProviderModel> models = new ArrayList<>();
-            for (JsonNode model : data) {
-                if (model.path("id").isTextual() && models.size() < MAX_MODELS) {
-                    models.add(new ProviderModel(model.get("id").asText(), "model",
-                            model.path("owned_by").isTextual() ? model.get("owned_by").asText() : null));
-                }
-            }
-            return models;
+            return JsonSerde.mapper().readTree(response.body());
         } catch (IOException e) {
-            throw badGateway("the provider's model list is not JSON: is " + base + " OpenAI-compatible?");
+            throw badGateway("the provider's model list is not JSON: is " + base + " the right base URL for its kind?");
         }
+    }
+
+    private static List<ProviderModel> read(JsonNode list, String idField, String owner, String base, String what) {
+        if (!list.isArray()) {
+            throw badGateway("the provider's model list has no " + what + " array: is " + base
+                    + " the right base URL for its kind?");
+        }
+        List<ProviderModel> models = new ArrayList<>();
+        for (JsonNode model : list) {
+            if (model.path(idField).isTextual() && models.size() < MAX_MODELS) {
+                models.add(new ProviderModel(model.get(idField).asText(), "model",
+                        model.path("owned_by").isTextual() ? model.get("owned_by").asText() : owner));
+            }
+        }
+        return models;
     }
 
     private static ApiException badGateway(String message) {

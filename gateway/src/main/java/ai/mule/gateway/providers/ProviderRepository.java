@@ -18,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class ProviderRepository {
 
-    private static final String COLUMNS = "id, name, api_base_url, api_key, created_at, updated_at";
+    private static final String COLUMNS = "id, name, kind, api_base_url, api_key, created_at, updated_at";
 
     private final JdbcClient jdbc;
     private final ProviderSecrets secrets;
@@ -33,13 +33,15 @@ public class ProviderRepository {
         Instant now = Timestamps.now();
         String sealed = secrets.seal(p.apiKey(), id);
         try {
-            jdbc.sql("INSERT INTO providers (id, name, api_base_url, api_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-                    .params(id, p.name(), p.apiBaseUrl(), sealed, Timestamps.param(now), Timestamps.param(now))
+            jdbc.sql("INSERT INTO providers (id, name, kind, api_base_url, api_key, created_at, updated_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    .params(id, p.name(), p.kindOrDefault(), p.apiBaseUrl(), sealed, Timestamps.param(now),
+                            Timestamps.param(now))
                     .update();
         } catch (DuplicateKeyException e) {
             throw nameTaken(p.name());
         }
-        return new Provider(id, p.name(), p.apiBaseUrl(), Provider.mask(sealed), now, now);
+        return new Provider(id, p.name(), p.kindOrDefault(), p.apiBaseUrl(), Provider.mask(sealed), now, now);
     }
 
     /** Replaces name and URL, and the key unless the request keeps it; empty if there is no such provider. */
@@ -47,13 +49,15 @@ public class ProviderRepository {
         Instant now = Timestamps.now();
         try {
             if (p.keepsStoredKey()) {
-                return jdbc.sql("UPDATE providers SET name = ?, api_base_url = ?, updated_at = ? WHERE id = ? RETURNING " + COLUMNS)
-                        .params(p.name(), p.apiBaseUrl(), Timestamps.param(now), id)
+                return jdbc.sql("UPDATE providers SET name = ?, kind = COALESCE(?, kind), api_base_url = ?, updated_at = ? WHERE id = ? "
+                                + "RETURNING " + COLUMNS)
+                        .params(p.name(), p.kind(), p.apiBaseUrl(), Timestamps.param(now), id)
                         .query(ProviderRepository::map).optional();
             }
-            return jdbc.sql("UPDATE providers SET name = ?, api_base_url = ?, api_key = ?, updated_at = ? WHERE id = ? "
-                            + "RETURNING " + COLUMNS)
-                    .params(p.name(), p.apiBaseUrl(), secrets.seal(p.apiKey(), id), Timestamps.param(now), id)
+            return jdbc.sql("UPDATE providers SET name = ?, kind = COALESCE(?, kind), api_base_url = ?, api_key = ?, updated_at = ? "
+                            + "WHERE id = ? RETURNING " + COLUMNS)
+                    .params(p.name(), p.kind(), p.apiBaseUrl(), secrets.seal(p.apiKey(), id),
+                            Timestamps.param(now), id)
                     .query(ProviderRepository::map).optional();
         } catch (DuplicateKeyException e) {
             throw nameTaken(p.name());
@@ -77,8 +81,9 @@ public class ProviderRepository {
 
     /** The provider's endpoint and opened key, to call it; empty if there is no such provider. */
     Optional<Endpoint> endpoint(UUID id) {
-        return jdbc.sql("SELECT api_base_url, api_key FROM providers WHERE id = ?").param(id)
-                .query((rs, n) -> new Endpoint(rs.getString("api_base_url"), secrets.open(rs.getString("api_key"), id)))
+        return jdbc.sql("SELECT kind, api_base_url, api_key FROM providers WHERE id = ?").param(id)
+                .query((rs, n) -> new Endpoint(rs.getString("kind"), rs.getString("api_base_url"),
+                        secrets.open(rs.getString("api_key"), id)))
                 .optional();
     }
 
@@ -102,17 +107,18 @@ public class ProviderRepository {
     }
 
     private static Provider map(ResultSet rs, int n) throws SQLException {
-        return new Provider(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("api_base_url"),
+        return new Provider(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("kind"),
+                rs.getString("api_base_url"),
                 Provider.mask(rs.getString("api_key")), Timestamps.column(rs, "created_at"),
                 Timestamps.column(rs, "updated_at"));
     }
 
     /** Where to reach a provider; {@code apiKey} is null when it has none. Never serialised. */
-    record Endpoint(String apiBaseUrl, String apiKey) {
+    record Endpoint(String kind, String apiBaseUrl, String apiKey) {
 
         @Override
         public String toString() {
-            return "Endpoint[" + apiBaseUrl + "]";
+            return "Endpoint[" + kind + " " + apiBaseUrl + "]";
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
-import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
@@ -104,30 +103,6 @@ class ChatCompletionsIT extends IntegrationTestBase {
         } finally {
             http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "300"));
         }
-    }
-
-    @Test
-    void runsAnAgentAsAOneStepJob() throws Exception {
-        JsonNode provider = api.provider("sk-agent-secret");
-        JsonNode agent = api.agent(provider.get("id").asText(), "Reply briefly.");
-        String name = agent.get("name").asText();
-
-        CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
-                map("model", "agent/" + name, "messages", List.of(map("role", "user", "content",
-                        List.of(map("type", "text", "text", "bonjour")))))));
-        String jobId = acceptedJob(name);
-        JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0);
-        TestKafka.send(Topics.JOB_EVENTS, jobId, completed(jobId,
-                JsonSerde.mapper().createObjectNode().put("prompt", "salut")));
-
-        Http.Response response = call.get(20, TimeUnit.SECONDS);
-        AgentStep step = (AgentStep) request.steps().get(0);
-        assertThat(request.steps()).hasSize(1);
-        assertThat(step.agentId()).isEqualTo(agent.get("id").asText());
-        assertThat(step.systemPrompt()).isEqualTo("Reply briefly.");
-        assertThat(request.input().get("prompt").asText()).isEqualTo("bonjour");
-        assertThat(response.json().at("/choices/0/message/content").asText()).isEqualTo("salut");
-        assertThat(response.json().get("model").asText()).isEqualTo("agent/" + name);
     }
 
     @Test

@@ -24,6 +24,31 @@ class ChatRequestTest {
     }
 
     @Test
+    void keepsTheConversationsRolesForAgents() throws Exception {
+        ChatRequest request = ChatRequest.from(json("""
+                {"model": "agent/a", "temperature": 0.5, "max_tokens": 9, "messages": [
+                  {"role": "developer", "content": "rules"},
+                  {"role": "user", "content": "q1"},
+                  {"role": "assistant", "content": null, "tool_calls": []},
+                  {"role": "tool", "content": "tool output", "tool_call_id": "t"},
+                  {"role": "assistant", "content": "a1"},
+                  {"content": "q2"}]}"""));
+
+        assertThat(request.turns()).containsExactly(
+                new ai.mule.gateway.agentcall.Turn(ai.mule.gateway.agentcall.Turn.Role.SYSTEM, "rules"),
+                new ai.mule.gateway.agentcall.Turn(ai.mule.gateway.agentcall.Turn.Role.USER, "q1"),
+                new ai.mule.gateway.agentcall.Turn(ai.mule.gateway.agentcall.Turn.Role.ASSISTANT, "a1"),
+                new ai.mule.gateway.agentcall.Turn(ai.mule.gateway.agentcall.Turn.Role.USER, "q2"));
+        assertThat(request.prompt()).as("workflows still get every content").isEqualTo("rules\nq1\ntool output\na1\nq2");
+        assertThat(request.temperature()).isEqualTo(0.5);
+        assertThat(request.maxTokens()).isEqualTo(9);
+        assertThatThrownBy(() -> ChatRequest.from(json("{\"model\": \"agent/a\", \"messages\": [{\"role\": \"robot\", "
+                + "\"content\": \"x\"}]}"))).hasMessageContaining("messages[0].role must be one of");
+        assertThatThrownBy(() -> ChatRequest.from(json("{\"model\": \"agent/a\", \"max_tokens\": 0, \"messages\": "
+                + "[{\"content\": \"x\"}]}"))).hasMessageContaining("max_tokens must be a whole number");
+    }
+
+    @Test
     void namesTheParameterThatIsWrong() {
         assertThatThrownBy(() -> ChatRequest.from(json("{\"messages\": []}")))
                 .isInstanceOf(OpenAiException.class).hasMessageContaining("model parameter");

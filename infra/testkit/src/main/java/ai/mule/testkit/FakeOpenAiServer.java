@@ -170,16 +170,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 send(exchange, 401, errorDocument("Incorrect API key provided.", "invalid_api_key"));
                 return;
             }
-            if (request.body().path("stream").asBoolean(false)) {
-                send(exchange, 400, errorDocument("streaming is not supported by FakeOpenAiServer", "invalid_request_error"));
-                return;
-            }
             Reply reply = responder.answer(request);
             if (!reply.delay().isZero()) {
                 Thread.sleep(reply.delay().toMillis());
             }
-            if (reply.status() == 200) {
-                send(exchange, 200, completion(request, reply.content()));
+            if (reply.status() == 200 && request.body().path("stream").asBoolean(false)) {
+                stream(exchange, request, reply);
+            } else if (reply.status() == 200) {
+                send(exchange, 200, completion(request, reply));
             } else {
                 send(exchange, reply.status(), errorDocument(reply.content(), "fake_error"));
             }
@@ -190,7 +188,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode completion(Request request, String content) {
+    private ObjectNode completion(Request request, Reply reply) {
+        String content = reply.content();
         ObjectNode root = JSON.createObjectNode();
         root.put("id", "chatcmpl-fake-" + completions.incrementAndGet());
         root.put("object", "chat.completion");
@@ -200,18 +199,89 @@ public final class FakeOpenAiServer implements AutoCloseable {
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
-        message.put("content", content);
-        choice.put("finish_reason", "stop");
+        if (reply.toolCalls().isEmpty()) {
+            message.put("content", content);
+            choice.put("finish_reason", "stop");
+        } else {
+            message.putNull("content");
+            ArrayNode calls = message.putArray("tool_calls");
+            for (ToolCall call : reply.toolCalls()) {
+                ObjectNode c = calls.addObject();
+                c.put("id", call.id());
+                c.put("type", "function");
+                c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+            }
+            choice.put("finish_reason", "tool_calls");
+        }
+        root.set("usage", usage(request, content));
+        return root;
+    }
+
+    private static ObjectNode usage(Request request, String content) {
         int promptTokens = 0;
         for (JsonNode m : request.body().path("messages")) {
             promptTokens += words(text(m.path("content")));
         }
         int completionTokens = content == null ? 0 : words(content);
-        ObjectNode usage = root.putObject("usage");
+        ObjectNode usage = JSON.createObjectNode();
         usage.put("prompt_tokens", promptTokens);
         usage.put("completion_tokens", completionTokens);
         usage.put("total_tokens", promptTokens + completionTokens);
-        return root;
+        return usage;
+    }
+
+    /**
+     * OpenAI's streamed answer: one {@code chat.completion.chunk} per word of the content (each written and flushed
+     * {@link Reply#chunkInterval} apart, so a test can see tokens arrive before the answer is complete), a chunk
+     * with {@code finish_reason}, a usage chunk when {@code stream_options.include_usage} asked for one, then
+     * {@code data: [DONE]}.
+     */
+    private void stream(HttpExchange exchange, Request request, Reply reply) throws IOException, InterruptedException {
+        String id = "chatcmpl-fake-" + completions.incrementAndGet();
+        long created = System.currentTimeMillis() / 1000;
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        java.io.OutputStream out = exchange.getResponseBody();
+        ObjectNode first = chunk(id, created, request.model());
+        first.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                .putObject("delta").put("role", "assistant").put("content", "");
+        writeEvent(out, JSON.writeValueAsString(first));
+        String content = reply.content() == null ? "" : reply.content();
+        java.util.regex.Matcher pieces = java.util.regex.Pattern.compile("\\S+\\s*|\\s+").matcher(content);
+        while (pieces.find()) {
+            if (!reply.chunkInterval().isZero()) {
+                Thread.sleep(reply.chunkInterval().toMillis());
+            }
+            ObjectNode delta = chunk(id, created, request.model());
+            delta.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                    .putObject("delta").put("content", pieces.group());
+            writeEvent(out, JSON.writeValueAsString(delta));
+        }
+        ObjectNode last = chunk(id, created, request.model());
+        last.withArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
+        writeEvent(out, JSON.writeValueAsString(last));
+        if (request.body().path("stream_options").path("include_usage").asBoolean(false)) {
+            ObjectNode usage = chunk(id, created, request.model());
+            usage.putArray("choices");
+            usage.set("usage", usage(request, content));
+            writeEvent(out, JSON.writeValueAsString(usage));
+        }
+        writeEvent(out, "[DONE]");
+        out.close();
+    }
+
+    private static ObjectNode chunk(String id, long created, String model) {
+        ObjectNode chunk = JSON.createObjectNode();
+        chunk.put("id", id);
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", created);
+        chunk.put("model", model);
+        return chunk;
+    }
+
+    private static void writeEvent(java.io.OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private ObjectNode modelList() {
@@ -287,7 +357,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
      * What to answer: a completion with {@code content} (status 200) or an OpenAI error document with
      * {@code content} as its message, after {@code delay}.
      */
-    public record Reply(int status, String content, Duration delay) {
+    public record Reply(int status, String content, Duration delay, List<ToolCall> toolCalls, Duration chunkInterval) {
+
+        public Reply {
+            toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+            chunkInterval = chunkInterval == null ? Duration.ZERO : chunkInterval;
+        }
+
+        public Reply(int status, String content, Duration delay) {
+            this(status, content, delay, List.of(), Duration.ZERO);
+        }
 
         public static Reply completion(String content) {
             return new Reply(200, content, Duration.ZERO);
@@ -297,10 +376,24 @@ public final class FakeOpenAiServer implements AutoCloseable {
             return new Reply(status, message, Duration.ZERO);
         }
 
+        /** An assistant message asking for tool calls ({@code finish_reason: "tool_calls"}), no content. */
+        public static Reply toolCalls(ToolCall... calls) {
+            return new Reply(200, null, Duration.ZERO, List.of(calls), Duration.ZERO);
+        }
+
         /** The same answer, sent only after {@code delay} (for timeouts and concurrency tests). */
         public Reply after(Duration delay) {
-            return new Reply(status, content, delay);
+            return new Reply(status, content, delay, toolCalls, chunkInterval);
         }
+
+        /** When streamed, each word follows the previous one after {@code interval}. */
+        public Reply streamedEvery(Duration interval) {
+            return new Reply(status, content, delay, toolCalls, interval);
+        }
+    }
+
+    /** A function call the fake model asks for; {@code arguments} is the JSON text OpenAI sends. */
+    public record ToolCall(String id, String name, String arguments) {
     }
 
     /** One request as received; header names are lower case. */
@@ -334,6 +427,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
         public String systemPrompt() {
             List<String> system = messages("system");
             return system.isEmpty() ? null : system.get(0);
+        }
+
+        /** The {@code role: "tool"} messages sent back (results of tool calls), content in order. */
+        public List<String> toolResults() {
+            return messages("tool");
+        }
+
+        /** The tools offered ({@code tools[].function.name}), in order. */
+        public List<String> toolNames() {
+            List<String> names = new ArrayList<>();
+            for (JsonNode tool : body.path("tools")) {
+                names.add(tool.path("function").path("name").asText());
+            }
+            return names;
         }
 
         /** The last user message, or null if none was sent. */

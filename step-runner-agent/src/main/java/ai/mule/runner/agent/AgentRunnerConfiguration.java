@@ -3,9 +3,11 @@ package ai.mule.runner.agent;
 import ai.mule.runner.agent.commands.ResultPublisher;
 import ai.mule.runner.agent.commands.StepCommandLoop;
 import ai.mule.runner.agent.execution.AgentStepExecutor;
+import ai.mule.runner.agent.execution.CachingProviderCredentials;
 import ai.mule.runner.agent.execution.ChatModels;
 import ai.mule.runner.agent.execution.JdbcProviderCredentials;
 import ai.mule.runner.agent.execution.ProviderCredentials;
+import ai.mule.runner.agent.tools.AgentToolbox;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
 import java.time.Clock;
@@ -31,13 +33,16 @@ class AgentRunnerConfiguration {
 
     @Bean
     ProviderCredentials providerCredentials(JdbcClient jdbc, AgentRunnerProperties properties) {
-        return new JdbcProviderCredentials(jdbc, properties.masterKey());
+        return new CachingProviderCredentials(new JdbcProviderCredentials(jdbc, properties.masterKey()),
+                properties.credentialCacheTtl());
     }
 
     @Bean
     AgentStepExecutor agentStepExecutor(ProviderCredentials credentials, AgentRunnerProperties properties) {
         ChatModels models = new ChatModels(properties.providerTimeout(), properties.modelCacheSize());
-        return new AgentStepExecutor(credentials, models, Clock.systemUTC());
+        AgentToolbox toolbox = new AgentToolbox(properties.gatewayUrl(), properties.gatewayApiKey(),
+                properties.toolTimeout());
+        return new AgentStepExecutor(credentials, models, Clock.systemUTC(), toolbox);
     }
 
     @Bean(destroyMethod = "close")

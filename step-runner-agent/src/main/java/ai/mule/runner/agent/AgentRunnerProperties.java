@@ -24,6 +24,10 @@ import org.springframework.validation.annotation.Validated;
  * @param modelCacheSize   provider clients kept (one per provider, model, URL and key)
  * @param masterKey        {@code MULE_MASTER_KEY}: base64 of the 32-byte AES key the gateway seals provider API
  *                         keys with; empty when the gateway stores none
+ * @param credentialCacheTtl how long a provider's opened key is reused before it is read again (0: every step)
+ * @param gatewayUrl       the gateway's API, which agent tools call (workflows, agents, WASM modules)
+ * @param gatewayApiKey    a Mule API key for those calls when the gateway requires keys ({@code MULE_RUNNER_AGENT_GATEWAY_API_KEY})
+ * @param toolTimeout      longest one tool call may take (the step's remaining time can shorten it)
  */
 @ConfigurationProperties("mule.runner.agent")
 @Validated
@@ -34,12 +38,17 @@ public record AgentRunnerProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DurationMin(millis = 0) @DefaultValue("20s") Duration shutdownTimeout,
         @Positive @DefaultValue("64") int modelCacheSize,
-        String masterKey) {
+        String masterKey,
+        @NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration credentialCacheTtl,
+        @NotBlank @DefaultValue("http://127.0.0.1:8080") String gatewayUrl,
+        String gatewayApiKey,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration toolTimeout) {
 
     @Override
     public String toString() {
         return "AgentRunnerProperties[bootstrapServers=" + bootstrapServers + ", concurrency=" + concurrency
                 + ", providerTimeout=" + providerTimeout + ", masterKey=" + (masterKey == null || masterKey.isBlank()
-                ? "unset" : "set") + "]";
+                ? "unset" : "set") + ", gatewayUrl=" + gatewayUrl + ", gatewayApiKey="
+                + (gatewayApiKey == null || gatewayApiKey.isBlank() ? "unset" : "set") + "]";
     }
 }

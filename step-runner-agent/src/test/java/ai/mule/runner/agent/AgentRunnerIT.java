@@ -164,6 +164,43 @@ class AgentRunnerIT {
         RunnerGroup.awaitAllCommitted(WAIT);
     }
 
+    @Test
+    void aRateLimitIsReportedRetryableAndTheRetriedAttemptSucceeds() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        openAi.answerWith(request -> calls.incrementAndGet() == 1 ? Reply.error(429, "Rate limit reached for gpt-test")
+                : Reply.completion("after the wait"));
+        String job = UUID.randomUUID().toString();
+        ai.mule.schemas.AgentStep step = agent(provider, openAi.baseUrl(), "");
+
+        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 1, step, prompt("Hi"), java.time.Instant.now()));
+        StepResult first = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        // what the orchestrator decides from the result: a transient kind with attempts left is run again
+        assertThat(first.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.PROVIDER_RATE_LIMITED);
+        assertThat(first.error()).contains("HTTP 429").contains("Rate limit reached for gpt-test");
+        assertThat(step.policy().retries(first.failureKind(), first.attempt())).isTrue();
+        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 2, step, prompt("Hi"), java.time.Instant.now()));
+
+        List<StepResult> both = TestKafka.read(Topics.STEP_RESULTS, job, 2, WAIT);
+        StepResult second = both.get(1);
+        assertThat(second.attempt()).isEqualTo(2);
+        assertThat(second.success()).isTrue();
+        assertThat(second.output()).isEqualTo(TextNode.valueOf("after the wait"));
+    }
+
+    @Test
+    void aBadRequestIsReportedNotRetryableWithTheProvidersMessage() {
+        openAi.failWith(400, "Invalid value for 'temperature': must be at most 2");
+        String job = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.PROVIDER_REJECTED);
+        assertThat(result.error()).isEqualTo(
+                "provider rejected the request (HTTP 400): Invalid value for 'temperature': must be at most 2");
+        assertThat(ai.mule.schemas.StepPolicy.AGENT_DEFAULT.retries(result.failureKind(), 1)).isFalse();
+    }
+
     private static StepResult single(List<StepResult> results) {
         assertThat(results).as("results for the job").hasSize(1);
         return results.get(0);

@@ -1,18 +1,24 @@
 package ai.mule.runner.agent.execution;
 
+import ai.mule.runner.agent.tools.AgentToolbox;
 import ai.mule.schemas.AgentStep;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,67 +26,150 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one agent step: asks the step's provider (any OpenAI-compatible endpoint) the step's model, with
- * the agent's system prompt and the step input as the user message, and returns the reply text as the
- * step output. Every failure, from a missing provider to an HTTP 429, becomes a failed {@link StepResult}
- * with a readable error: this method does not throw, so one bad step never stops the runner.
+ * Runs one agent step: asks the step's provider (of its kind: OpenAI-compatible, Ollama, Anthropic, Gemini) the
+ * step's model, with the agent's system prompt (skills included) and the step input as the user message, lets the
+ * model call the agent's tools (at most {@code max_tool_calls} calls), and returns the final reply text as the step
+ * output with the tokens of every call summed. The whole run is bounded by the step policy's {@code timeout_ms}.
+ * Every failure, from a missing provider to an HTTP 429, becomes a failed {@link StepResult} with a readable error
+ * and a {@link FailureKind} (429, 5xx and timeouts are retried by the orchestrator, a 4xx is not): this method does
+ * not throw, so one bad step never stops the runner.
  */
 public class AgentStepExecutor {
 
     private static final Logger log = LoggerFactory.getLogger(AgentStepExecutor.class);
+    /** Mule v2's default of setting {@code max_tool_calls}, for a snapshot that carries none. */
+    static final int DEFAULT_MAX_TOOL_CALLS = 10;
 
     private final ProviderCredentials credentials;
     private final ChatModels models;
     private final Clock clock;
+    private final AgentToolbox toolbox;
 
-    public AgentStepExecutor(ProviderCredentials credentials, ChatModels models, Clock clock) {
+    public AgentStepExecutor(ProviderCredentials credentials, ChatModels models, Clock clock, AgentToolbox toolbox) {
         this.credentials = credentials;
         this.models = models;
         this.clock = clock;
+        this.toolbox = toolbox;
+    }
+
+    /** An executor for agents without tools (a step that has some fails saying so). */
+    public AgentStepExecutor(ProviderCredentials credentials, ChatModels models, Clock clock) {
+        this(credentials, models, clock, null);
     }
 
     public StepResult execute(StepCommand command) {
         long started = System.nanoTime();
         try {
-            Reply reply = ask(agentStep(command), command);
+            Reply reply = ask(agentStep(command), command, started);
             return StepResult.succeeded(command, TextNode.valueOf(reply.text()), null, null, micros(started),
                     clock.instant(), reply.usage());
         } catch (AgentStepFailure e) {
-            log.info("job {} step {} attempt {} failed: {}", command.jobId(), command.stepIndex(), command.attempt(),
-                    e.getMessage());
-            return StepResult.failed(command, e.getMessage(), null, null, micros(started), clock.instant());
+            log.info("job {} step {} attempt {} failed ({}): {}", command.jobId(), command.stepIndex(), command.attempt(),
+                    e.kind(), e.getMessage());
+            return StepResult.failed(command, e.kind(), e.getMessage(), null, null, micros(started), clock.instant());
         } catch (RuntimeException e) {
             // a bug here must fail the step, not the runner
             log.error("job {} step {} attempt {}: unexpected error", command.jobId(), command.stepIndex(),
                     command.attempt(), e);
-            return StepResult.failed(command, "agent runner error: " + e, null, null, micros(started), clock.instant());
+            return StepResult.failed(command, FailureKind.INTERNAL, "agent runner error: " + e, null, null,
+                    micros(started), clock.instant());
         }
     }
 
-    private Reply ask(AgentStep step, StepCommand command) {
+    private Reply ask(AgentStep step, StepCommand command, long startedNanos) {
         String userMessage = AgentPrompt.userMessage(command.input());
         String apiKey = apiKey(step.providerId());
-        ChatModel model = models.get(step.providerId(), step.apiBaseUrl(), step.model(), apiKey);
+        // the step's own limit (its policy's timeout_ms) bounds the whole run, tool calls included
+        Duration stepTimeout = Duration.ofMillis(step.policy().timeoutMs());
+        Duration callTimeout = stepTimeout.compareTo(models.timeout()) < 0 ? stepTimeout : models.timeout();
+        long deadline = startedNanos + stepTimeout.toNanos();
+        ChatModel model = models.get(step.providerKindOrDefault(), step.providerId(), step.apiBaseUrl(), step.model(),
+                apiKey, callTimeout);
+        List<ToolSpecification> tools = step.tools().isEmpty() ? List.of() : toolbox().specifications(step.tools());
+        int maxToolCalls = step.maxToolCalls() == null ? DEFAULT_MAX_TOOL_CALLS : step.maxToolCalls();
 
-        ChatResponse response;
+        List<ChatMessage> messages = messages(step, userMessage);
+        ai.mule.schemas.TokenUsage total = null;
+        int toolCalls = 0;
+        while (true) {
+            ChatResponse response = call(model, request(step, messages, tools), step, command, callTimeout, deadline,
+                    stepTimeout);
+            total = add(total, usage(response.tokenUsage()));
+            AiMessage answer = response.aiMessage();
+            if (answer != null && answer.hasToolExecutionRequests()) {
+                messages.add(answer);
+                for (ToolExecutionRequest call : answer.toolExecutionRequests()) {
+                    toolCalls++;
+                    if (toolCalls > maxToolCalls) {
+                        throw new AgentStepFailure(FailureKind.LIMIT_EXCEEDED, "agent " + step.agentName()
+                                + " asked for more than " + maxToolCalls + " tool calls (setting max_tool_calls)");
+                    }
+                    Duration left = remaining(deadline, stepTimeout);
+                    log.info("job {} step {}: agent {} calls tool {}", command.jobId(), command.stepIndex(),
+                            step.agentName(), call.name());
+                    messages.add(ToolExecutionResultMessage.from(call, toolbox().run(step.tools(), call, left)));
+                }
+                continue;
+            }
+            String text = answer == null ? null : answer.text();
+            if (text == null || text.isBlank()) {
+                throw new AgentStepFailure(FailureKind.PROVIDER_UNAVAILABLE,
+                        "provider returned an empty reply (finish reason " + response.finishReason() + ")");
+            }
+            logUsage(command, step, total, toolCalls);
+            return new Reply(text, total);
+        }
+    }
+
+    private ChatResponse call(ChatModel model, ChatRequest request, AgentStep step, StepCommand command,
+                              Duration callTimeout, long deadline, Duration stepTimeout) {
+        remaining(deadline, stepTimeout);
         try {
-            response = model.chat(ChatRequest.builder().messages(messages(step, userMessage)).build());
+            return model.chat(request);
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 // the runner is stopping; the caller does not report this, the step runs again elsewhere
-                throw new AgentStepFailure("interrupted: the agent runner is stopping");
+                throw new AgentStepFailure(FailureKind.RUNNER_LOST, "interrupted: the agent runner is stopping");
+            }
+            if (e instanceof AgentStepFailure failure) {
+                throw failure;
             }
             log.debug("provider call of job {} step {} failed", command.jobId(), command.stepIndex(), e);
-            throw new AgentStepFailure(ProviderErrors.describe(e, step.apiBaseUrl(), models.timeout()));
+            throw new AgentStepFailure(ProviderErrors.kind(e), ProviderErrors.describe(e, step.apiBaseUrl(), callTimeout));
         }
+    }
 
-        AiMessage answer = response.aiMessage();
-        String text = answer == null ? null : answer.text();
-        if (text == null || text.isBlank()) {
-            throw new AgentStepFailure("provider returned an empty reply (finish reason " + response.finishReason() + ")");
+    /** Time left before the step's deadline; none left fails the step as a timeout. */
+    private static Duration remaining(long deadline, Duration stepTimeout) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new AgentStepFailure(FailureKind.TIMEOUT, "the step did not finish within its timeout of "
+                    + stepTimeout.toMillis() + " ms (step policy timeout_ms)");
         }
-        logUsage(command, step, response.tokenUsage());
-        return new Reply(text, usage(response.tokenUsage()));
+        return Duration.ofNanos(left);
+    }
+
+    private AgentToolbox toolbox() {
+        if (toolbox == null) {
+            throw new AgentStepFailure("this agent runner has no toolbox, and the agent has tools");
+        }
+        return toolbox;
+    }
+
+    private static ChatRequest request(AgentStep step, List<ChatMessage> messages, List<ToolSpecification> tools) {
+        ChatRequest.Builder request = ChatRequest.builder().messages(messages).temperature(step.temperature())
+                .maxOutputTokens(step.maxTokens());
+        if (!tools.isEmpty()) {
+            request.toolSpecifications(tools);
+        }
+        return request.build();
+    }
+
+    private static ai.mule.schemas.TokenUsage add(ai.mule.schemas.TokenUsage total, ai.mule.schemas.TokenUsage more) {
+        if (total == null) {
+            return more;
+        }
+        return total.plus(more);
     }
 
     /** The provider's token counts in the contract's shape; null when it reported none. */
@@ -117,12 +206,14 @@ public class AgentStepExecutor {
         } catch (UnknownProviderException e) {
             throw new AgentStepFailure(e.getMessage());
         } catch (RuntimeException e) {
-            throw new AgentStepFailure("cannot read the API key of provider " + providerId + ": " + e.getMessage());
+            // the database is unreachable, or the key does not open: worth another attempt later
+            throw new AgentStepFailure(FailureKind.INFRASTRUCTURE, "cannot read the API key of provider " + providerId
+                    + ": " + e.getMessage());
         }
     }
 
     private static List<ChatMessage> messages(AgentStep step, String userMessage) {
-        List<ChatMessage> messages = new ArrayList<>(2);
+        List<ChatMessage> messages = new ArrayList<>();
         if (!isBlank(step.systemPrompt())) {
             messages.add(SystemMessage.from(step.systemPrompt()));
         }
@@ -130,15 +221,11 @@ public class AgentStepExecutor {
         return messages;
     }
 
-    private static void logUsage(StepCommand command, AgentStep step, TokenUsage usage) {
-        if (usage == null) {
-            log.info("job {} step {} attempt {}: agent {} ({}) answered; no token usage reported", command.jobId(),
-                    command.stepIndex(), command.attempt(), step.agentName(), step.model());
-        } else {
-            log.info("job {} step {} attempt {}: agent {} ({}) answered; tokens in={} out={} total={}", command.jobId(),
-                    command.stepIndex(), command.attempt(), step.agentName(), step.model(), usage.inputTokenCount(),
-                    usage.outputTokenCount(), usage.totalTokenCount());
-        }
+    private static void logUsage(StepCommand command, AgentStep step, ai.mule.schemas.TokenUsage usage, int toolCalls) {
+        log.info("job {} step {} attempt {}: agent {} ({}) answered after {} tool calls; tokens {}", command.jobId(),
+                command.stepIndex(), command.attempt(), step.agentName(), step.model(), toolCalls,
+                usage == null ? "not reported" : "in=" + usage.promptTokens() + " out=" + usage.completionTokens()
+                        + " total=" + usage.totalTokens());
     }
 
     private static boolean isBlank(String s) {

@@ -1,5 +1,6 @@
 package ai.mule.runner.agent.execution;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.exception.ContentFilteredException;
@@ -24,6 +25,29 @@ final class ProviderErrors {
     private static final int MAX_DETAIL = 300;
 
     private ProviderErrors() {
+    }
+
+    /**
+     * The failure's kind for the orchestrator's retry decision: a 429 is {@code PROVIDER_RATE_LIMITED}, a 5xx or an
+     * unreachable provider {@code PROVIDER_UNAVAILABLE} (both retried), no answer in time {@code TIMEOUT}, any other
+     * 4xx {@code PROVIDER_REJECTED} (not retried: the same request would be refused again).
+     */
+    static FailureKind kind(Throwable failure) {
+        HttpException http = find(failure, HttpException.class);
+        if (http != null) {
+            int status = http.statusCode();
+            if (status == 429) {
+                return FailureKind.PROVIDER_RATE_LIMITED;
+            }
+            return status >= 500 ? FailureKind.PROVIDER_UNAVAILABLE : FailureKind.PROVIDER_REJECTED;
+        }
+        if (find(failure, TimeoutException.class) != null || find(failure, HttpTimeoutException.class) != null) {
+            return FailureKind.TIMEOUT;
+        }
+        if (find(failure, ContentFilteredException.class) != null) {
+            return FailureKind.PROVIDER_REJECTED;
+        }
+        return FailureKind.PROVIDER_UNAVAILABLE;
     }
 
     static String describe(Throwable failure, String baseUrl, Duration timeout) {

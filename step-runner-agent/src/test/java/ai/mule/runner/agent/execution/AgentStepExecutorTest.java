@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.runner.agent.AgentSteps;
 import ai.mule.schemas.AgentStep;
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
@@ -129,17 +131,54 @@ class AgentStepExecutorTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "404 | provider answered HTTP 404, unknown model or wrong base URL",
-            "429 | provider rate limit or quota exceeded (HTTP 429): nope",
-            "400 | provider rejected the request (HTTP 400): nope",
-            "503 | provider failed (HTTP 503): nope"})
-    void otherProviderStatusesAreNamed(int status, String expected) {
+            "404 | provider answered HTTP 404, unknown model or wrong base URL | PROVIDER_REJECTED",
+            "429 | provider rate limit or quota exceeded (HTTP 429): nope      | PROVIDER_RATE_LIMITED",
+            "400 | provider rejected the request (HTTP 400): nope              | PROVIDER_REJECTED",
+            "401 | provider rejected the API key (HTTP 401): nope              | PROVIDER_REJECTED",
+            "500 | provider failed (HTTP 500): nope                            | PROVIDER_UNAVAILABLE",
+            "503 | provider failed (HTTP 503): nope                            | PROVIDER_UNAVAILABLE"})
+    void otherProviderStatusesAreNamedWithTheirFailureKind(int status, String expected, FailureKind kind) {
         openAi.failWith(status, "nope");
 
         StepResult result = executor.execute(command("job-6", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).startsWith(expected).endsWith("nope");
+        assertThat(result.failureKind()).isEqualTo(kind);
+        assertThat(StepPolicy.AGENT_DEFAULT.retries(result.failureKind(), 1))
+                .as("the orchestrator retries 429 and 5xx, not other 4xx").isEqualTo(status == 429 || status >= 500);
+    }
+
+    @Test
+    void theStepPolicyTimeoutBoundsTheRun() {
+        openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(3)));
+        AgentStep base = agent(PROVIDER, openAi.baseUrl(), "");
+        AgentStep step = base.withPolicy(new StepPolicy(3, 1000, 2.0, 30_000, 400, false));
+
+        StepResult result = executor.execute(command("job-18", step, prompt("Hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(result.error()).isEqualTo("provider at " + openAi.baseUrl() + " did not answer within 400 ms");
+        assertThat(result.durationMicros()).isBetween(400_000L, 2_900_000L);
+    }
+
+    @Test
+    void temperatureAndMaxTokensAreSentAndAnUnknownProviderIsInvalidInput() {
+        AgentStep base = agent(PROVIDER, openAi.baseUrl(), "");
+        AgentStep tuned = new AgentStep(base.stepOrder(), base.workflowStepId(), base.agentId(), base.agentName(),
+                base.providerId(), base.apiBaseUrl(), base.model(), "", base.config(), base.policy(), "openai", 0.25, 77,
+                null, null);
+        String missing = UUID.randomUUID().toString();
+
+        StepResult ok = executor.execute(command("job-19", tuned, prompt("Hi")));
+        StepResult unknown = executor.execute(command("job-20", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
+
+        assertThat(ok.success()).isTrue();
+        FakeOpenAiServer.Request sent = openAi.requests().get(0);
+        assertThat(sent.body().path("temperature").asDouble()).isEqualTo(0.25);
+        assertThat(sent.body().path("max_tokens").asInt(sent.body().path("max_completion_tokens").asInt())).isEqualTo(77);
+        assertThat(unknown.failureKind()).isEqualTo(FailureKind.INVALID_INPUT);
     }
 
     @Test

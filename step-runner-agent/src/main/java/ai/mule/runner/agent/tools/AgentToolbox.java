@@ -1,0 +1,189 @@
+package ai.mule.runner.agent.tools;
+
+import ai.mule.schemas.AgentTool;
+import ai.mule.schemas.JsonSerde;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the tools an agent step's snapshot gives it. The built-ins: an HTTP fetch limited to the tool's host
+ * allowlist; calling a workflow or another agent, and running a WASM module, all through the gateway's HTTP API (so a
+ * module runs on the WASM runner, sandboxed, and every call is authorised and recorded as the API records it).
+ *
+ * <p>A tool that fails answers the model with the reason ({@code error: ...}) rather than failing the step: the
+ * model can try something else, and the {@code max_tool_calls} cap bounds how long it may.
+ */
+public class AgentToolbox {
+
+    private static final Logger log = LoggerFactory.getLogger(AgentToolbox.class);
+    /** Tool results go back into the model's context: keep them to a size a context can hold. */
+    static final int MAX_RESULT_CHARS = 32_000;
+
+    private final HttpClient http;
+    private final String gatewayUrl;
+    private final String gatewayApiKey;
+    private final Duration toolTimeout;
+
+    /**
+     * @param gatewayUrl    where the gateway's API is, e.g. {@code http://127.0.0.1:8080}
+     * @param gatewayApiKey a Mule API key when the gateway requires one, else null
+     * @param toolTimeout   the longest one tool call may take (a step's remaining time can shorten it)
+     */
+    public AgentToolbox(String gatewayUrl, String gatewayApiKey, Duration toolTimeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                // a redirect could leave the allowlist: never follow one
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.gatewayUrl = gatewayUrl.endsWith("/") ? gatewayUrl.substring(0, gatewayUrl.length() - 1) : gatewayUrl;
+        this.gatewayApiKey = gatewayApiKey == null || gatewayApiKey.isBlank() ? null : gatewayApiKey;
+        this.toolTimeout = toolTimeout;
+    }
+
+    /** What the model is told about the tools. */
+    public List<ToolSpecification> specifications(List<AgentTool> tools) {
+        List<ToolSpecification> specs = new ArrayList<>(tools.size());
+        for (AgentTool tool : tools) {
+            specs.add(ToolSpecification.builder().name(tool.name()).description(tool.description())
+                    .parameters(ToolSchemas.object(tool.inputSchema())).build());
+        }
+        return specs;
+    }
+
+    /** Runs one tool call the model asked for and answers its result as text for the model. */
+    public String run(List<AgentTool> tools, ToolExecutionRequest request, Duration budget) {
+        AgentTool tool = tools.stream().filter(t -> t.name().equals(request.name())).findFirst().orElse(null);
+        if (tool == null) {
+            return "error: there is no tool named '" + request.name() + "'";
+        }
+        Duration timeout = budget.compareTo(toolTimeout) < 0 ? budget : toolTimeout;
+        try {
+            ObjectNode arguments = arguments(request.arguments());
+            String result = switch (tool.kind()) {
+                case HTTP_FETCH -> fetch(tool, arguments, timeout);
+                case CALL_WORKFLOW -> chat("workflow/" + tool.config().path("workflow").asText(), arguments, timeout);
+                case CALL_AGENT -> chat("agent/" + tool.config().path("agent").asText(), arguments, timeout);
+                case WASM_MODULE -> wasm(tool.config().path("module_id").asText(), arguments, timeout);
+            };
+            return result.length() <= MAX_RESULT_CHARS ? result : result.substring(0, MAX_RESULT_CHARS) + "\n[truncated]";
+        } catch (ToolFailure e) {
+            log.info("tool {} failed: {}", tool.name(), e.getMessage());
+            return "error: " + e.getMessage();
+        }
+    }
+
+    private String fetch(AgentTool tool, ObjectNode arguments, Duration timeout) {
+        String url = arguments.path("url").asText("");
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new ToolFailure("'" + url + "' is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new ToolFailure("only http and https URLs can be fetched, not '" + url + "'");
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        boolean allowed = false;
+        for (JsonNode entry : tool.config().path("allowed_hosts")) {
+            allowed |= host.equals(entry.asText().toLowerCase(Locale.ROOT));
+        }
+        if (!allowed) {
+            throw new ToolFailure("host " + host + " is not on this tool's allowlist " + tool.config().path("allowed_hosts"));
+        }
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), url);
+        return "HTTP " + response.statusCode() + "\n" + response.body();
+    }
+
+    /** A workflow or an agent through the gateway's OpenAI-compatible API: its answer's content. */
+    private String chat(String model, ObjectNode arguments, Duration timeout) {
+        ObjectNode body = JsonSerde.mapper().createObjectNode().put("model", model);
+        body.putArray("messages").addObject().put("role", "user").put("content", prompt(arguments));
+        JsonNode answer = gateway("/v1/chat/completions", body, timeout);
+        JsonNode content = answer.at("/choices/0/message/content");
+        if (!content.isTextual()) {
+            throw new ToolFailure(model + " answered no content: " + answer.path("error").path("message").asText(""));
+        }
+        return content.asText();
+    }
+
+    /** A WASM module run on the WASM runner through the gateway ({@code POST /api/v1/wasm-modules/{id}/execute}). */
+    private String wasm(String moduleId, ObjectNode arguments, Duration timeout) {
+        ObjectNode body = JsonSerde.mapper().createObjectNode();
+        body.set("input", arguments);
+        JsonNode run = gateway("/api/v1/wasm-modules/" + moduleId + "/execute", body, timeout).path("data");
+        if (!run.path("success").asBoolean(false)) {
+            throw new ToolFailure("the module failed: " + run.path("error").asText("no reason given"));
+        }
+        JsonNode output = run.path("output");
+        return output.isTextual() ? output.asText() : output.toString();
+    }
+
+    private JsonNode gateway(String path, JsonNode body, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        if (gatewayApiKey != null) {
+            request.header("Authorization", "Bearer " + gatewayApiKey);
+        }
+        HttpResponse<String> response = send(request.build(), gatewayUrl + path);
+        JsonNode json;
+        try {
+            json = JsonSerde.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new ToolFailure("the gateway answered HTTP " + response.statusCode() + " with no JSON");
+        }
+        if (response.statusCode() >= 400) {
+            String message = json.path("error").path("message").asText(json.path("detail").asText(""));
+            throw new ToolFailure("the gateway answered HTTP " + response.statusCode() + ": " + message);
+        }
+        return json;
+    }
+
+    private HttpResponse<String> send(HttpRequest request, String what) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new ToolFailure(what + " did not answer within " + request.timeout().map(Duration::toMillis).orElse(0L)
+                    + " ms");
+        } catch (IOException e) {
+            throw new ToolFailure("cannot reach " + what + ": " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolFailure("interrupted");
+        }
+    }
+
+    private static String prompt(ObjectNode arguments) {
+        JsonNode prompt = arguments.get("prompt");
+        return prompt != null && prompt.isTextual() ? prompt.asText() : arguments.toString();
+    }
+
+    private static ObjectNode arguments(String text) {
+        if (text == null || text.isBlank()) {
+            return JsonSerde.mapper().createObjectNode();
+        }
+        try {
+            JsonNode node = JsonSerde.mapper().readTree(text);
+            if (node instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IOException e) {
+            // answered below
+        }
+        throw new ToolFailure("the arguments must be a JSON object, got: " + text);
+    }
+}
