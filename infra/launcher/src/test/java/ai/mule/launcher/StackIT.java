@@ -172,6 +172,13 @@ class StackIT {
             assertThat(call.systemPrompt()).isEqualTo("You write haiku.");
             assertThat(call.userMessage()).isEqualTo("Hello, Poet!");
             assertThat(call.authorization()).isEqualTo("Bearer sk-e2e");
+            String jobId = answer.body().path("id").asText().substring("chatcmpl-".length());
+            awaitTerminal(jobId);
+            JsonNode agentStep = client.get("/api/v1/jobs/" + jobId + "/steps").data().get(1);
+            JsonNode reported = answer.body().path("usage");
+            assertThat(reported.path("total_tokens").asInt()).isPositive();
+            assertThat(agentStep.path("usage").path("total_tokens").asInt())
+                    .isEqualTo(reported.path("total_tokens").asInt());
         }
     }
 

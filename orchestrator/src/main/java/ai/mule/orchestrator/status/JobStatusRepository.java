@@ -87,6 +87,9 @@ public class JobStatusRepository {
                    completed_at = EXCLUDED.completed_at, failure_kind = EXCLUDED.failure_kind,
                    next_attempt_at = NULL""";
 
+    private static final String STEP_USAGE = """
+            UPDATE job_steps SET usage = CAST(:usage AS jsonb) WHERE job_id = :jobId AND step_index = :stepIndex""";
+
     private static final String CANCEL_OPEN_STEPS = """
             UPDATE job_steps SET status = 'cancelled', completed_at = :at
              WHERE job_id = :jobId AND status IN ('queued', 'running')""";
@@ -164,6 +167,13 @@ public class JobStatusRepository {
             finishStep(jobId, completed.stepIndex(), completed.stepOrder(), completed.workflowStepId(),
                     completed.attempt(), "completed", json(completed.output()), null, null,
                     completed.durationMicros(), completed.at());
+            if (completed.usage() != null) {
+                jdbc.sql(STEP_USAGE)
+                        .param("jobId", jobId)
+                        .param("stepIndex", completed.stepIndex())
+                        .param("usage", json(JsonSerde.mapper().valueToTree(completed.usage())))
+                        .update();
+            }
         } else if (event instanceof StepFailed failed) {
             finishStep(jobId, failed.stepIndex(), failed.stepOrder(), failed.workflowStepId(), failed.attempt(),
                     "failed", null, failed.error(), failed.failureKind(), failed.durationMicros(), failed.at());

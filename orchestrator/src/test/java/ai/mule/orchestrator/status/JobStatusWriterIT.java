@@ -17,6 +17,7 @@ import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.TokenUsage;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
@@ -213,6 +214,28 @@ class JobStatusWriterIT {
         awaitCaughtUp();
         assertThat(job(jobId)).containsEntry("status", "running").containsEntry("last_event_seq", 2L);
         assertThat(steps(jobId)).singleElement().satisfies(step -> assertThat(step).containsEntry("status", "running"));
+    }
+
+    @Test
+    void recordsTheTokensAnAgentStepReported() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 2));
+        send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
+        send(new StepCompleted(1, jobId, 3, at(3), 0, 10, null, 1, text("a haiku"), 900, new TokenUsage(12, 7, 19)));
+        send(stepStarted(jobId, 4, 1, prompt("a haiku"), 3));
+        send(new StepCompleted(1, jobId, 5, at(4), 1, 20, null, 1, text("A HAIKU"), 30));
+
+        startWriter();
+        awaitCaughtUp();
+
+        List<Map<String, Object>> rows = jdbc.sql("SELECT usage::text AS usage FROM job_steps WHERE job_id = ? "
+                + "ORDER BY step_index").param(UUID.fromString(jobId)).query().listOfRows();
+        JsonNode agentStep = json(rows.get(0).get("usage"));
+        assertThat(agentStep.path("prompt_tokens").asInt()).isEqualTo(12);
+        assertThat(agentStep.path("completion_tokens").asInt()).isEqualTo(7);
+        assertThat(agentStep.path("total_tokens").asInt()).isEqualTo(19);
+        assertThat(rows.get(1).get("usage")).isNull();
     }
 
     private void startWriter() {
