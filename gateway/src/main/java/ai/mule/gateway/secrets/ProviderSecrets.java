@@ -1,6 +1,7 @@
 package ai.mule.gateway.secrets;
 
 import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.SecretBox;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;

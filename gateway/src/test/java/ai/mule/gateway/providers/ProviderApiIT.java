@@ -31,7 +31,7 @@ class ProviderApiIT extends IntegrationTestBase {
         // stored sealed (AES-GCM) for the agent runner to open with the master key
         String stored = jdbc.sql("SELECT api_key FROM providers WHERE name = ?").param(name).query(String.class).single();
         assertThat(stored).startsWith("enc:v1:").doesNotContain("sk-secret");
-        assertThat(ai.mule.gateway.secrets.SecretBox.fromBase64(MASTER_KEY).open(stored, data.get("id").asText()))
+        assertThat(ai.mule.schemas.SecretBox.fromBase64(MASTER_KEY).open(stored, data.get("id").asText()))
                 .isEqualTo("sk-secret-1234567890");
 
         Http.Response list = http.get("/api/v1/providers?page_size=100");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.IntegrationTestBase;
 import ai.mule.gateway.TestApi;
-import ai.mule.gateway.secrets.SecretBox;
+import ai.mule.schemas.SecretBox;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -5,6 +5,7 @@ import static ai.mule.runner.agent.AgentSteps.command;
 import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.schemas.SecretBox;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topic;

@@ -1,5 +1,6 @@
 package ai.mule.runner.agent.execution;
 
+import ai.mule.schemas.SecretBox;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

@@ -1,4 +1,4 @@
-package ai.mule.runner.agent.execution;
+package ai.mule.schemas;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -12,8 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AES-256-GCM for secrets at rest (provider API keys). A sealed value is {@code enc:v1:<base64(nonce || ciphertext
  * || tag)>} with a fresh 12-byte nonce; the owner's id is the associated data, so a sealed key copied onto another
- * provider's row does not open. The gateway seals this format with the same master key
- * ({@code MULE_MASTER_KEY}, base64 of 32 bytes); the two copies of this class must stay in step.
+ * provider's row does not open. The gateway seals, the agent runner opens, both with the same master key
+ * ({@code MULE_MASTER_KEY}, base64 of 32 bytes): the format is a contract between them, so it lives here.
  */
 public final class SecretBox {
 

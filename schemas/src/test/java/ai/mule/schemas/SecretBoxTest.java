@@ -1,4 +1,4 @@
-package ai.mule.gateway.secrets;
+package ai.mule.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
