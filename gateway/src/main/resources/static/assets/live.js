@@ -103,17 +103,20 @@ export function applyEvent(job, steps, type, e) {
       job.started_at = job.started_at || e.at;
       break;
     case 'step_started':
-      update({ status: 'running', input_data: e.input, started_at: e.at, completed_at: null, error_message: null });
+      update({ status: 'running', input_data: e.input, started_at: e.at, completed_at: null, error_message: null,
+        stdout: null, stderr: null });
       if (job.status === 'queued') job.status = 'running';
       break;
     case 'step_completed':
-      update({ status: 'completed', output_data: e.output, duration_micros: e.duration_micros, completed_at: e.at });
+      update({ status: 'completed', output_data: e.output, duration_micros: e.duration_micros, completed_at: e.at,
+        stdout: e.stdout ?? null, stderr: e.stderr ?? null });
       break;
     case 'step_retrying':
       update({ status: 'retrying', error_message: `${e.error} (attempt ${e.attempt} failed; retrying at ${new Date(e.retry_at).toLocaleTimeString()})` });
       break;
     case 'step_failed':
-      update({ status: 'failed', error_message: e.error, duration_micros: e.duration_micros, completed_at: e.at });
+      update({ status: 'failed', error_message: e.error, duration_micros: e.duration_micros, completed_at: e.at,
+        stdout: e.stdout ?? null, stderr: e.stderr ?? null });
       break;
     case 'job_completed':
       finish('completed', { output_data: e.output });

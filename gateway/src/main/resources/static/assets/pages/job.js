@@ -73,7 +73,10 @@ export async function render(main, { params: [id] }) {
       h('h3', {}, 'Input'), pre(step.input_data, { class: 'step-input' }),
       h('h3', {}, 'Output'), step.output_data !== null && step.output_data !== undefined
         ? pre(step.output_data, { class: 'step-output' }) : h('p', { class: 'muted' }, '—'),
-      step.error_message ? [h('h3', {}, 'Error'), h('div', { class: 'problem step-error' }, json(step.error_message))] : null));
+      step.error_message ? [h('h3', {}, 'Error'), h('div', { class: 'problem step-error' }, json(step.error_message))] : null,
+      // what a WASM module wrote; absent for agent steps and steps without a result
+      step.stdout ? [h('h3', {}, 'stdout'), h('pre', { class: 'step-stdout' }, step.stdout)] : null,
+      step.stderr ? [h('h3', {}, 'stderr'), h('pre', { class: 'step-stderr' }, step.stderr)] : null));
     return details;
   }
 

@@ -127,6 +127,13 @@ function moduleForm(onSaved) {
   };
 }
 
+// A module's stdout or stderr as the run reported it: null means the step produced no result (it timed out, its
+// runner was lost, or it was cancelled before it ran), which is not the same as writing nothing.
+function stream(text, id) {
+  if (text === null || text === undefined) return h('p', { class: 'muted', id }, '— (no result from the module)');
+  return h('pre', { id }, text === '' ? '(empty)' : text);
+}
+
 function testPanel(initial) {
   const module = h('select', { name: 'module_id', id: 'test-module' });
   const input = h('textarea', { name: 'input', rows: 3, placeholder: 'World   or   {"prompt": "World"}', id: 'test-input' });
@@ -161,8 +168,8 @@ function testPanel(initial) {
         h('h3', {}, 'Output'), h('pre', { id: 'test-output' },
           outcome.output === null || outcome.output === undefined ? '—' : outputText(outcome.output)),
         outcome.error ? [h('h3', {}, 'Error'), h('div', { class: 'problem', id: 'test-error' }, outcome.error)] : null,
-        h('h3', {}, 'stdout'), h('pre', { id: 'test-stdout' }, outcome.stdout ?? '(not reported by the API)'),
-        h('h3', {}, 'stderr'), h('pre', { id: 'test-stderr' }, outcome.stderr ?? '(not reported by the API)'));
+        h('h3', {}, 'stdout'), stream(outcome.stdout, 'test-stdout'),
+        h('h3', {}, 'stderr'), stream(outcome.stderr, 'test-stderr'));
     } catch (error) {
       clear(result);
       showProblem(errorSlot, error);

@@ -58,13 +58,23 @@ public sealed interface JobEvent {
         }
     }
 
-    /** A step finished successfully with this output. */
+    /**
+     * A step finished successfully with this output. {@code stdout} and {@code stderr} are what a WASM module
+     * wrote (capped by the orchestrator, marked when cut); null for agent steps and from old orchestrators.
+     */
     record StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
                          String workflowStepId, int attempt, JsonNode output,
-                         long durationMicros, TokenUsage usage) implements JobEvent {
+                         long durationMicros, TokenUsage usage, String stdout, String stderr) implements JobEvent {
         public StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
                              String workflowStepId, int attempt, JsonNode output, long durationMicros) {
             this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, output, durationMicros, null);
+        }
+
+        public StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                             String workflowStepId, int attempt, JsonNode output, long durationMicros,
+                             TokenUsage usage) {
+            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, output, durationMicros, usage,
+                    null, null);
         }
 
         public JobStatus jobStatus() {
@@ -74,14 +84,24 @@ public sealed interface JobEvent {
 
     /**
      * A step failed for good (its policy allows no further attempt); the job fails with it.
-     * {@code failureKind} says why (null from old orchestrators).
+     * {@code failureKind} says why (null from old orchestrators). {@code stdout} and {@code stderr} are what a
+     * WASM module wrote before it failed (capped, marked when cut); null when there was no result (a timeout, a
+     * lost runner), for agent steps, and from old orchestrators.
      */
     record StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                      String workflowStepId, int attempt, String error, long durationMicros, FailureKind failureKind)
+                      String workflowStepId, int attempt, String error, long durationMicros, FailureKind failureKind,
+                      String stdout, String stderr)
             implements JobEvent {
         public StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
                           String workflowStepId, int attempt, String error, long durationMicros) {
             this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, error, durationMicros, null);
+        }
+
+        public StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
+                          String workflowStepId, int attempt, String error, long durationMicros,
+                          FailureKind failureKind) {
+            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, error, durationMicros,
+                    failureKind, null, null);
         }
 
         public JobStatus jobStatus() {

@@ -161,9 +161,7 @@ public class JobEventListener implements SmartLifecycle {
             return;
         }
         subscribers.publish(event);
-        if (event.terminal()) {
-            waiters.complete(event);
-        }
+        waiters.deliver(event);
     }
 
     private static void sleepQuietly() {

@@ -4,6 +4,9 @@ import ai.mule.schemas.JobEvent;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,23 +17,38 @@ import org.springframework.stereotype.Component;
 @Component
 public class JobWaiters {
 
-    private final ConcurrentMap<String, CompletableFuture<JobEvent>> waiting = new ConcurrentHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(JobWaiters.class);
+
+    private final ConcurrentMap<String, Waiter> waiting = new ConcurrentHashMap<>();
+
+    private record Waiter(CompletableFuture<JobEvent> end, Consumer<JobEvent> onEvent) {
+    }
 
     /** A future completed with the job's terminal event (completed, failed or cancelled). */
     public CompletableFuture<JobEvent> register(String jobId) {
+        return register(jobId, event -> { });
+    }
+
+    /**
+     * Like {@link #register(String)}, and hands {@code onEvent} every event of the job before its terminal one,
+     * in order, on the listener's thread (the step events that carry a module's stdout and stderr): whatever it
+     * recorded is visible to whoever continues from the returned future.
+     */
+    public CompletableFuture<JobEvent> register(String jobId, Consumer<JobEvent> onEvent) {
         CompletableFuture<JobEvent> future = new CompletableFuture<>();
-        if (waiting.putIfAbsent(jobId, future) != null) {
+        Waiter waiter = new Waiter(future, onEvent);
+        if (waiting.putIfAbsent(jobId, waiter) != null) {
             throw new IllegalStateException("job " + jobId + " already has a waiter");
         }
-        future.whenComplete((event, error) -> waiting.remove(jobId, future));
+        future.whenComplete((event, error) -> waiting.remove(jobId, waiter));
         return future;
     }
 
     /** Gives up waiting, e.g. because the job could not be written after all. */
     public void cancel(String jobId) {
-        CompletableFuture<JobEvent> future = waiting.get(jobId);
-        if (future != null) {
-            future.cancel(false);
+        Waiter waiter = waiting.get(jobId);
+        if (waiter != null) {
+            waiter.end().cancel(false);
         }
     }
 
@@ -38,11 +56,21 @@ public class JobWaiters {
         return waiting.containsKey(jobId);
     }
 
-    /** Hands a terminal event to its waiter, if anyone waits for that job. */
-    void complete(JobEvent event) {
-        CompletableFuture<JobEvent> future = waiting.get(event.jobId());
-        if (future != null) {
-            future.complete(event);
+    /** Hands an event to its job's waiter, if anyone waits for that job: a terminal one ends the wait. */
+    void deliver(JobEvent event) {
+        Waiter waiter = waiting.get(event.jobId());
+        if (waiter == null) {
+            return;
+        }
+        if (event.terminal()) {
+            waiter.end().complete(event);
+            return;
+        }
+        try {
+            waiter.onEvent().accept(event);
+        } catch (RuntimeException e) {
+            log.warn("a waiter of job {} failed on {}: {}", event.jobId(), event.getClass().getSimpleName(),
+                    e.toString());
         }
     }
 

@@ -24,7 +24,7 @@ public class JobRepository {
             + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at";
     private static final String STEP_COLUMNS = "id, job_id, workflow_step_id, step_index, step_order, status, attempt, "
             + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at, "
-            + "failure_kind, next_attempt_at, usage";
+            + "failure_kind, next_attempt_at, usage, stdout, stderr";
 
     private final JdbcClient jdbc;
 
@@ -89,7 +89,8 @@ public class JobRepository {
         return jdbc.sql("SELECT count(*) FROM jobs" + filter.where()).params(filter.params()).query(Long.class).single();
     }
 
-    List<JobStep> steps(UUID jobId) {
+    /** The job's steps in order, each with its attempts. */
+    public List<JobStep> steps(UUID jobId) {
         List<JobStep> steps = jdbc.sql("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = ? ORDER BY step_index")
                 .param(jobId)
                 .query(JobRepository::mapStep)
@@ -117,7 +118,8 @@ public class JobRepository {
                 Json.column(rs, "output_data"), rs.getString("error_message"), durationMicros,
                 Timestamps.column(rs, "created_at"), Timestamps.column(rs, "started_at"),
                 Timestamps.column(rs, "completed_at"), rs.getString("failure_kind"),
-                Timestamps.column(rs, "next_attempt_at"), Json.column(rs, "usage"), List.of());
+                Timestamps.column(rs, "next_attempt_at"), Json.column(rs, "usage"), rs.getString("stdout"),
+                rs.getString("stderr"), List.of());
     }
 
     /** The optional filters of the job list, as a WHERE clause and its parameters. */

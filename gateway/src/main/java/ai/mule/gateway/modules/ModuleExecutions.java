@@ -6,6 +6,7 @@ import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobRepository;
 import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.JobStep;
 import ai.mule.gateway.settings.Settings;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.Ids;
@@ -15,11 +16,13 @@ import ai.mule.schemas.JobStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -64,7 +67,8 @@ public class ModuleExecutions {
 
     /**
      * Accepts the run as a job and completes when it ends. A non-object input is given to the module as
-     * {@code {"prompt": input}}, as the runner does for any step input.
+     * {@code {"prompt": input}}, as the runner does for any step input. The module's stdout and stderr come from
+     * the job's step event, which reaches the waiter (same partition) before the terminal one.
      */
     public CompletableFuture<ModuleRun> run(UUID moduleId, JsonNode input) {
         JobPlan plan = planner.module(moduleId)
@@ -73,7 +77,8 @@ public class ModuleExecutions {
                 : input.isObject() ? (ObjectNode) input : Json.emptyObject().set("prompt", input);
         UUID jobId = UUID.randomUUID();
         String id = jobId.toString();
-        CompletableFuture<JobEvent> end = waiters.register(id);
+        AtomicReference<Streams> streams = new AtomicReference<>(Streams.NONE);
+        CompletableFuture<JobEvent> end = waiters.register(id, event -> Streams.of(event).ifPresent(streams::set));
         try {
             jobs.accept(jobId, plan, jobInput, "", JobService.SOURCE_API);
         } catch (RuntimeException e) {
@@ -82,30 +87,52 @@ public class ModuleExecutions {
         }
         Duration timeout = settings.workflowTimeout();
         return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(event -> answer(jobId, event, timeout), executor);
+                .thenApplyAsync(event -> answer(jobId, event, streams.get(), timeout), executor);
     }
 
-    private ModuleRun answer(UUID jobId, JobEvent event, Duration timeout) {
+    private ModuleRun answer(UUID jobId, JobEvent event, Streams streams, Duration timeout) {
         if (event instanceof JobEvent.JobCompleted completed) {
-            return new ModuleRun(jobId, JobStatus.COMPLETED.wire(), true, stepOutput(completed.output()), null);
+            return new ModuleRun(jobId, JobStatus.COMPLETED.wire(), true, stepOutput(completed.output()), null,
+                    streams.stdout(), streams.stderr());
         }
         if (event instanceof JobEvent.JobFailed failed) {
-            return new ModuleRun(jobId, JobStatus.FAILED.wire(), false, null, failed.error());
+            return new ModuleRun(jobId, JobStatus.FAILED.wire(), false, null, failed.error(), streams.stdout(),
+                    streams.stderr());
         }
         if (event instanceof JobEvent.JobCancelled cancelled) {
             return new ModuleRun(jobId, JobStatus.CANCELLED.wire(), false, null, "the job was cancelled"
-                    + (cancelled.reason() == null ? "" : ": " + cancelled.reason()));
+                    + (cancelled.reason() == null ? "" : ": " + cancelled.reason()), streams.stdout(),
+                    streams.stderr());
         }
-        // no event in time: the status writer may have recorded the end all the same
+        // no event in time: the status writer may have recorded the end all the same (one read, no polling)
         Job job = jobRows.find(jobId).orElse(null);
         if (job != null && JobStatus.fromWire(job.status()).terminal()) {
             boolean completed = JobStatus.fromWire(job.status()) == JobStatus.COMPLETED;
+            List<JobStep> steps = jobRows.steps(jobId);
+            Streams recorded = steps.isEmpty() ? Streams.NONE
+                    : new Streams(steps.get(0).stdout(), steps.get(0).stderr());
             return new ModuleRun(jobId, job.status(), completed, completed ? stepOutput(job.outputData()) : null,
-                    completed ? null : job.errorMessage());
+                    completed ? null : job.errorMessage(), recorded.stdout(), recorded.stderr());
         }
         throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "job " + jobId + " did not finish within "
                 + timeout.toSeconds() + " s (setting timeout_workflow_seconds); it may still complete: follow it at "
                 + "GET /api/v1/jobs/" + jobId);
+    }
+
+    /** What the module wrote, from the job's (only) step's completed or failed event. */
+    private record Streams(String stdout, String stderr) {
+
+        static final Streams NONE = new Streams(null, null);
+
+        static Optional<Streams> of(JobEvent event) {
+            if (event instanceof JobEvent.StepCompleted completed) {
+                return Optional.of(new Streams(completed.stdout(), completed.stderr()));
+            }
+            if (event instanceof JobEvent.StepFailed failed) {
+                return Optional.of(new Streams(failed.stdout(), failed.stderr()));
+            }
+            return Optional.empty();
+        }
     }
 
     /** The job output is {@code {"prompt": <the module's output>}}: the caller wants the module's output. */

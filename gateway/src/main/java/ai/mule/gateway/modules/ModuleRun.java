@@ -9,6 +9,10 @@ import java.util.UUID;
  *
  * @param output the module's output (the job output's {@code prompt}); null when it failed
  * @param status the job's status: completed, failed or cancelled
+ * @param stdout what the module wrote to stdout (capped, ending in "…[truncated]" when cut); null when the step
+ *               produced no result (timed out, runner lost, cancelled before it ran)
+ * @param stderr what the module wrote to stderr, likewise
  */
-public record ModuleRun(UUID jobId, String status, boolean success, JsonNode output, String error) {
+public record ModuleRun(UUID jobId, String status, boolean success, JsonNode output, String error, String stdout,
+                        String stderr) {
 }

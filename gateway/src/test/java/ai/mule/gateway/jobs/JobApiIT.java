@@ -159,6 +159,8 @@ class JobApiIT extends IntegrationTestBase {
                             + "duration_micros) VALUES (?, CAST(? AS UUID), ?, ?, 'completed', '{}', '{\"prompt\": \"x\"}', 35)")
                     .params(UUID.randomUUID(), jobId, index, index + 1).update();
         }
+        jdbc.sql("UPDATE job_steps SET stdout = '{\"message\": \"A\"}', stderr = 'upper: 1 byte' "
+                + "WHERE job_id = CAST(? AS UUID) AND step_index = 0").param(jobId).update();
 
         JsonNode job = http.get("/api/v1/jobs/" + jobId).json().get("data");
         Http.Response steps = http.get("/api/v1/jobs/" + jobId + "/steps");
@@ -169,6 +171,10 @@ class JobApiIT extends IntegrationTestBase {
         assertThat(steps.status()).isEqualTo(200);
         assertThat(steps.json().get("data").findValuesAsText("step_index")).containsExactly("0", "1");
         assertThat(steps.json().at("/data/0/duration_micros").asLong()).isEqualTo(35);
+        assertThat(steps.json().at("/data/0/stdout").asText()).isEqualTo("{\"message\": \"A\"}");
+        assertThat(steps.json().at("/data/0/stderr").asText()).isEqualTo("upper: 1 byte");
+        assertThat(steps.json().at("/data/1/stdout").isNull()).isTrue();
+        assertThat(steps.json().at("/data/1/stderr").isNull()).isTrue();
         assertThat(steps.json().get("total_count").asInt()).isEqualTo(2);
     }
 

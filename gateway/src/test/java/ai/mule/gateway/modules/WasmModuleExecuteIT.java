@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
 import ai.mule.gateway.TestApi;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Direct module runs: each is a one-step job accepted through the pipeline. The tests play the orchestrator:
- * they read the JobRequest from Kafka and answer with the job's terminal event.
+ * they read the JobRequest from Kafka and answer with the job's step event (which carries the module's stdout and
+ * stderr) and its terminal event.
  */
 class WasmModuleExecuteIT extends IntegrationTestBase {
 
@@ -39,6 +41,8 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
                 map("input", map("prompt", "Mule"))));
         String jobId = acceptedJob(module.id());
         JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0);
+        TestKafka.send(Topics.JOB_EVENTS, jobId, stepCompleted(jobId, "Hej, Mule!", "{\"message\":\"Hej, Mule!\"}",
+                "greet: config greeting Hej\n"));
         TestKafka.send(Topics.JOB_EVENTS, jobId, completed(jobId, "Hej, Mule!"));
 
         Http.Response response = call.get(20, TimeUnit.SECONDS);
@@ -48,6 +52,8 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         assertThat(data.get("success").asBoolean()).isTrue();
         assertThat(data.get("status").asText()).isEqualTo("completed");
         assertThat(data.get("output").asText()).isEqualTo("Hej, Mule!");
+        assertThat(data.get("stdout").asText()).isEqualTo("{\"message\":\"Hej, Mule!\"}");
+        assertThat(data.get("stderr").asText()).isEqualTo("greet: config greeting Hej\n");
         WasmStep step = (WasmStep) request.steps().get(0);
         assertThat(request.steps()).hasSize(1);
         assertThat(step.sha256()).isEqualTo(WasmFixtures.sha256(WasmFixtures.wasm("greet.wasm")));
@@ -64,7 +70,10 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         CompletableFuture<Http.Response> call = async(() -> http.post("/v1/wasm/execute",
                 map("module", module.name(), "input", map("prompt", ""))));
         String jobId = acceptedJob(module.id());
-        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId, 3, Instant.now(),
+        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, 3, Instant.now(),
+                0, 1, null, 1, "a non-empty \"prompt\" is required", 40, FailureKind.MODULE_FAILED,
+                "{\"success\":false,\"error\":\"a non-empty \\\"prompt\\\" is required\"}", "no prompt given\n"));
+        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId, 4, Instant.now(),
                 "step 1 failed: a non-empty \"prompt\" is required"));
 
         Http.Response response = call.get(20, TimeUnit.SECONDS);
@@ -74,6 +83,9 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         assertThat(data.get("status").asText()).isEqualTo("failed");
         assertThat(data.get("output").isNull()).isTrue();
         assertThat(data.get("error").asText()).isEqualTo("step 1 failed: a non-empty \"prompt\" is required");
+        assertThat(data.get("stdout").asText())
+                .isEqualTo("{\"success\":false,\"error\":\"a non-empty \\\"prompt\\\" is required\"}");
+        assertThat(data.get("stderr").asText()).isEqualTo("no prompt given\n");
     }
 
     @Test
@@ -83,6 +95,8 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         CompletableFuture<Http.Response> call = async(() -> http.post("/api/v1/wasm-modules/test",
                 map("module_id", module.id(), "input", map("prompt", "World"))));
         String jobId = acceptedJob(module.id());
+        TestKafka.send(Topics.JOB_EVENTS, jobId, stepCompleted(jobId, "Hello, World!", "{\"message\":\"Hello, World!\"}",
+                ""));
         TestKafka.send(Topics.JOB_EVENTS, jobId, completed(jobId, "Hello, World!"));
 
         JsonNode body = call.get(20, TimeUnit.SECONDS).json();
@@ -90,6 +104,25 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         assertThat(body.get("success").asBoolean()).isTrue();
         assertThat(body.get("error").isNull()).isTrue();
         assertThat(body.get("job_id").asText()).isEqualTo(jobId);
+        assertThat(body.get("stdout").asText()).isEqualTo("{\"message\":\"Hello, World!\"}");
+        assertThat(body.get("stderr").asText()).isEmpty();
+    }
+
+    @Test
+    void aRunWithoutAStepResultAnswersNullStreams() throws Exception {
+        Module module = upload(null);
+
+        CompletableFuture<Http.Response> call = async(() -> http.post("/api/v1/wasm-modules/test",
+                map("module_id", module.id(), "input", map("prompt", "World"))));
+        String jobId = acceptedJob(module.id());
+        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobCancelled(Topics.SCHEMA_VERSION, jobId, 3,
+                Instant.now(), "cancelled by user"));
+
+        JsonNode body = call.get(20, TimeUnit.SECONDS).json();
+        assertThat(body.get("success").asBoolean()).isFalse();
+        assertThat(body.get("status").asText()).isEqualTo("cancelled");
+        assertThat(body.get("stdout").isNull()).isTrue();
+        assertThat(body.get("stderr").isNull()).isTrue();
     }
 
     @Test
@@ -129,6 +162,11 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
 
     private static CompletableFuture<Http.Response> async(Supplier<Http.Response> call) {
         return CompletableFuture.supplyAsync(call);
+    }
+
+    private static JobEvent stepCompleted(String jobId, String output, String stdout, String stderr) {
+        return new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, jobId, 3, Instant.now(), 0, 1, null, 1,
+                JsonSerde.mapper().getNodeFactory().textNode(output), 40, null, stdout, stderr);
     }
 
     private static JobEvent completed(String jobId, String output) {

@@ -76,9 +76,11 @@ final class Changes {
     /**
      * The job's current attempt failed: run it again after its backoff if the step's policy allows, else fail the
      * step and the job (Mule v2's {@code step <order> failed: <error>}). A zero backoff starts the next attempt in
-     * this same transition.
+     * this same transition. {@code streams} are what the failed attempt's module wrote, carried on the
+     * {@code StepFailed} event when the step fails for good.
      */
-    static Transition attemptFailed(JobState job, Instant now, FailureKind kind, String error, long durationMicros) {
+    static Transition attemptFailed(JobState job, Instant now, FailureKind kind, String error, long durationMicros,
+                                    StepStreams streams) {
         StepDefinition step = job.currentStep();
         StepPolicy policy = step.policy();
         Changes changes = after(job, now);
@@ -97,7 +99,7 @@ final class Changes {
         return changes
                 .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error,
-                        durationMicros, kind))
+                        durationMicros, kind, streams.stdout(), streams.stderr()))
                 .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         "step " + step.stepOrder() + " failed: " + error))
                 .into(job.finished(JobStatus.FAILED, now));

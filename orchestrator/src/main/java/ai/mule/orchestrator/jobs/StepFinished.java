@@ -35,7 +35,7 @@ public record StepFinished(StepResult result) implements JobCommand {
         }
         String error = "its output of " + size + " bytes is larger than the limit of " + maxOutputBytes + " bytes";
         return new StepFinished(new StepResult(result.version(), result.jobId(), result.stepIndex(), result.attempt(),
-                false, null, error, null, null, result.durationMicros(), result.finishedAt(),
+                false, null, error, result.stdout(), result.stderr(), result.durationMicros(), result.finishedAt(),
                 FailureKind.LIMIT_EXCEEDED, result.usage()));
     }
 
@@ -65,10 +65,11 @@ public record StepFinished(StepResult result) implements JobCommand {
 
     private Transition succeeded(JobState job, Instant now) {
         StepDefinition step = job.currentStep();
+        StepStreams streams = StepStreams.of(result);
         Changes changes = Changes.after(job, now)
                 .emit((seq, at) -> new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), result.output(),
-                        result.durationMicros(), result.usage()));
+                        result.durationMicros(), result.usage(), streams.stdout(), streams.stderr()));
         // Mule v2: a step's output reaches the next step, and the job's output, as {"prompt": output}
         ObjectNode prompt = prompt(result.output());
         JobState done = job.plusUsage(result.usage());
@@ -86,7 +87,7 @@ public record StepFinished(StepResult result) implements JobCommand {
         String error = result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
         // a runner that names no kind (an old one) reported something it could not classify: not retried
         FailureKind kind = result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
-        return Changes.attemptFailed(job, now, kind, error, result.durationMicros());
+        return Changes.attemptFailed(job, now, kind, error, result.durationMicros(), StepStreams.of(result));
     }
 
     private static ObjectNode prompt(JsonNode output) {

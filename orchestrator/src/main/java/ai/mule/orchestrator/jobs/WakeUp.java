@@ -40,7 +40,7 @@ public record WakeUp(String jobId) implements JobCommand {
         if (JobState.due(job.stepDeadline(), now)) {
             long waitedMs = job.currentStep().policy().timeoutMs() + job.stepGraceMs();
             return Changes.attemptFailed(job, now, FailureKind.RUNNER_LOST, "no result within " + waitedMs
-                    + " ms (the step's timeout plus grace): its runner was lost or is stuck", 0);
+                    + " ms (the step's timeout plus grace): its runner was lost or is stuck", 0, StepStreams.NONE);
         }
         return Transition.ignored("nothing is due yet");
     }

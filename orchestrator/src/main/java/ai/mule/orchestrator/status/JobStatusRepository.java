@@ -51,7 +51,7 @@ public class JobStatusRepository {
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = 'running', attempt = EXCLUDED.attempt, input_data = EXCLUDED.input_data,
                    started_at = EXCLUDED.started_at, output_data = NULL, duration_micros = NULL,
-                   completed_at = NULL, next_attempt_at = NULL""";
+                   completed_at = NULL, next_attempt_at = NULL, stdout = NULL, stderr = NULL""";
 
     // error_message and failure_kind of a retried step keep its last failure until it completes
     private static final String START_ATTEMPT = """
@@ -78,14 +78,14 @@ public class JobStatusRepository {
 
     private static final String FINISH_STEP = """
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, output_data,
-                                   error_message, duration_micros, completed_at, failure_kind)
+                                   error_message, duration_micros, completed_at, failure_kind, stdout, stderr)
             VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:output AS jsonb),
-                    :error, :durationMicros, :at, :failureKind)
+                    :error, :durationMicros, :at, :failureKind, :stdout, :stderr)
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = EXCLUDED.status, attempt = EXCLUDED.attempt, output_data = EXCLUDED.output_data,
                    error_message = EXCLUDED.error_message, duration_micros = EXCLUDED.duration_micros,
                    completed_at = EXCLUDED.completed_at, failure_kind = EXCLUDED.failure_kind,
-                   next_attempt_at = NULL""";
+                   next_attempt_at = NULL, stdout = EXCLUDED.stdout, stderr = EXCLUDED.stderr""";
 
     private static final String STEP_USAGE = """
             UPDATE job_steps SET usage = CAST(:usage AS jsonb) WHERE job_id = :jobId AND step_index = :stepIndex""";
@@ -166,7 +166,7 @@ public class JobStatusRepository {
         } else if (event instanceof StepCompleted completed) {
             finishStep(jobId, completed.stepIndex(), completed.stepOrder(), completed.workflowStepId(),
                     completed.attempt(), "completed", json(completed.output()), null, null,
-                    completed.durationMicros(), completed.at());
+                    completed.durationMicros(), completed.at(), completed.stdout(), completed.stderr());
             if (completed.usage() != null) {
                 jdbc.sql(STEP_USAGE)
                         .param("jobId", jobId)
@@ -176,7 +176,8 @@ public class JobStatusRepository {
             }
         } else if (event instanceof StepFailed failed) {
             finishStep(jobId, failed.stepIndex(), failed.stepOrder(), failed.workflowStepId(), failed.attempt(),
-                    "failed", null, failed.error(), failed.failureKind(), failed.durationMicros(), failed.at());
+                    "failed", null, failed.error(), failed.failureKind(), failed.durationMicros(), failed.at(),
+                    failed.stdout(), failed.stderr());
         } else if (event instanceof StepRetrying retrying) {
             finishAttempt(jobId, retrying.stepIndex(), retrying.attempt(), "failed", retrying.error(),
                     retrying.failureKind(), retrying.durationMicros(), retrying.at());
@@ -229,7 +230,7 @@ public class JobStatusRepository {
 
     private void finishStep(UUID jobId, int stepIndex, int stepOrder, String workflowStepId, int attempt,
                             String status, String output, String error, FailureKind kind, long durationMicros,
-                            Instant at) {
+                            Instant at, String stdout, String stderr) {
         finishAttempt(jobId, stepIndex, attempt, status, error, kind, durationMicros, at);
         jdbc.sql(FINISH_STEP)
                 .param("id", stepRowId(jobId, stepIndex))
@@ -244,6 +245,8 @@ public class JobStatusRepository {
                 .param("durationMicros", durationMicros)
                 .param("at", timestamp(at))
                 .param("failureKind", wire(kind))
+                .param("stdout", text(stdout))
+                .param("stderr", text(stderr))
                 .update();
     }
 
@@ -284,6 +287,14 @@ public class JobStatusRepository {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write JSON", e);
         }
+    }
+
+    /**
+     * A module's stream as PostgreSQL TEXT can hold it: TEXT rejects the NUL character, which a module may well
+     * write, and one rejected value would fail the whole batch of events over and over.
+     */
+    private static String text(String stream) {
+        return stream == null ? null : stream.replace('\u0000', '\uFFFD');
     }
 
     private static OffsetDateTime timestamp(Instant at) {

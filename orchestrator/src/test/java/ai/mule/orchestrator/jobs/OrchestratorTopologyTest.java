@@ -9,6 +9,7 @@ import static ai.mule.orchestrator.TestJobs.threeMixedSteps;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobEvent.JobCancelled;
 import ai.mule.schemas.JobEvent.JobCompleted;
@@ -19,11 +20,13 @@ import ai.mule.schemas.JobEvent.StepFailed;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TopologyDescription;
@@ -373,6 +376,57 @@ class OrchestratorTopologyTest {
         assertThat(orchestrator.state(finished)).isNull();
         assertThat(orchestrator.finishedIndexSize()).isZero();
         assertThat(orchestrator.state(running).status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void stepEventsCarryWhatTheModuleWroteToStdoutAndStderr() {
+        String completedJob = newJobId();
+        String failedJob = newJobId();
+        orchestrator.request(request(completedJob, wasm(1, "upper")));
+        orchestrator.request(request(failedJob, wasm(1, "require-prompt")));
+        List<StepCommand> commands = orchestrator.wasmCommands();
+        Instant now = orchestrator.clock.instant();
+
+        orchestrator.result(StepResult.succeeded(commands.get(0), text("HELLO"), "{\"message\":\"HELLO\"}",
+                "upper: 5 bytes\n", 40, now));
+        orchestrator.result(StepResult.failed(commands.get(1), FailureKind.MODULE_FAILED,
+                "module returned success: false: no prompt", "{\"success\":false}", "missing prompt\n", 30, now));
+
+        List<JobEvent> events = orchestrator.events();
+        assertThat(events).filteredOn(e -> e.jobId().equals(completedJob)).filteredOn(StepCompleted.class::isInstance)
+                .singleElement().isInstanceOfSatisfying(StepCompleted.class, done -> {
+                    assertThat(done.stdout()).isEqualTo("{\"message\":\"HELLO\"}");
+                    assertThat(done.stderr()).isEqualTo("upper: 5 bytes\n");
+                });
+        assertThat(events).filteredOn(e -> e.jobId().equals(failedJob)).filteredOn(StepFailed.class::isInstance)
+                .singleElement().isInstanceOfSatisfying(StepFailed.class, failed -> {
+                    assertThat(failed.stdout()).isEqualTo("{\"success\":false}");
+                    assertThat(failed.stderr()).isEqualTo("missing prompt\n");
+                });
+    }
+
+    @Test
+    void oversizedStreamsAreCutWithAMarkerSoTheEventStaysWithinItsLimit() throws Exception {
+        String jobId = newJobId();
+        orchestrator.request(request(jobId, wasm(1, "upper")));
+        String stdout = "é".repeat(100_000);            // 200,000 bytes of UTF-8
+        String stderr = "\u0001".repeat(20_000);       // 120,000 bytes once escaped in JSON
+        String fits = "a".repeat(StepStreams.MAX_JSON_BYTES);
+
+        orchestrator.result(StepResult.succeeded(single(orchestrator.wasmCommands()), text("HELLO"), stdout, stderr,
+                40, orchestrator.clock.instant()));
+
+        StepCompleted done = (StepCompleted) orchestrator.events().get(2);
+        assertThat(done.stdout()).endsWith(StepStreams.TRUNCATED).startsWith("éééé");
+        assertThat(stdout).startsWith(done.stdout().substring(0, done.stdout().length() - StepStreams.TRUNCATED.length()));
+        assertThat(done.stderr()).endsWith(StepStreams.TRUNCATED).startsWith("\u0001\u0001");
+        for (String stream : List.of(done.stdout(), done.stderr())) {
+            int jsonBytes = JsonSerde.mapper().writeValueAsBytes(stream).length - 2; // without the quotes
+            assertThat(jsonBytes).isLessThanOrEqualTo(StepStreams.MAX_JSON_BYTES)
+                    .isGreaterThan(StepStreams.MAX_JSON_BYTES - 16);
+        }
+        assertThat(StepStreams.capped(fits)).isSameAs(fits);
+        assertThat(StepStreams.capped(fits + "b")).hasSizeLessThan(fits.length()).endsWith(StepStreams.TRUNCATED);
     }
 
     private StepResult succeeded(StepCommand command, String output) {

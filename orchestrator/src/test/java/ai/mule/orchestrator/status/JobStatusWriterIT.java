@@ -238,6 +238,42 @@ class JobStatusWriterIT {
         assertThat(rows.get(1).get("usage")).isNull();
     }
 
+    @Test
+    void storesWhatEachStepsModuleWroteToStdoutAndStderr() {
+        String completed = newJobId();
+        String failed = newJobId();
+        insertJob(completed, "queued");
+        insertJob(failed, "queued");
+        send(new JobStarted(1, completed, 1, at(1), "wf", 2));
+        send(stepStarted(completed, 2, 0, prompt("hello"), 2));
+        send(new StepCompleted(1, completed, 3, at(3), 0, 10, null, 1, text("HELLO"), 40, null,
+                "{\"message\":\"HELLO\"}", "upper: 5 bytes\n\u0000end"));
+        send(stepStarted(completed, 4, 1, prompt("HELLO"), 4));
+        send(new StepCompleted(1, completed, 5, at(5), 1, 20, null, 1, text("a poem"), 900));
+        send(new JobStarted(1, failed, 1, at(1), "wf", 1));
+        send(stepStarted(failed, 2, 0, prompt("hello"), 2));
+        send(new StepFailed(1, failed, 3, at(3), 0, 10, null, 1, "module returned success: false", 30,
+                FailureKind.MODULE_FAILED, "{\"success\":false}", "bad input\n"));
+
+        startWriter();
+        awaitCaughtUp();
+
+        List<Map<String, Object>> done = streams(completed);
+        assertThat(done.get(0)).containsEntry("stdout", "{\"message\":\"HELLO\"}")
+                .containsEntry("stderr", "upper: 5 bytes\n\uFFFDend");
+        assertThat(done.get(1).get("stdout")).isNull();
+        assertThat(done.get(1).get("stderr")).isNull();
+        assertThat(streams(failed)).singleElement().satisfies(step -> assertThat(step)
+                .containsEntry("status", "failed")
+                .containsEntry("stdout", "{\"success\":false}")
+                .containsEntry("stderr", "bad input\n"));
+    }
+
+    private static List<Map<String, Object>> streams(String jobId) {
+        return jdbc.sql("SELECT status, stdout, stderr FROM job_steps WHERE job_id = ? ORDER BY step_index")
+                .param(UUID.fromString(jobId)).query().listOfRows();
+    }
+
     private void startWriter() {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
         JobStatusRepository repository = new JobStatusRepository(jdbc,
