@@ -38,6 +38,10 @@ public final class MuleClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    public Answer delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
     public Answer post(String path, Object body) {
         return postRaw(path, "application/json", write(body));
     }

@@ -184,6 +184,27 @@ class StackIT {
 
     @Test
     @Order(7)
+    void aJobCancelledDuringALongWasmStepStaysCancelledAndNeverRunsItsNextStep() throws Exception {
+        String workflowId = examples.ensure("nap", "spin for a while, then shout", List.of("sleep", "upper"));
+        String jobId = client.submitJob(workflowId, "3");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> client.get("/api/v1/jobs/" + jobId + "/steps").data(),
+                        steps -> steps.size() == 1 && "running".equals(steps.get(0).path("status").asText()));
+
+        MuleClient.Answer cancelled = client.delete("/api/v1/jobs/" + jobId);
+
+        assertThat(cancelled.status()).as(cancelled.body().toString()).isEqualTo(202);
+        assertThat(client.get("/api/v1/jobs/" + jobId).data().path("status").asText()).isEqualTo("cancelled");
+        Thread.sleep(4_500); // past the 3 s the module would have spun: a late result must change nothing
+        assertThat(client.get("/api/v1/jobs/" + jobId).data().path("status").asText()).isEqualTo("cancelled");
+        JsonNode steps = client.get("/api/v1/jobs/" + jobId + "/steps").data();
+        assertThat(steps).hasSize(1);
+        assertThat(steps.get(0).path("status").asText()).isEqualTo("cancelled");
+        assertThat(client.delete("/api/v1/jobs/" + jobId).status()).isEqualTo(409);
+    }
+
+    @Test
+    @Order(8)
     void aRestartedStackKeepsItsJobsAndRunsTheHelloExample() throws Exception {
         String before = client.submitJob(threeStepId, "before restart");
         awaitTerminal(before);
