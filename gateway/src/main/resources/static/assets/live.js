@@ -1,5 +1,6 @@
 // Live job state: the job's Server-Sent Events (GET /api/v1/jobs/{id}/events, fed by Kafka, no polling) applied
 // to what the page shows. A stream that drops before the job's end is opened again; it restarts with a snapshot.
+// The Jobs list follows every job at once on GET /api/v1/jobs/events (watchAllJobs).
 import { streamEvents } from './api.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
@@ -65,6 +66,48 @@ export function watchJob(jobId, { onSnapshot, onEvent, onLive, onError, catchUp 
       onError: (error) => {
         onLive?.(false);
         if ([401, 403, 404].includes(error.status)) {
+          onError?.(error);
+        } else if (!stopped) {
+          reopen();
+        }
+      },
+    });
+  };
+  open();
+  return () => { stopped = true; close?.(); };
+}
+
+/**
+ * Follows every job's events on one stream: `onEvent(type, event)` gets each, `onLive(bool)` whether the stream is
+ * open now, `onReopen()` runs when it opened again after a drop (events may have been missed meanwhile: re-read what
+ * is shown). The stream never ends by itself; the server may drop it (timeout, a client too far behind): it is
+ * opened again. Answers a function that stops following.
+ */
+export function watchAllJobs({ onEvent, onLive, onReopen, onError }) {
+  let stopped = false;
+  let attempts = 0;
+  let opened = false;
+  let close = null;
+  const reopen = () => {
+    attempts += 1;
+    setTimeout(() => { if (!stopped) open(); }, Math.min(10000, 500 * 2 ** attempts));
+  };
+  const open = () => {
+    close = streamEvents('/api/v1/jobs/events', {
+      onOpen: () => {
+        attempts = 0;
+        onLive?.(true);
+        if (opened) onReopen?.();
+        opened = true;
+      },
+      onEvent: (type, data) => onEvent?.(type, data),
+      onEnd: () => {
+        onLive?.(false);
+        if (!stopped) reopen();
+      },
+      onError: (error) => {
+        onLive?.(false);
+        if ([401, 403].includes(error.status)) {
           onError?.(error);
         } else if (!stopped) {
           reopen();

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * this consumer assigns itself all partitions instead of joining a consumer group, and starts at the end:
  * a waiter is always registered before its job exists, so older events can never concern it. Start-up waits
  * until the end offsets are resolved, so no event of a job accepted after start-up is skipped.
- * Only events whose job has a waiter or a subscriber are decoded; an undecodable event is logged and skipped.
+ * Only events whose job has a waiter or a subscriber are decoded (every event while someone follows all jobs);
+ * an undecodable event is logged and skipped.
  */
 @Component
 public class JobEventListener implements SmartLifecycle {

@@ -22,6 +22,10 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * stored now, then one event per state change, named by its type ({@code step_completed}, {@code job_completed},
  * ...), with {@code id:} the event's sequence number and the event as JSON; it ends after the job's terminal event.
  * A job that has already ended answers its final state and closes.
+ *
+ * <p>{@code GET /api/v1/jobs/events}: every job's state changes as they happen, the same frames without {@code id:}
+ * (a sequence number counts one job's events, not the stream's) and without a snapshot; it ends only at its timeout,
+ * or when its client falls too far behind. The dashboard's Jobs list follows every job on it with this one stream.
  */
 @RestController
 class JobEventStreamController {
@@ -29,11 +33,27 @@ class JobEventStreamController {
     private final JobRepository jobs;
     private final JobEventSubscribers subscribers;
     private final SseStreams streams;
+    private final EventsProperties properties;
 
-    JobEventStreamController(JobRepository jobs, JobEventSubscribers subscribers, SseStreams streams) {
+    JobEventStreamController(JobRepository jobs, JobEventSubscribers subscribers, SseStreams streams,
+                             EventsProperties properties) {
         this.jobs = jobs;
         this.subscribers = subscribers;
         this.streams = streams;
+        this.properties = properties;
+    }
+
+    /**
+     * No {@code produces}: a request that does not accept {@code text/event-stream} would otherwise fall through to
+     * {@code GET /api/v1/jobs/{id}} and be told that "events" is not a job id.
+     */
+    @GetMapping("/api/v1/jobs/events")
+    ResponseBodyEmitter allJobsEvents() {
+        SseStream stream = streams.open(() -> { }, properties.allJobsMaxPending());
+        stream.onClose(subscribers.subscribeAll(event -> stream.send(SseStream.frame(type(event), null, event))));
+        // response headers go out with the first write: a comment now tells the client it is subscribed
+        stream.send(": following every job\n\n");
+        return stream.emitter();
     }
 
     @GetMapping(path = "/api/v1/jobs/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Who follows which job's events as they happen (SSE streams), by job id. The events listener hands every event
- * of a followed job to its subscribers on the listener's own thread, so a subscriber must return at once (hand the
- * event to another thread to write it to a client).
+ * Who follows which job's events as they happen (SSE streams): by job id, or every job's (the dashboard's Jobs list).
+ * The events listener hands every event of a followed job to its subscribers on the listener's own thread, so a
+ * subscriber must return at once (hand the event to another thread to write it to a client).
  */
 @Component
 public class JobEventSubscribers {
@@ -21,6 +21,7 @@ public class JobEventSubscribers {
     private static final Logger log = LoggerFactory.getLogger(JobEventSubscribers.class);
 
     private final ConcurrentMap<String, Set<Consumer<JobEvent>>> byJob = new ConcurrentHashMap<>();
+    private final Set<Consumer<JobEvent>> allJobs = new CopyOnWriteArraySet<>();
 
     /** Follows a job's events from now on; close the returned handle to stop. */
     public AutoCloseable subscribe(String jobId, Consumer<JobEvent> subscriber) {
@@ -31,21 +32,29 @@ public class JobEventSubscribers {
         });
     }
 
+    /** Follows every job's events from now on, each job's in order; close the returned handle to stop. */
+    public AutoCloseable subscribeAll(Consumer<JobEvent> subscriber) {
+        allJobs.add(subscriber);
+        return () -> allJobs.remove(subscriber);
+    }
+
     public boolean isFollowed(String jobId) {
-        return byJob.containsKey(jobId);
+        return !allJobs.isEmpty() || byJob.containsKey(jobId);
     }
 
     void publish(JobEvent event) {
         Set<Consumer<JobEvent>> subscribers = byJob.get(event.jobId());
-        if (subscribers == null) {
-            return;
+        if (subscribers != null) {
+            subscribers.forEach(subscriber -> hand(subscriber, event));
         }
-        for (Consumer<JobEvent> subscriber : subscribers) {
-            try {
-                subscriber.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("a subscriber of job {} failed on event {}: {}", event.jobId(), event.seq(), e.toString());
-            }
+        allJobs.forEach(subscriber -> hand(subscriber, event));
+    }
+
+    private static void hand(Consumer<JobEvent> subscriber, JobEvent event) {
+        try {
+            subscriber.accept(event);
+        } catch (RuntimeException e) {
+            log.warn("a subscriber of job {} failed on event {}: {}", event.jobId(), event.seq(), e.toString());
         }
     }
 }

@@ -10,8 +10,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
@@ -20,24 +23,30 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  * One Server-Sent Events response. Writes happen one at a time, in the order they were asked for, on a pool
  * thread: the Kafka listener thread only queues them, so a slow client never holds up anyone else's events.
  * A comment line goes out every heartbeat interval to keep proxies from closing an idle stream; {@code onHeartbeat}
- * runs with it. Whatever ends the stream (the last write, the client leaving, the timeout) runs the close actions.
+ * runs with it. Whatever ends the stream (the last write, the client leaving, the timeout, the client falling
+ * {@code maxPending} frames behind) runs the close actions.
  */
 public final class SseStream {
 
+    private static final Logger log = LoggerFactory.getLogger(SseStream.class);
     private static final MediaType UTF8_TEXT = new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
 
     private final ResponseBodyEmitter emitter;
     private final Executor executor;
     private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+    /** The size of {@code pending} (a ConcurrentLinkedQueue counts itself by walking every element). */
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final int maxPending;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<AutoCloseable> onClose = new ArrayList<>();
     private volatile boolean completeWhenDrained;
     private ScheduledFuture<?> heartbeat;
 
-    SseStream(ResponseBodyEmitter emitter, Executor executor) {
+    SseStream(ResponseBodyEmitter emitter, Executor executor, int maxPending) {
         this.emitter = emitter;
         this.executor = executor;
+        this.maxPending = maxPending;
         emitter.onCompletion(this::closed);
         emitter.onTimeout(() -> {
             closed();
@@ -67,11 +76,19 @@ public final class SseStream {
         }
     }
 
+    /**
+     * Queues a frame. A client so slow that {@code maxPending} frames already wait for it is dropped instead: its
+     * stream ends (the close actions unsubscribe it) and the caller, often the Kafka listener's thread, moves on.
+     */
     public void send(String event) {
         if (closed.get() || completeWhenDrained) {
             return;
         }
-        pending.add(event);
+        if (pendingCount.get() >= maxPending) {
+            overflowed();
+            return;
+        }
+        enqueue(event);
         drain();
     }
 
@@ -80,7 +97,7 @@ public final class SseStream {
         if (closed.get() || completeWhenDrained) {
             return;
         }
-        pending.addAll(events);
+        events.forEach(this::enqueue);
         completeWhenDrained = true;
         drain();
     }
@@ -130,6 +147,28 @@ public final class SseStream {
         }
     }
 
+    private void enqueue(String frame) {
+        pendingCount.incrementAndGet();
+        pending.add(frame);
+    }
+
+    private void overflowed() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.warn("dropping an event stream whose client fell {} frames behind", maxPending);
+        clearPending();
+        runCloseActions();
+        // on a pool thread: completing waits for a write that may be stuck on the slow client
+        executor.execute(emitter::complete);
+    }
+
+    private void clearPending() {
+        while (pending.poll() != null) {
+            pendingCount.decrementAndGet();
+        }
+    }
+
     private void drain() {
         if (!draining.compareAndSet(false, true)) {
             return;
@@ -138,11 +177,12 @@ public final class SseStream {
             try {
                 String next;
                 while ((next = pending.poll()) != null) {
+                    pendingCount.decrementAndGet();
                     try {
                         emitter.send(next, UTF8_TEXT);
                     } catch (IOException | IllegalStateException e) {
                         // the client went away: nothing more to send
-                        pending.clear();
+                        clearPending();
                         closed();
                         return;
                     }

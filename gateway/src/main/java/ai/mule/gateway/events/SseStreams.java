@@ -24,9 +24,21 @@ public class SseStreams implements DisposableBean {
         this.executor = executor;
     }
 
-    /** A new stream; {@code check} runs at every heartbeat (pass {@code () -> {}} for none). */
+    /**
+     * A new stream; {@code check} runs at every heartbeat (pass {@code () -> {}} for none). What it queues is bounded by
+     * what it is about (one job's events, one answer), so a slow client is simply waited for.
+     */
     public SseStream open(Runnable check) {
-        SseStream stream = new SseStream(new SseStream.EventStreamEmitter(properties.streamTimeout().toMillis()), executor);
+        return open(check, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A new stream that is dropped when its client falls {@code maxPending} frames behind: for streams fed without
+     * end (every job's events), where waiting for a slow client would mean holding everything for it.
+     */
+    public SseStream open(Runnable check, int maxPending) {
+        SseStream stream = new SseStream(new SseStream.EventStreamEmitter(properties.streamTimeout().toMillis()), executor,
+                maxPending);
         stream.heartbeat(scheduler, properties.heartbeatInterval().toMillis(), check);
         return stream;
     }

@@ -299,6 +299,16 @@ class DashboardIT {
     void theJobsListFiltersByStatusWorkflowAndSearch() {
         open("#/jobs");
         waitText(By.cssSelector("tr[data-job-id='" + cancelledJobId + "']"), "cancelled");
+        markPage();
+
+        // a job started elsewhere (the API) while the list is open joins it, and turns completed, without a reload
+        waitText(By.id("jobs-live"), "● live");
+        String apiJobId = client.submitJob(moduleId(SLEEP), "2");
+        By apiJob = By.cssSelector("tr[data-job-id='" + apiJobId + "'] .badge");
+        wait(WAIT).until(d -> !d.findElements(apiJob).isEmpty());
+        assertThat(rows().get(0)).isEqualTo(apiJobId);
+        wait(WAIT).until(d -> "completed".equals(d.findElement(apiJob).getAttribute("data-status")));
+        assertPageNotReloaded();
         screenshot("jobs");
 
         new Select(find(By.id("filter-status"))).selectByValue("cancelled");
