@@ -1,5 +1,6 @@
 package ai.mule.gateway.events;
 
+import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.Topics;
@@ -14,7 +15,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,7 +29,7 @@ import org.springframework.stereotype.Component;
  * an undecodable event is logged and skipped.
  */
 @Component
-public class JobEventListener implements SmartLifecycle {
+public class JobEventListener extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventListener.class);
     private static final String TOPIC = Topics.JOB_EVENTS.name();
@@ -40,23 +40,19 @@ public class JobEventListener implements SmartLifecycle {
     private final EventsProperties properties;
     private final CountDownLatch positioned = new CountDownLatch(1);
 
-    private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
 
     JobEventListener(KafkaClients kafka, JobWaiters waiters, JobEventSubscribers subscribers, EventsProperties properties) {
+        super("mule-job-events", Duration.ofSeconds(5));
         this.kafka = kafka;
         this.waiters = waiters;
         this.subscribers = subscribers;
         this.properties = properties;
     }
 
+    /** Waits (bounded) until the listener reads from the end of every partition, so no sync call misses its job. */
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::run, "mule-job-events");
-        thread.setDaemon(true);
-        thread.start();
+    protected void afterStart() {
         try {
             if (!positioned.await(properties.startupTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.warn("the job events listener is not positioned on {} after {}; synchronous calls may time out "
@@ -68,28 +64,11 @@ public class JobEventListener implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
-        Thread t;
-        synchronized (this) {
-            running = false;
-            t = thread;
-        }
+    protected void wakeForStop() {
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
-        if (t != null) {
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /**
@@ -106,13 +85,14 @@ public class JobEventListener implements SmartLifecycle {
         return positioned.getCount() == 0;
     }
 
-    private void run() {
-        while (running) {
+    @Override
+    protected void loop() {
+        while (isRunning()) {
             try (KafkaConsumer<String, byte[]> c = kafka.ungroupedConsumer("mule-gateway-job-events")) {
                 consumer = c;
                 assignAtEnd(c);
                 positioned.countDown();
-                while (running) {
+                while (isRunning()) {
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
                         deliver(record);
                     }
@@ -120,7 +100,7 @@ public class JobEventListener implements SmartLifecycle {
             } catch (WakeupException e) {
                 // stop() woke the consumer up
             } catch (RuntimeException e) {
-                if (running) {
+                if (isRunning()) {
                     log.warn("job events listener failed, reconnecting in 1 s: {}", e.toString());
                     sleepQuietly();
                 }

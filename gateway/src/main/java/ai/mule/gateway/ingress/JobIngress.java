@@ -4,6 +4,7 @@ import ai.mule.gateway.ingress.IngressRequestReader.IngressRequest;
 import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
 import ai.mule.gateway.kafka.KafkaProperties;
 import ai.mule.gateway.web.ApiException;
@@ -34,7 +35,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,7 +51,7 @@ import org.springframework.stereotype.Component;
  * If PostgreSQL or Kafka fails, the batch is read again after a pause.
  */
 @Component
-public class JobIngress implements SmartLifecycle {
+public class JobIngress extends BackgroundLoop {
 
     public static final String SOURCE_TOPIC_HEADER = "mule.dlq.source.topic";
     public static final String SOURCE_PARTITION_HEADER = "mule.dlq.source.partition";
@@ -65,14 +65,13 @@ public class JobIngress implements SmartLifecycle {
     private final KafkaClients clients;
     private final JobPlanner planner;
     private final JobService jobs;
-    private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Producer<String, byte[]> deadLetters;
     private ReplyTopics replyTopics;
-    private Thread thread;
 
     JobIngress(IngressProperties properties, KafkaProperties kafka, KafkaClients clients, JobPlanner planner,
                JobService jobs) {
+        super("mule-job-ingress", STOP_TIMEOUT);
         this.properties = properties;
         this.bootstrapServers = kafka.bootstrapServers();
         this.clients = clients;
@@ -81,49 +80,39 @@ public class JobIngress implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (running || !properties.enabled()) {
-            return;
-        }
-        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
-        replyTopics = new ReplyTopics(clients, properties.topicCacheTtl());
-        running = true;
-        thread = new Thread(this::run, "mule-job-ingress");
-        thread.start();
+    protected boolean enabled() {
+        return properties.enabled();
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
+    protected void beforeStart() {
+        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
+        replyTopics = new ReplyTopics(clients, properties.topicCacheTtl());
+    }
+
+    @Override
+    protected void wakeForStop() {
         consumer.wakeup();
-        try {
-            thread.join(STOP_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    }
+
+    @Override
+    protected void afterStop() {
         deadLetters.close(Duration.ofSeconds(5));
         replyTopics.close();
     }
 
     @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    private void run() {
+    protected void loop() {
         try {
             consumer.subscribe(List.of(Topics.JOB_INGRESS.name()));
-            while (running) {
+            while (isRunning()) {
                 try {
                     handleNextBatch();
                 } catch (WakeupException e) {
                     // stop() woke us up; the loop condition ends the thread
                 } catch (InterruptException e) {
-                    running = false;
+                    halt();
                 } catch (RuntimeException e) {
                     log.error("Job ingress cannot read {}; retrying in {}", Topics.JOB_INGRESS.name(),
                             properties.retryBackoff(), e);
@@ -153,7 +142,7 @@ public class JobIngress implements SmartLifecycle {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            halt();
             return;
         } catch (ExecutionException | RuntimeException e) {
             // PostgreSQL or Kafka failed: read the batch again; jobs already written are found by their keys
@@ -223,7 +212,7 @@ public class JobIngress implements SmartLifecycle {
             Thread.sleep(properties.retryBackoff().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            running = false;
+            halt();
         }
     }
 

@@ -1,5 +1,6 @@
 package ai.mule.gateway.outbox;
 
+import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * of {@code mule.jobs.requests} treat a job id they already know as a duplicate.
  */
 @Component
-public class OutboxRelay implements SmartLifecycle {
+public class OutboxRelay extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
@@ -41,9 +41,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxProperties properties;
     private final Semaphore wakeups = new Semaphore(0);
 
-    private volatile boolean running;
     private volatile boolean stopping;
-    private Thread thread;
     private Producer<String, byte[]> producer;
     private long failuresInARow;
 
@@ -55,6 +53,7 @@ public class OutboxRelay implements SmartLifecycle {
     /** For tests: the producer supplier decides where (and whether) Kafka can be reached. */
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, Supplier<Producer<String, byte[]>> producers,
                 OutboxProperties properties) {
+        super("mule-outbox-relay", properties.sendTimeout().plusSeconds(1));
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.producers = producers;
@@ -68,35 +67,11 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /** Ends a round of batches early and the wait between rounds at once. */
     @Override
-    public synchronized void start() {
-        running = true;
-        thread = new Thread(this::run, "mule-outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    @Override
-    public void stop() {
-        Thread t;
-        synchronized (this) {
-            stopping = true;
-            running = false;
-            t = thread;
-        }
-        if (t != null) {
-            wake();
-            try {
-                t.join(properties.sendTimeout().toMillis() + 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+    protected void wakeForStop() {
+        stopping = true;
+        wake();
     }
 
     /** Runs while the web server does (it starts after and stops before this), so no accepted job waits a sweep. */
@@ -105,9 +80,10 @@ public class OutboxRelay implements SmartLifecycle {
         return Integer.MAX_VALUE - 1000;
     }
 
-    private void run() {
+    @Override
+    protected void loop() {
         try {
-            while (running) {
+            while (isRunning()) {
                 relayAll();
                 wakeups.tryAcquire(properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
