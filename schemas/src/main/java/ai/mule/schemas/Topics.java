@@ -18,6 +18,12 @@ public final class Topics {
     public static final Topic<String, StepCommand> STEPS_AGENT = topic("mule.steps.agent", StepCommand.class, "step-command");
     /** What the runners report back, consumed by the orchestrator. */
     public static final Topic<String, StepResult> STEP_RESULTS = topic("mule.steps.results", StepResult.class, "step-result");
+    /**
+     * A runner saying it has started a step whose run may end after the command's deadline (it waited in a queue),
+     * consumed by the orchestrator, which then waits for the run's own timeout from that start.
+     */
+    public static final Topic<String, StepStarted> STEPS_STARTED = topic("mule.steps.started", StepStarted.class,
+            "step-started");
     /** One event per job state change, consumed by the job status writer and the gateway. */
     public static final Topic<String, JobEvent> JOB_EVENTS = topic("mule.jobs.events", JobEvent.class, "job-event");
     /** Control messages for running jobs (cancel), produced by the gateway. */
@@ -39,7 +45,7 @@ public final class Topics {
     }
 
     public static List<Topic<String, ?>> all() {
-        return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, JOB_EVENTS, JOB_CONTROL, JOB_INGRESS,
+        return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, STEPS_STARTED, JOB_EVENTS, JOB_CONTROL, JOB_INGRESS,
                 JOB_INGRESS_DLQ);
     }
 

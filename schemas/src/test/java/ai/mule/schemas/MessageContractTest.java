@@ -35,6 +35,9 @@ class MessageContractTest {
                 Messages.prompt("HELLO"), Messages.AT)));
         cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(),
                 Messages.prompt("HELLO"), Messages.AT)));
+        cases.add(Arguments.of(Topics.STEPS_WASM, StepCommand.of(Messages.JOB, 0, 2, Messages.wasmStep(),
+                Messages.prompt("x"), Messages.AT, Messages.AT.plusSeconds(35))));
+        cases.add(Arguments.of(Topics.STEPS_STARTED, StepStarted.of(Messages.stepCommand(), Messages.AT)));
         Messages.stepResults().forEach(r -> cases.add(Arguments.of(Topics.STEP_RESULTS, r)));
         Messages.jobEvents().forEach(e -> cases.add(Arguments.of(Topics.JOB_EVENTS, e)));
         cases.add(Arguments.of(Topics.JOB_CONTROL, Messages.jobControl()));

@@ -1,0 +1,178 @@
+package ai.mule.schemas;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What the pipeline carries at most, defined once so that whatever one service accepts the next can carry:
+ * every record fits a Kafka record and every value a PostgreSQL row. Each service enforces them where data
+ * enters it (the gateway when a definition is saved or a job accepted, a runner on the output it publishes,
+ * the orchestrator before it forwards anything), so that one job's data can only ever fail that job.
+ * <p>
+ * The defaults fit together: a step command is one step of a snapshot plus an input (at most a step output),
+ * a job's state is its snapshot plus the current input, an event is an output plus two capped streams; each is
+ * well under {@link #maxRecordBytes}. Raised by hand they may stop fitting, which is why the orchestrator still
+ * checks every record it writes.
+ *
+ * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
+ *                           {@code max.message.bytes}/{@code max.request.size} is 1 MiB)
+ * @param maxJsonDepth       how deeply any JSON value (job input, step config, step output) may nest; a scalar is
+ *                           depth 0, {@code []} depth 1
+ * @param maxJobInputBytes   a job's input, as JSON
+ * @param maxStepConfigBytes one step's (or module's) config, as JSON
+ * @param maxSnapshotBytes   a job's whole workflow snapshot (every step definition), as JSON
+ * @param maxStepOutputBytes one step's output, as JSON
+ */
+public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
+                     int maxSnapshotBytes, int maxStepOutputBytes) {
+
+    public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024);
+
+    /** The property (or, upper-cased with underscores, environment variable) each limit is read from. */
+    public static final String PREFIX = "mule.limits.";
+
+    public Limits {
+        if (maxRecordBytes < 64 * 1024 || maxJsonDepth < 2 || maxJobInputBytes < 1 || maxStepConfigBytes < 1
+                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1) {
+            throw new IllegalArgumentException("invalid limits: " + PREFIX + "max-record-bytes >= 65536, "
+                    + PREFIX + "max-json-depth >= 2, every size >= 1");
+        }
+    }
+
+    /**
+     * The limits as configured, each falling back to its default: {@code property} looks a name such as
+     * {@code mule.limits.max-json-depth} up (Spring's {@code Environment::getProperty} also finds
+     * {@code MULE_LIMITS_MAX_JSON_DEPTH}).
+     */
+    public static Limits from(Function<String, String> property) {
+        return new Limits(
+                read(property, "max-record-bytes", DEFAULTS.maxRecordBytes),
+                read(property, "max-json-depth", DEFAULTS.maxJsonDepth),
+                read(property, "max-job-input-bytes", DEFAULTS.maxJobInputBytes),
+                read(property, "max-step-config-bytes", DEFAULTS.maxStepConfigBytes),
+                read(property, "max-snapshot-bytes", DEFAULTS.maxSnapshotBytes),
+                read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes));
+    }
+
+    /** A limit a value broke: {@code setting} names the limit's property, {@code message} says what and by how much. */
+    public record Violation(String setting, String message) {
+    }
+
+    /** The job input's size and depth; text is checked separately ({@link PostgresText#problem}). */
+    public Optional<Violation> checkJobInput(JsonNode input) {
+        return check("the job input", input, "max-job-input-bytes", maxJobInputBytes);
+    }
+
+    public Optional<Violation> checkStepConfig(JsonNode config) {
+        return check("the step config", config, "max-step-config-bytes", maxStepConfigBytes);
+    }
+
+    public Optional<Violation> checkStepOutput(JsonNode output) {
+        return check("the step output", output, "max-step-output-bytes", maxStepOutputBytes);
+    }
+
+    /** A whole serialized snapshot (its depth is that of the configs inside it, checked one by one). */
+    public Optional<Violation> checkSnapshotSize(int bytes) {
+        return checkBytes("the workflow snapshot", bytes, "max-snapshot-bytes", maxSnapshotBytes);
+    }
+
+    /** A record about to be written to Kafka (key, value and headers together, roughly: the value dominates). */
+    public Optional<Violation> checkRecordSize(String what, int bytes) {
+        return checkBytes(what, bytes, "max-record-bytes", maxRecordBytes);
+    }
+
+    public Optional<Violation> checkDepth(String what, JsonNode value) {
+        int depth = depthOf(value, maxJsonDepth);
+        if (depth <= maxJsonDepth) {
+            return Optional.empty();
+        }
+        return Optional.of(new Violation(PREFIX + "max-json-depth", what + " nests deeper than the limit of "
+                + maxJsonDepth + " levels (" + PREFIX + "max-json-depth); flatten it or pass it as a string"));
+    }
+
+    private Optional<Violation> check(String what, JsonNode value, String setting, int maxBytes) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return Optional.empty();
+        }
+        Optional<Violation> depth = checkDepth(what, value);
+        return depth.isPresent() ? depth : checkBytes(what, sizeOf(value), setting, maxBytes);
+    }
+
+    private static Optional<Violation> checkBytes(String what, long bytes, String setting, int maxBytes) {
+        if (bytes <= maxBytes) {
+            return Optional.empty();
+        }
+        return Optional.of(new Violation(PREFIX + setting, what + " is " + bytes + " bytes as JSON, over the limit of "
+                + maxBytes + " bytes (" + PREFIX + setting + ")"));
+    }
+
+    /**
+     * How deeply {@code value} nests, counted without recursion (so a hostile value cannot overflow the stack);
+     * stops counting once past {@code stopAfter}.
+     */
+    public static int depthOf(JsonNode value, int stopAfter) {
+        if (value == null || !value.isContainerNode()) {
+            return 0;
+        }
+        Deque<JsonNode> level = new ArrayDeque<>();
+        level.add(value);
+        int depth = 0;
+        while (!level.isEmpty() && depth <= stopAfter) {
+            depth++;
+            Deque<JsonNode> next = new ArrayDeque<>();
+            for (JsonNode node : level) {
+                for (JsonNode child : node) {
+                    if (child.isContainerNode()) {
+                        next.add(child);
+                    }
+                }
+            }
+            level = next;
+        }
+        return depth;
+    }
+
+    /** The size of {@code value} as compact JSON (as it travels), counted without keeping the bytes. */
+    public static long sizeOf(JsonNode value) {
+        CountingStream counter = new CountingStream();
+        try {
+            JsonSerde.mapper().writeValue(counter, value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the value cannot be written as JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("counting bytes cannot fail", e);
+        }
+        return counter.count;
+    }
+
+    private static int read(Function<String, String> property, String name, int fallback) {
+        String value = property.apply(PREFIX + name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(PREFIX + name + " must be a whole number, got \"" + value + "\"", e);
+        }
+    }
+
+    private static final class CountingStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package ai.mule.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    private static final Limits LIMITS = Limits.DEFAULTS;
+
+    @Test
+    void depthCountsContainersNotScalars() {
+        assertThat(Limits.depthOf(JsonNodeFactory.instance.textNode("x"), 100)).isZero();
+        assertThat(Limits.depthOf(nested(1), 100)).isEqualTo(1);
+        assertThat(Limits.depthOf(nested(64), 100)).isEqualTo(64);
+    }
+
+    @Test
+    void aValueAtTheDepthLimitPassesAndOneLevelMoreNamesTheLimit() {
+        assertThat(LIMITS.checkStepOutput(nested(64))).isEmpty();
+
+        assertThat(LIMITS.checkStepOutput(nested(65))).hasValueSatisfying(v -> {
+            assertThat(v.setting()).isEqualTo("mule.limits.max-json-depth");
+            assertThat(v.message()).contains("the step output nests deeper than the limit of 64 levels");
+        });
+    }
+
+    @Test
+    void aValueDeeperThanJacksonReadsIsMeasuredWithoutOverflowingTheStack() {
+        assertThat(Limits.depthOf(nested(100_000), 64)).isEqualTo(65);
+    }
+
+    @Test
+    void sizeIsTheCompactJsonSize() {
+        ObjectNode value = JsonNodeFactory.instance.objectNode().put("prompt", "abc");
+
+        assertThat(Limits.sizeOf(value)).isEqualTo("{\"prompt\":\"abc\"}".length());
+    }
+
+    @Test
+    void anOversizedConfigNamesItsLimitAndTheSizes() {
+        ObjectNode config = JsonNodeFactory.instance.objectNode().put("blob", "x".repeat(200_000));
+
+        assertThat(LIMITS.checkStepConfig(config)).hasValueSatisfying(v -> {
+            assertThat(v.setting()).isEqualTo("mule.limits.max-step-config-bytes");
+            assertThat(v.message()).contains("the step config is 200011 bytes as JSON, over the limit of 131072 bytes");
+        });
+    }
+
+    @Test
+    void theDefaultsFitTogetherInOneRecord() {
+        int commandEnvelope = 4_096;
+        assertThat(LIMITS.maxSnapshotBytes() + LIMITS.maxStepOutputBytes() + commandEnvelope)
+                .isLessThan(LIMITS.maxRecordBytes());
+        assertThat(LIMITS.maxStepOutputBytes() + 2 * 64 * 1024 + commandEnvelope).isLessThan(LIMITS.maxRecordBytes());
+        assertThat(LIMITS.maxJobInputBytes()).isLessThanOrEqualTo(LIMITS.maxStepOutputBytes());
+    }
+
+    @Test
+    void limitsAreReadFromPropertiesAndFallBackToTheDefaults() {
+        Map<String, String> properties = Map.of("mule.limits.max-json-depth", "32", "mule.limits.max-record-bytes", " 2000000");
+
+        Limits limits = Limits.from(properties::get);
+
+        assertThat(limits.maxJsonDepth()).isEqualTo(32);
+        assertThat(limits.maxRecordBytes()).isEqualTo(2_000_000);
+        assertThat(limits.maxStepOutputBytes()).isEqualTo(Limits.DEFAULTS.maxStepOutputBytes());
+    }
+
+    @Test
+    void aLimitThatIsNotANumberIsRefusedByName() {
+        assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-json-depth", "deep")::get))
+                .hasMessageContaining("mule.limits.max-json-depth must be a whole number, got \"deep\"");
+    }
+
+    static JsonNode nested(int depth) {
+        ArrayNode outer = JsonNodeFactory.instance.arrayNode();
+        ArrayNode current = outer;
+        for (int i = 1; i < depth; i++) {
+            ArrayNode inner = JsonNodeFactory.instance.arrayNode();
+            current.add(inner);
+            current = inner;
+        }
+        return outer;
+    }
+}
