@@ -29,7 +29,7 @@ public final class Launcher {
     }
 
     private static void up(Path repo) throws Exception {
-        StackConfig config = StackConfig.fromEnvironment(repo, repo.resolve(".mule"));
+        StackConfig config = StackConfig.fromEnvironment(repo, home(repo));
         System.setProperty("mule.logs", config.logs().toString());
         LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line));
         CountDownLatch stopped = new CountDownLatch(1);
@@ -46,6 +46,12 @@ public final class Launcher {
                     -d '{"model":"workflow/hello","messages":[{"role":"user","content":"World"}]}'
                 mule: Ctrl-C stops everything.""".formatted(config.gatewayUrl()));
         stopped.await();
+    }
+
+    /** Where {@code ./mule up} keeps its data: {@code MULE_HOME}, else {@code .mule/} in the repository. */
+    private static Path home(Path repo) {
+        String home = System.getenv("MULE_HOME");
+        return home == null || home.isBlank() ? repo.resolve(".mule") : Path.of(home.trim());
     }
 
     private static void bench(Path repo) throws Exception {
