@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -24,11 +25,13 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
     private final StackConfig config;
+    private final Map<String, String> extraEnvironment;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<ServiceProcess> services;
 
-    private LocalStack(StackConfig config) {
+    private LocalStack(StackConfig config, Map<String, String> extraEnvironment) {
         this.config = config;
+        this.extraEnvironment = Map.copyOf(extraEnvironment);
         this.services = List.of(
                 service("gateway", "gateway/target/mule-gateway.jar"),
                 service("orchestrator", "orchestrator/target/mule-orchestrator.jar"),
@@ -38,7 +41,13 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the whole stack and returns once it is ready; on failure stops what had started. */
     public static LocalStack start(StackConfig config, Progress progress) throws Exception {
-        LocalStack stack = new LocalStack(config);
+        return start(config, progress, Map.of());
+    }
+
+    /** Starts the stack with {@code extraEnvironment} set for every service too (tests tune limits this way). */
+    public static LocalStack start(StackConfig config, Progress progress, Map<String, String> extraEnvironment)
+            throws Exception {
+        LocalStack stack = new LocalStack(config, extraEnvironment);
         try {
             stack.startAll(progress);
             return stack;
@@ -68,7 +77,8 @@ public final class LocalStack implements AutoCloseable {
         started.push(kafka);
         kafka.start();
 
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new HashMap<>(extraEnvironment);
+        env.putAll(Map.of(
                 // provider API keys are stored sealed with this key; the gateway seals, the agent runner opens
                 "MULE_MASTER_KEY", MasterKey.loadOrCreate(config.home()),
                 "MULE_KAFKA_BOOTSTRAP_SERVERS", config.bootstrapServers(),
@@ -77,7 +87,7 @@ public final class LocalStack implements AutoCloseable {
                 "MULE_DB_PASSWORD", LocalPostgres.PASSWORD,
                 "MULE_HTTP_PORT", String.valueOf(config.httpPort()),
                 "MULE_HTTP_ADDRESS", "127.0.0.1",
-                "MULE_STATE_DIR", config.home().resolve("streams").toString());
+                "MULE_STATE_DIR", config.home().resolve("streams").toString()));
         for (ServiceProcess service : services) {
             progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log()) + ")");
             started.push(service);
