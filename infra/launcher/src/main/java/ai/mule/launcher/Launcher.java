@@ -7,7 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * {@code ./mule up} and {@code ./mule bench}. Run from the repository root (the {@code mule} script
+ * {@code ./mule up}, {@code ./mule status} and {@code ./mule bench}. Run from the repository root (the {@code mule} script
  * passes it as {@code mule.repo}).
  */
 public final class Launcher {
@@ -21,8 +21,9 @@ public final class Launcher {
         switch (command) {
             case "up" -> up(repo);
             case "bench" -> bench(repo);
+            case "status" -> System.exit(StatusCommand.run(home(repo), System.out));
             default -> {
-                System.err.println("usage: mule up | mule bench");
+                System.err.println("usage: mule up | mule status | mule bench");
                 System.exit(2);
             }
         }

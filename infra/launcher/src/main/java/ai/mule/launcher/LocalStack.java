@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything Mule needs on one machine: PostgreSQL and Kafka in this JVM, then the gateway, the
  * orchestrator and both runners as their own processes, started in parallel. Ready once the gateway's
- * {@code /health} answers 200, which it does only when every service has joined its consumer group.
+ * {@code /health} answers 200, which it does only when every service has joined its consumer group; from then
+ * on a {@link Supervisor} starts any service that dies again.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -94,6 +95,26 @@ public final class LocalStack implements AutoCloseable {
             service.start(env);
         }
         awaitReady(progress);
+        StatusFile statusFile = new StatusFile(config.home(), config.gatewayUrl());
+        Supervisor supervisor = new Supervisor(services, progress, statusFile);
+        started.push(statusFile::delete);
+        started.push(supervisor);
+        supervisor.start();
+    }
+
+    /** What {@code ./mule status} shows of each service now. */
+    public List<ServiceStatus> statuses() {
+        return services.stream().map(ServiceProcess::status).toList();
+    }
+
+    /** SIGKILLs one service, as a crash would (tests use it to see the supervisor bring it back). */
+    public void kill(String serviceName) throws InterruptedException {
+        ServiceProcess service = services.stream().filter(s -> s.name().equals(serviceName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + serviceName));
+        ProcessHandle.of(service.status().pid()).ifPresent(ProcessHandle::destroyForcibly);
+        while (service.alive()) {
+            Thread.sleep(20);
+        }
     }
 
     private void awaitReady(Progress progress) throws Exception {

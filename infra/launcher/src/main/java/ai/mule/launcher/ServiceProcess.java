@@ -3,12 +3,16 @@ package ai.mule.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** One Mule service running as its own JVM from its executable jar, logging to the stack's logs folder. */
+/**
+ * One Mule service running as its own JVM from its executable jar, logging to the stack's logs folder. It can be
+ * started again after it died ({@link Supervisor} does that), and counts how often it was.
+ */
 final class ServiceProcess implements AutoCloseable {
 
     /** Small heaps and the serial collector: five JVMs share two cores here. */
@@ -17,7 +21,11 @@ final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Path jar;
     private final Path log;
-    private Process process;
+    private Map<String, String> environment = Map.of();
+    private volatile Process process;
+    private volatile Instant startedAt;
+    private volatile int restarts;
+    private volatile Integer lastExitCode;
 
     ServiceProcess(String name, Path jar, Path log) {
         this.name = name;
@@ -37,6 +45,7 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build first with `mvn -DskipTests package`");
         }
+        this.environment = Map.copyOf(environment);
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -47,12 +56,40 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
+        builder.environment().putAll(this.environment);
         process = builder.start();
+        startedAt = Instant.now();
+    }
+
+    /** Starts the service again, with the environment it was first started with, after it died. */
+    void restart() throws IOException {
+        Process dead = process;
+        if (dead != null && dead.isAlive()) {
+            throw new IllegalStateException(name + " is still running");
+        }
+        restarts++;
+        start(environment);
     }
 
     boolean alive() {
-        return process != null && process.isAlive();
+        Process current = process;
+        return current != null && current.isAlive();
+    }
+
+    /** The exit code of the process that last ended, once it has ended (else null). */
+    Integer exitCode() {
+        Process current = process;
+        if (current != null && !current.isAlive()) {
+            lastExitCode = current.exitValue();
+        }
+        return lastExitCode;
+    }
+
+    /** What {@code ./mule status} shows of this service. */
+    ServiceStatus status() {
+        Process current = process;
+        return new ServiceStatus(name, current == null ? 0 : current.pid(), startedAt, restarts, exitCode(),
+                log.toString());
     }
 
     /** The last lines of the service's log, to show why it did not come up. */
@@ -68,12 +105,13 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM first, so that Spring shuts down gracefully and Kafka clients leave their groups. */
     @Override
     public void close() throws InterruptedException {
-        if (process == null) {
+        Process current = process;
+        if (current == null) {
             return;
         }
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        current.destroy();
+        if (!current.waitFor(30, TimeUnit.SECONDS)) {
+            current.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;
     }

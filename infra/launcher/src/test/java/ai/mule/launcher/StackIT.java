@@ -220,6 +220,39 @@ class StackIT {
         assertThat(hello.body().path("choices").path(0).path("message").path("content").asText()).isEqualTo("HELLO, WORLD!");
     }
 
+    @Test
+    @Order(9)
+    void servicesKilledWithSigkillAreRestartedByTheSupervisorAndNoJobIsLost() throws Exception {
+        List<String> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            jobs.add(client.submitJob(threeStepId, "crash " + i));
+        }
+
+        stack.kill("orchestrator");
+        stack.kill("step-runner-wasm");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> stack.statuses().stream()
+                .filter(s -> s.name().equals("orchestrator") || s.name().equals("step-runner-wasm"))
+                .allMatch(s -> s.restarts() == 1 && ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false)));
+        for (String jobId : jobs) {
+            JsonNode job = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> client.get("/api/v1/jobs/" + jobId).data(),
+                            j -> "completed".equals(j.path("status").asText()));
+            assertThat(job.path("output_data").path("prompt").asText()).startsWith("!").endsWith("OLLEH");
+        }
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int exit = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            printed.reset();
+            return StatusCommand.run(config.home(), new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        }, code -> code == 0);
+        String status = printed.toString(StandardCharsets.UTF_8);
+        assertThat(exit).isZero();
+        assertThat(status).containsPattern("orchestrator\\s+\\d+\\s+\\S+\\s+1  running")
+                .containsPattern("step-runner-wasm\\s+\\d+\\s+\\S+\\s+1  running")
+                .containsPattern("gateway\\s+\\d+\\s+\\S+\\s+0  running")
+                .contains("/health): 200");
+    }
+
     private static JsonNode awaitTerminal(String jobId) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> client.get("/api/v1/jobs/" + jobId).data(),
