@@ -22,6 +22,7 @@ public final class Launcher {
             case "up" -> up(repo);
             case "bench" -> bench(repo);
             case "status" -> System.exit(StatusCommand.run(home(repo), System.out));
+            case "kafka-node" -> kafkaNode(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
                 System.err.println("usage: mule up | mule status | mule bench");
                 System.exit(2);
@@ -47,6 +48,14 @@ public final class Launcher {
                     -d '{"model":"workflow/hello","messages":[{"role":"user","content":"World"}]}'
                 mule: Ctrl-C stops everything.""".formatted(config.gatewayUrl()));
         stopped.await();
+    }
+
+    /** One node of a local multi-broker cluster, in this process, until it is killed ({@link KafkaNode}). */
+    private static void kafkaNode(String[] args) throws Exception {
+        LocalKafka node = new LocalKafka(KafkaNode.fromArguments(args));
+        node.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(node::close));
+        node.awaitShutdown();
     }
 
     /** Where {@code ./mule up} keeps its data: {@code MULE_HOME}, else {@code .mule/} in the repository. */
