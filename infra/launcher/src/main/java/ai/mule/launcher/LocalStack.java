@@ -24,6 +24,7 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+    private static final String KAFKA_BOOTSTRAP = "MULE_KAFKA_BOOTSTRAP_SERVERS";
 
     private final StackConfig config;
     private final Map<String, String> extraEnvironment;
@@ -45,7 +46,10 @@ public final class LocalStack implements AutoCloseable {
         return start(config, progress, Map.of());
     }
 
-    /** Starts the stack with {@code extraEnvironment} set for every service too (tests tune limits this way). */
+    /**
+     * Starts the stack with {@code extraEnvironment} set for every service too (tests tune limits this way). When it
+     * names {@code MULE_KAFKA_BOOTSTRAP_SERVERS}, the services use that cluster and no local broker is started.
+     */
     public static LocalStack start(StackConfig config, Progress progress, Map<String, String> extraEnvironment)
             throws Exception {
         LocalStack stack = new LocalStack(config, extraEnvironment);
@@ -73,16 +77,18 @@ public final class LocalStack implements AutoCloseable {
         started.push(postgres);
         postgres.start();
 
-        progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
-        LocalKafka kafka = new LocalKafka(config);
-        started.push(kafka);
-        kafka.start();
+        if (!extraEnvironment.containsKey(KAFKA_BOOTSTRAP)) {
+            progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
+            LocalKafka kafka = new LocalKafka(config);
+            started.push(kafka);
+            kafka.start();
+        }
 
-        Map<String, String> env = new HashMap<>(extraEnvironment);
+        Map<String, String> env = new HashMap<>(Map.of(KAFKA_BOOTSTRAP, config.bootstrapServers()));
+        env.putAll(extraEnvironment);
         env.putAll(Map.of(
                 // provider API keys are stored sealed with this key; the gateway seals, the agent runner opens
                 "MULE_MASTER_KEY", MasterKey.loadOrCreate(config.home()),
-                "MULE_KAFKA_BOOTSTRAP_SERVERS", config.bootstrapServers(),
                 "MULE_DB_URL", config.jdbcUrl(),
                 "MULE_DB_USER", LocalPostgres.USER,
                 "MULE_DB_PASSWORD", LocalPostgres.PASSWORD,
