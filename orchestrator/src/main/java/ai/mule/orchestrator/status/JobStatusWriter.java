@@ -45,15 +45,22 @@ public final class JobStatusWriter implements SmartLifecycle {
     private final StatusWriterProperties properties;
     private final String bootstrapServers;
     private final JobStatusRepository repository;
+    private final Runnable onFatalError;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository) {
+    /**
+     * @param onFatalError called (on its own thread) when the writer's thread dies of an {@link Error}, so that the
+     *                     process exits and its supervisor restarts it, rather than living on without writing
+     */
+    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository,
+                           Runnable onFatalError) {
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
         this.repository = repository;
+        this.onFatalError = onFatalError;
     }
 
     @Override
@@ -107,6 +114,11 @@ public final class JobStatusWriter implements SmartLifecycle {
                     pause(properties.retryBackoff());
                 }
             }
+        } catch (Error e) {
+            // e.g. OutOfMemoryError: this thread cannot be trusted to go on, and without it no job's row moves
+            log.error("The job status writer died of an Error; the service exits so that it is restarted", e);
+            running = false;
+            new Thread(onFatalError, "job-status-writer-fatal-error").start();
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }

@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -327,12 +328,37 @@ class JobStatusWriterIT {
                 .param(UUID.fromString(jobId)).query().listOfRows();
     }
 
+    @Test
+    void aWriterThreadKilledByAnErrorAsksForTheProcessToExit() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+        CountDownLatch exitRequested = new CountDownLatch(1);
+        JobStatusRepository outOfMemory = new JobStatusRepository(jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))) {
+            @Override
+            public int apply(List<JobEvent> events) {
+                throw new OutOfMemoryError("Java heap space (test)");
+            }
+        };
+
+        startWriter(outOfMemory, exitRequested::countDown);
+
+        await().atMost(PATIENCE).until(() -> exitRequested.getCount() == 0);
+        assertThat(writer.isRunning()).isFalse();
+    }
+
     private void startWriter() {
+        startWriter(new JobStatusRepository(jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))), () -> {
+            throw new AssertionError("the writer must not ask for the process to exit");
+        });
+    }
+
+    private void startWriter(JobStatusRepository repository, Runnable onFatalError) {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
-        JobStatusRepository repository = new JobStatusRepository(jdbc,
-                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
         writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
-                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository);
+                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository, onFatalError);
         writer.start();
     }
 
