@@ -26,8 +26,9 @@ public record StepFinished(StepResult result) implements JobCommand {
     /**
      * Reads a result as it enters, against the limits every service shares: a successful one whose output nests
      * too deeply or is too large ({@link Limits#checkStepOutput}) fails its step with {@code limit_exceeded} and
-     * says which limit, since such an output could not travel on in the next step command, the job's state or its
-     * events. A failed one's error is cut to {@link #MAX_ERROR_JSON_BYTES}, as it is copied into two events.
+     * says which limit: the limits are what keeps an output able to travel on in the next step command, the job's
+     * state and its events (a 999-deep one could not even be written). A failed one's error is cut to
+     * {@link #MAX_ERROR_JSON_BYTES}, as it is copied into two events.
      */
     public static StepFinished of(StepResult result, Limits limits) {
         if (!result.success()) {
