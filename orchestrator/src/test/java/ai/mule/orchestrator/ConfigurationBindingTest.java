@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.orchestrator.jobs.OrchestratorProperties;
 import ai.mule.orchestrator.status.StatusWriterProperties;
+import ai.mule.schemas.Limits;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ class ConfigurationBindingTest {
             assertThat(orchestrator.commitInterval()).isEqualTo(Duration.ofMillis(100));
             assertThat(orchestrator.producerRetryBackoff()).isEqualTo(Duration.ofMillis(10));
             assertThat(orchestrator.terminalRetention()).isEqualTo(Duration.ofHours(24));
+            assertThat(orchestrator.threadReplacements()).isEqualTo(3);
+            assertThat(orchestrator.threadReplacementWindow()).isEqualTo(Duration.ofMinutes(10));
+            assertThat(Limits.from(app.getEnvironment()::getProperty)).isEqualTo(Limits.DEFAULTS);
             assertThat(app.getBean(StatusWriterProperties.class).groupId()).isEqualTo("mule-job-status-writer");
             assertThat(app.getEnvironment().getProperty("spring.datasource.url"))
                     .isEqualTo("jdbc:postgresql://127.0.0.1:5432/mule");
@@ -50,7 +54,9 @@ class ConfigurationBindingTest {
                                 "MULE_STATE_DIR", "/var/lib/mule/streams",
                                 "MULE_DB_URL", "jdbc:postgresql://db:5432/jobs",
                                 "MULE_ORCHESTRATOR_COMMIT_INTERVAL", "50ms",
-                                "MULE_ORCHESTRATOR_TERMINALRETENTION", "2h"))))
+                                "MULE_ORCHESTRATOR_TERMINALRETENTION", "2h",
+                                "MULE_LIMITS_MAX_RECORD_BYTES", "4000000",
+                                "MULE_LIMITS_MAX_JSON_DEPTH", "32"))))
                 .run(app -> {
                     assertThat(app).hasNotFailed();
                     assertThat(app.getBean(MuleKafkaProperties.class).bootstrapServers())
@@ -59,6 +65,10 @@ class ConfigurationBindingTest {
                     assertThat(orchestrator.stateDir()).isEqualTo("/var/lib/mule/streams");
                     assertThat(orchestrator.commitInterval()).isEqualTo(Duration.ofMillis(50));
                     assertThat(orchestrator.terminalRetention()).isEqualTo(Duration.ofHours(2));
+                    Limits limits = Limits.from(app.getEnvironment()::getProperty);
+                    assertThat(limits.maxRecordBytes()).isEqualTo(4_000_000);
+                    assertThat(limits.maxJsonDepth()).isEqualTo(32);
+                    assertThat(limits.maxStepOutputBytes()).isEqualTo(Limits.DEFAULTS.maxStepOutputBytes());
                     assertThat(app.getEnvironment().getProperty("spring.datasource.url"))
                             .isEqualTo("jdbc:postgresql://db:5432/jobs");
                 });

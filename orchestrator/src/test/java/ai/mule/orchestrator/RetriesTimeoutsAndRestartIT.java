@@ -16,6 +16,7 @@ import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
+import ai.mule.schemas.StepStarted;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
@@ -159,6 +160,34 @@ class RetriesTimeoutsAndRestartIT {
         assertThat(error).startsWith("step 3 failed: no result within 1000 ms");
         assertThat(attempts(jobId)).extracting(a -> a.get("failure_kind")).containsExactly("runner_lost", "runner_lost");
         assertThat(attempts(jobId)).extracting(a -> a.get("status")).containsExactly("failed", "failed");
+    }
+
+    @Test
+    void aStepWhoseRunnerReportsALateStartIsAwaitedPastItsFirstDeadlineAndRunsOnce() throws Exception {
+        String jobId = newJobId();
+        insertQueuedJob(jobId);
+        StepPolicy policy = new StepPolicy(3, 50, 1.0, 50, 1_500, false);
+
+        Instant sent;
+        try (FakeRunner queued = new FakeRunner(List.of(jobId), command -> {
+            // as if the command waited 600 ms in the runner's queue: it starts, says so, and runs for 1.2 s
+            sleep(600);
+            TestKafka.send(Topics.STEPS_STARTED, jobId, StepStarted.of(command, Instant.now()));
+            sleep(1_200);
+            return Optional.of(StepResult.succeeded(command, text("late but fine"), null, null, 1_200_000,
+                    Instant.now()));
+        })) {
+            sent = Instant.now();
+            TestKafka.send(Topics.JOB_REQUESTS, jobId, request(jobId, wasm(1, "queued", policy)));
+            await().atMost(PATIENCE).until(() -> "completed".equals(jobStatus(jobId)));
+            assertThat(queued.received()).singleElement().satisfies(received -> assertThat(
+                    received.command().deadline()).isEqualTo(received.command().issuedAt().plusMillis(1_800)));
+        }
+
+        assertThat(Duration.between(sent, Instant.now())).as("past the command's own deadline of 1500 + 300 ms")
+                .isGreaterThan(Duration.ofMillis(1_800));
+        assertThat(attempts(jobId)).singleElement().satisfies(attempt -> assertThat(attempt)
+                .containsEntry("status", "completed"));
     }
 
     @Test

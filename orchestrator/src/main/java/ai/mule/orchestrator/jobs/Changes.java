@@ -4,6 +4,7 @@ import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepPolicy;
@@ -54,7 +55,9 @@ final class Changes {
         JsonNode input = job.stepInput();
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, job.stepIndex(),
                 step.stepOrder(), step.workflowStepId(), job.attempt(), input));
-        commands.add(StepCommand.of(job.jobId(), job.stepIndex(), job.attempt(), step, input, now));
+        // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
+        commands.add(StepCommand.of(job.jobId(), job.stepIndex(), job.attempt(), step, input, now,
+                job.stepDeadline()));
         return this;
     }
 
@@ -71,6 +74,30 @@ final class Changes {
                     .forEach(event -> replies.add(new Transition.Reply(next.replyTopic(), event)));
         }
         return Transition.to(next.withLastSeq(seq), events, commands, replies, controls);
+    }
+
+    /**
+     * A transition would have written a record that does not fit ({@code violation}): instead the job fails, with
+     * small events only. The step the job was waiting for (if any) fails with {@code limit_exceeded}, so that its
+     * row does not stay running, and the job fails with {@code the job cannot go on: <what, how large, which limit>}.
+     * The failed state keeps neither the snapshot nor the input, which may be what did not fit.
+     *
+     * @param before  the job as stored, or null when the command was its first
+     * @param wouldBe the state the refused transition would have stored (for a new job's name and reply topic)
+     */
+    static Transition recordTooLarge(JobState before, JobState wouldBe, Limits.Violation violation, Instant now) {
+        String error = "the job cannot go on: " + violation.message();
+        JobState job = before != null ? before : wouldBe.withLastSeq(0);
+        Changes changes = after(job, now);
+        if (before != null && !before.status().terminal() && !before.waitsForRetry() && !before.steps().isEmpty()) {
+            StepDefinition step = before.currentStep();
+            changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
+                    job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error, 0,
+                    FailureKind.LIMIT_EXCEEDED));
+        }
+        return changes
+                .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, error))
+                .into(job.endedWithoutData(JobStatus.FAILED, now));
     }
 
     /**

@@ -6,7 +6,7 @@ import java.time.Instant;
  * Something that happens to a job, read from one of the orchestrator's input topics. Each command knows how
  * it changes a job ({@link #apply}), so the processor never switches over command types.
  */
-public sealed interface JobCommand permits StartJob, StepFinished, CancelJob, WakeUp {
+public sealed interface JobCommand permits StartJob, StepFinished, RunnerStarted, CancelJob, WakeUp {
 
     /** The job this command is about; it must equal the record's key (every topic is keyed by job id). */
     String jobId();

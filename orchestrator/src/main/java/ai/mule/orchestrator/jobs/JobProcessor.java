@@ -1,11 +1,13 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.schemas.Limits;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * holds finished jobs by the time they finished, so a slower punctuator removes those past their retention.
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
+ * <p>
+ * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
+ * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
+ * replaced by one that fails the job with an error naming the record and the limit
+ * ({@link Changes#recordTooLarge}), so one job's data never fails the transaction of all the others.
  */
 final class JobProcessor implements Processor<String, JobCommand, String, Object> {
 
@@ -42,16 +49,18 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final Duration retention;
     private final Duration sweepInterval;
     private final Duration timerInterval;
+    private final RecordCheck records;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
     private KeyValueStore<String, String> timers;
 
-    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval) {
+    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records) {
         this.clock = clock;
         this.retention = retention;
         this.sweepInterval = sweepInterval;
         this.timerInterval = timerInterval;
+        this.records = records;
     }
 
     @Override
@@ -79,9 +88,10 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         String jobId = command.jobId();
         String commandName = command.getClass().getSimpleName();
         JobState before = jobs.get(jobId);
+        Instant now = clock.instant();
         Transition transition;
         try {
-            transition = command.apply(before, clock.instant());
+            transition = command.apply(before, now);
         } catch (KafkaException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -92,6 +102,19 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         if (transition.ignored()) {
             log.debug("Ignoring {} for job {}: {}", commandName, jobId, transition.ignoredBecause());
             return;
+        }
+        Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, transition);
+        if (tooLarge.isPresent()) {
+            log.warn("Failing job {}: applying {} would write a record that does not fit: {}", jobId, commandName,
+                    tooLarge.get().message());
+            transition = Changes.recordTooLarge(before, transition.state(), tooLarge.get(), now);
+            Optional<Limits.Violation> stillTooLarge = records.firstTooLarge(jobId, transition);
+            if (stillTooLarge.isPresent()) {
+                // only a job id far beyond any the gateway makes could get here; the job is left as it was
+                log.error("Skipping {} for job {}: even its failure does not fit: {}", commandName, jobId,
+                        stillTooLarge.get().message());
+                return;
+            }
         }
         save(before, transition.state());
         transition.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));

@@ -24,7 +24,8 @@ import java.util.List;
  * @param attempt       the attempt of that step whose result counts; results of other attempts are stale. While
  *                      the job waits for a retry, the attempt that will be sent at {@code retryAt}
  * @param stepInput     the current step's input, kept so that a retry sends the same input again
- * @param stepDeadline  when the running attempt counts as lost if no result came (its timeout plus a grace)
+ * @param stepDeadline  when the running attempt counts as lost if no result came: its timeout plus a grace from
+ *                      when it was sent, or from when its runner reported it started if that was later
  * @param retryAt       when the next attempt is sent; null when an attempt is running
  * @param jobDeadline   when the whole job fails if it has not ended; null = no job limit
  * @param stepGraceMs   how long past a step's own timeout the orchestrator waits for its result
@@ -106,6 +107,21 @@ public record JobState(String jobId, String workflowName, List<StepDefinition> s
         // the step input is dropped: a finished job is kept only to recognise late messages
         return new JobState(jobId, workflowName, steps, terminal, stepIndex, attempt, lastSeq, at, null, stepDeadline,
                 retryAt, jobDeadline, stepGraceMs, replyTopic, usage);
+    }
+
+    /**
+     * This job ended, keeping only what recognising late messages needs: no snapshot and no input (a job that
+     * failed because its records did not fit must not keep what did not fit).
+     */
+    JobState endedWithoutData(JobStatus terminal, Instant at) {
+        return new JobState(jobId, workflowName, List.of(), terminal, stepIndex, attempt, lastSeq, at, null, null,
+                null, jobDeadline, stepGraceMs, replyTopic, usage);
+    }
+
+    /** The running attempt's result is now awaited until {@code deadline} (its runner reported a late start). */
+    JobState awaitedUntil(Instant deadline) {
+        return new JobState(jobId, workflowName, steps, status, stepIndex, attempt, lastSeq, finishedAt, stepInput,
+                deadline, retryAt, jobDeadline, stepGraceMs, replyTopic, usage);
     }
 
     /** This job with a step's reported tokens added to its total. */

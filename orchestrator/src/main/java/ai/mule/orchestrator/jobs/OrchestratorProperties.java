@@ -7,7 +7,6 @@ import jakarta.validation.constraints.PositiveOrZero;
 import java.time.Duration;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -27,12 +26,18 @@ import org.springframework.validation.annotation.Validated;
  * @param sessionTimeout       how soon a crashed instance's partitions move to another one
  * @param terminalRetention    how long a finished job stays in the store, so that late duplicates are recognised
  * @param sweepInterval        how often finished jobs past their retention are removed (wall-clock)
- * @param maxOutputBytes       the largest step output (as JSON) carried on to the next step and the events
  * @param stepTimeoutGrace     how long past a step's own timeout ({@code policy.timeout_ms}) the orchestrator
  *                             waits for its result before it counts the runner as lost: the runner enforces the
  *                             timeout itself and reports it, so this covers queueing and the result's trip back
  * @param timerInterval        how often due retries and deadlines are looked for (wall-clock); a backoff or a
  *                             deadline is late by up to this much (plus the stream thread's poll time when idle)
+ * @param threadReplacements   how many failed stream threads are replaced within {@code threadReplacementWindow}
+ *                             before the service gives up and exits non-zero, so that its supervisor restarts it
+ *                             (and an operator sees a crash loop) instead of it failing on the same record forever
+ * @param threadReplacementWindow the window {@code threadReplacements} is counted in
+ * <p>
+ * What a record, a step output or a JSON value may hold is not set here but by the limits every service shares
+ * ({@code mule.limits.*}, see {@link ai.mule.schemas.Limits}).
  */
 @ConfigurationProperties("mule.orchestrator")
 @Validated
@@ -46,20 +51,8 @@ public record OrchestratorProperties(
         @DefaultValue("10s") @NotNull @DurationMin(seconds = 6) Duration sessionTimeout,
         @DefaultValue("24h") @NotNull @DurationMin(seconds = 1) Duration terminalRetention,
         @DefaultValue("1m") @NotNull @DurationMin(millis = 100) Duration sweepInterval,
-        @DefaultValue("786432") @Positive int maxOutputBytes,
         @DefaultValue("5s") @NotNull Duration stepTimeoutGrace,
-        @DefaultValue("20ms") @NotNull @DurationMin(millis = 1) Duration timerInterval) {
-
-    @ConstructorBinding
-    public OrchestratorProperties {
-    }
-
-    /** The properties before step timeouts and retries existed, with their defaults. */
-    public OrchestratorProperties(String applicationId, String stateDir, Duration commitInterval, int streamThreads,
-                                  int standbyReplicas, Duration producerRetryBackoff, Duration sessionTimeout,
-                                  Duration terminalRetention, Duration sweepInterval, int maxOutputBytes) {
-        this(applicationId, stateDir, commitInterval, streamThreads, standbyReplicas, producerRetryBackoff,
-                sessionTimeout, terminalRetention, sweepInterval, maxOutputBytes, Duration.ofSeconds(5),
-                Duration.ofMillis(20));
-    }
+        @DefaultValue("20ms") @NotNull @DurationMin(millis = 1) Duration timerInterval,
+        @DefaultValue("3") @PositiveOrZero int threadReplacements,
+        @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration threadReplacementWindow) {
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,16 +20,20 @@ public final class OrchestratorStreams implements SmartLifecycle {
 
     private final Topology topology;
     private final Properties config;
+    private final StreamsUncaughtExceptionHandler threadFailures;
     private final Runnable onFatalError;
     private volatile KafkaStreams streams;
 
     /**
-     * @param onFatalError called (on its own thread) when Streams gives up for good, so that the process exits
-     *                     and whatever supervises it restarts it, rather than lingering without processing
+     * @param threadFailures decides whether a dead stream thread is replaced or the client shuts down
+     * @param onFatalError   called (on its own thread) when Streams gives up for good, so that the process exits
+     *                       and whatever supervises it restarts it, rather than lingering without processing
      */
-    public OrchestratorStreams(Topology topology, Properties config, Runnable onFatalError) {
+    public OrchestratorStreams(Topology topology, Properties config, StreamsUncaughtExceptionHandler threadFailures,
+                               Runnable onFatalError) {
         this.topology = topology;
         this.config = config;
+        this.threadFailures = threadFailures;
         this.onFatalError = onFatalError;
     }
 
@@ -39,14 +43,11 @@ public final class OrchestratorStreams implements SmartLifecycle {
             return;
         }
         KafkaStreams created = new KafkaStreams(topology, config);
-        created.setUncaughtExceptionHandler(exception -> {
-            // Under exactly-once a replaced thread resumes from the last commit: nothing is lost or doubled.
-            log.error("A stream thread failed; replacing it", exception);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        created.setUncaughtExceptionHandler(threadFailures);
         created.setStateListener((now, before) -> {
             log.info("Orchestrator streams {} -> {}", before, now);
             if (now == KafkaStreams.State.ERROR) {
+                log.error("Orchestrator streams stopped for good; the service exits so that it is restarted");
                 new Thread(onFatalError, "orchestrator-fatal-error").start();
             }
         });

@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.schemas.Limits;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,7 +18,16 @@ public final class OrchestratorStreamsConfig {
     private OrchestratorStreamsConfig() {
     }
 
-    public static Properties of(OrchestratorProperties properties, String bootstrapServers) {
+    /**
+     * Room for a record's key, headers and batch framing on top of the value sizes that {@link Limits} bounds (a
+     * job id key and Kafka's framing take well under 1 KiB).
+     */
+    static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
+
+    /** The producer's default {@code max.request.size} (1 MiB). */
+    private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+    public static Properties of(OrchestratorProperties properties, Limits limits, String bootstrapServers) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -42,6 +52,9 @@ public final class OrchestratorStreamsConfig {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
                 properties.producerRetryBackoff().toMillis());
         config.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // Every record is checked against mule.limits.max-record-bytes before it is forwarded (JobProcessor), so
+        // the producer must take any record that passed; the topics' max.message.bytes must too (set on the broker).
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), maxRequestBytes(limits));
 
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 1);
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), IDLE_FETCH_WAIT_MS);
@@ -49,5 +62,10 @@ public final class OrchestratorStreamsConfig {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) properties.sessionTimeout().toMillis());
         return config;
+    }
+
+    /** The largest request the producer sends: at least its default, and any record the limits let through. */
+    static int maxRequestBytes(Limits limits) {
+        return Math.max(DEFAULT_MAX_REQUEST_BYTES, limits.maxRecordBytes() + RECORD_OVERHEAD_BYTES);
     }
 }

@@ -3,10 +3,13 @@ package ai.mule.orchestrator.jobs;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import java.time.Clock;
+import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -22,21 +25,26 @@ import org.slf4j.LoggerFactory;
  * The orchestrator's topology, and why it has this shape.
  *
  * <pre>
- *  mule.jobs.requests --StartJob----.
- *  mule.steps.results --StepFinished-+--> job-processor [jobs, finished-jobs, --+--> mule.jobs.events
- *  mule.jobs.control  --CancelJob---'      job-timers]                          +--> step.commandTopic()
- *                           wall-clock punctuator --WakeUp--^                    |    (mule.steps.wasm | .agent)
- *                           (retry backoff, step deadline, job deadline)         +--> reply topic (ingress)
- *                                                                                `--> mule.jobs.control (timeouts)
+ *  mule.jobs.requests --StartJob-------.
+ *  mule.steps.results --StepFinished----+--> job-processor [jobs, finished-jobs, --+--> mule.jobs.events
+ *  mule.steps.started --RunnerStarted---+     job-timers]                          +--> step.commandTopic()
+ *  mule.jobs.control  --CancelJob------'                                           |    (mule.steps.wasm | .agent)
+ *                           wall-clock punctuator --WakeUp--^                       +--> reply topic (ingress)
+ *                           (retry backoff, step deadline, job deadline)            `--> mule.jobs.control (timeouts)
  * </pre>
  *
  * <ul>
- *   <li><b>One processor, one state per job.</b> Everything that can happen to a job (accepted, a step finished,
- *   cancelled) becomes a {@link JobCommand} and meets the job's {@link JobState} in a single processor, so one
- *   piece of code decides each transition and there is no join to keep consistent.</li>
- *   <li><b>No repartitioning.</b> All three inputs are keyed by job id and have the same number of partitions
+ *   <li><b>One processor, one state per job.</b> Everything that can happen to a job (accepted, a step started
+ *   late or finished, cancelled) becomes a {@link JobCommand} and meets the job's {@link JobState} in a single
+ *   processor, so one piece of code decides each transition and there is no join to keep consistent.</li>
+ *   <li><b>No repartitioning.</b> All four inputs are keyed by job id and have the same number of partitions
  *   (co-partitioned), so partition p of each lands in the same task and one job's commands are applied one at a
  *   time, in order, by one thread. Nothing here changes a key, so Streams adds no repartition topic (no extra hop).</li>
+ *   <li><b>One job's data fails only that job.</b> A result is checked against {@link Limits} as it enters (its
+ *   output's depth and size), and every record the processor would write (commands, events, replies, control
+ *   messages, and the job's state, which also goes to the store's changelog) is measured before anything is
+ *   forwarded: a transition with a record that would not fit fails its job instead ({@link JobProcessor}), so the
+ *   exactly-once transaction never meets a record the producer or a serializer refuses.</li>
  *   <li><b>Exactly-once.</b> The state update, the emitted events and commands and the input offsets commit in
  *   one transaction: a crash replays uncommitted input against the state as it was, so a step is never started
  *   twice into the job and every event's {@code seq} is assigned once. Runners read uncommitted and deliver at
@@ -70,9 +78,13 @@ public final class OrchestratorTopology {
     private OrchestratorTopology() {
     }
 
-    public static Topology build(StreamsBuilder builder, Clock clock, OrchestratorProperties properties) {
+    public static Topology build(StreamsBuilder builder, Clock clock, OrchestratorProperties properties,
+                                 Limits limits) {
+        // the changelog takes any state that passed the record check (a new topic only; the broker's default is 1 MiB)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
-                Serdes.String(), new JsonSerde<>(JobState.class)));
+                Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_JOBS_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
@@ -82,17 +94,19 @@ public final class OrchestratorTopology {
                 .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
                         Named.as("start-job"))
                 .merge(source(builder, Topics.STEP_RESULTS)
-                        .<JobCommand>mapValues(result -> StepFinished.of(result, properties.maxOutputBytes()), Named.as("step-finished")))
+                        .<JobCommand>mapValues(result -> StepFinished.of(result, limits), Named.as("step-finished")))
+                .merge(source(builder, Topics.STEPS_STARTED)
+                        .<JobCommand>mapValues(RunnerStarted::new, Named.as("runner-started")))
                 .merge(source(builder, Topics.JOB_CONTROL)
                         .filter((jobId, control) -> control.action() == JobControl.Action.CANCEL, Named.as("cancels-only"))
                         .<JobCommand>mapValues(CancelJob::new, Named.as("cancel-job")));
 
         KStream<String, Object> emitted = commands.process(
                 () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
-                        properties.timerInterval()),
+                        properties.timerInterval(), new RecordCheck(limits)),
                 Named.as(JOB_PROCESSOR), JOBS_STORE, FINISHED_JOBS_STORE, TIMERS_STORE);
 
-        // The processor forwards each record to one of these two children by name, so the casts always hold.
+        // The processor forwards each record to one of these four children by name, so the casts always hold.
         emitted.mapValues(JobEvent.class::cast, Named.as(EVENTS_OUT))
                 .to(Topics.JOB_EVENTS.name(), Produced.with(Topics.JOB_EVENTS.keySerde(), Topics.JOB_EVENTS.valueSerde())
                         .withName("job-events-sink"));

@@ -13,14 +13,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What to do when an event or step command cannot be sent. Streams itself handles fencing, retriable and fatal
- * errors; this sees the rest.
- * <ul>
- *   <li>A send the broker refused (e.g. a record too large, which {@link StepFinished#of} guards against): FAIL.
- *   Under exactly-once the transaction is aborted anyway, so the task restarts from its last commit and nothing
- *   is lost or emitted twice; continuing would only pretend the record went out.</li>
- *   <li>A record that cannot be serialized: a bug in this service for that one record, which a retry cannot
- *   fix; it is logged and skipped (CONTINUE) so that the other jobs on the partition keep moving.</li>
- * </ul>
+ * errors; this sees the rest. A record of the pipeline is never dropped: a dropped event could leave a job
+ * finished in the orchestrator and {@code running} in PostgreSQL forever, a dropped command a job waiting for a
+ * step nobody runs.
+ * <p>
+ * Size and serialization failures should not get here at all: {@link JobProcessor} measures every record with the
+ * same serializer before it forwards anything, and fails the job of a record that would not fit
+ * ({@code mule.limits.max-record-bytes}). What still gets here is not one job's data: a broker or topic that
+ * refuses records the limits allow ({@code max.message.bytes} set below {@code mule.limits.max-record-bytes}), or
+ * a bug. Both are answered FAIL. Under exactly-once the transaction is aborted anyway, so the task restarts from
+ * its last commit and nothing is lost or emitted twice. What ends the loop if the failure comes back every time
+ * is {@link StreamThreadFailures}: after a bounded number of replaced threads the service exits non-zero, with the
+ * cause in its log, so that its supervisor restarts it and an operator sees it (lower the limit or raise the
+ * topic's), instead of a stream that silently stops or silently loses the record.
+ * <p>
+ * The one exception is the reply topic a Kafka ingress request named: the job itself went on and its status is
+ * written from {@code mule.jobs.events}; that one integration's topic must not stop every job, so its reply is
+ * logged and dropped (CONTINUE).
  */
 public final class SendFailureHandler implements ProductionExceptionHandler {
 
@@ -38,8 +47,10 @@ public final class SendFailureHandler implements ProductionExceptionHandler {
                     context.topic(), context.partition(), context.offset(), exception);
             return ProductionExceptionHandlerResponse.CONTINUE;
         }
-        log.error("Cannot send a record to {} (from {}-{}@{}); the task restarts from its last commit", record.topic(),
-                context.topic(), context.partition(), context.offset(), exception);
+        log.error("Cannot send a record of {} bytes to {} (from {}-{}@{}); the task restarts from its last commit. "
+                        + "If the broker refused its size, make the topic's max.message.bytes at least "
+                        + "mule.limits.max-record-bytes", size(record), record.topic(), context.topic(),
+                context.partition(), context.offset(), exception);
         return ProductionExceptionHandlerResponse.FAIL;
     }
 
@@ -48,10 +59,15 @@ public final class SendFailureHandler implements ProductionExceptionHandler {
     public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
                                                                            ProducerRecord record, Exception exception,
                                                                            SerializationExceptionOrigin origin) {
-        log.error("Skipping a record for {} whose {} cannot be serialized (key {}, from {}-{}@{})", record.topic(),
-                origin.name().toLowerCase(), record.key(), context.topic(), context.partition(), context.offset(),
-                exception);
-        return ProductionExceptionHandlerResponse.CONTINUE;
+        // the record was written once already, by the check before it was forwarded: this is a bug, not the data
+        log.error("Cannot serialize the {} of a record for {} (key {}, from {}-{}@{}) although it passed the record "
+                        + "check; the task restarts from its last commit", origin.name().toLowerCase(), record.topic(),
+                record.key(), context.topic(), context.partition(), context.offset(), exception);
+        return ProductionExceptionHandlerResponse.FAIL;
+    }
+
+    private static int size(ProducerRecord<byte[], byte[]> record) {
+        return (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
     }
 
     @Override

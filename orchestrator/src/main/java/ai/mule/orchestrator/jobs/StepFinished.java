@@ -3,16 +3,16 @@ package ai.mule.orchestrator.jobs;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
-import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A runner's result for one step ({@code mule.steps.results}). Runners deliver at least once, so only the
@@ -20,23 +20,31 @@ import java.time.Instant;
  */
 public record StepFinished(StepResult result) implements JobCommand {
 
+    /** The most bytes (as JSON) of a failed result's error carried on in its events; the rest is cut off. */
+    static final int MAX_ERROR_JSON_BYTES = 8 * 1024;
+
     /**
-     * Reads a result, turning a successful one whose output is too large to travel on in a step command or an
-     * event into a failure: the producer would reject that record, and under exactly-once that aborts the
-     * transaction and replays the same result forever, stalling every job on the partition.
+     * Reads a result as it enters, against the limits every service shares: a successful one whose output nests
+     * too deeply or is too large ({@link Limits#checkStepOutput}) fails its step with {@code limit_exceeded} and
+     * says which limit: the limits are what keeps an output able to travel on in the next step command, the job's
+     * state and its events (a 999-deep one could not even be written). A failed one's error is cut to
+     * {@link #MAX_ERROR_JSON_BYTES}, as it is copied into two events.
      */
-    public static StepFinished of(StepResult result, int maxOutputBytes) {
-        if (!result.success() || result.output() == null) {
-            return new StepFinished(result);
+    public static StepFinished of(StepResult result, Limits limits) {
+        if (!result.success()) {
+            String error = StepStreams.capped(result.error(), MAX_ERROR_JSON_BYTES);
+            return error == null || error.equals(result.error()) ? new StepFinished(result)
+                    : new StepFinished(asFailure(result, error, result.failureKind()));
         }
-        int size = jsonSize(result.output());
-        if (size <= maxOutputBytes) {
-            return new StepFinished(result);
-        }
-        String error = "its output of " + size + " bytes is larger than the limit of " + maxOutputBytes + " bytes";
-        return new StepFinished(new StepResult(result.version(), result.jobId(), result.stepIndex(), result.attempt(),
-                false, null, error, result.stdout(), result.stderr(), result.durationMicros(), result.finishedAt(),
-                FailureKind.LIMIT_EXCEEDED, result.usage()));
+        Optional<Limits.Violation> violation = limits.checkStepOutput(result.output());
+        return violation.isEmpty() ? new StepFinished(result)
+                : new StepFinished(asFailure(result, violation.get().message(), FailureKind.LIMIT_EXCEEDED));
+    }
+
+    private static StepResult asFailure(StepResult result, String error, FailureKind kind) {
+        return new StepResult(result.version(), result.jobId(), result.stepIndex(), result.attempt(), false, null,
+                error, result.stdout(), result.stderr(), result.durationMicros(), result.finishedAt(), kind,
+                result.usage());
     }
 
     @Override
@@ -94,13 +102,5 @@ public record StepFinished(StepResult result) implements JobCommand {
         ObjectNode prompt = JsonNodeFactory.instance.objectNode();
         prompt.set("prompt", output == null ? NullNode.getInstance() : output);
         return prompt;
-    }
-
-    private static int jsonSize(JsonNode output) {
-        try {
-            return JsonSerde.mapper().writeValueAsBytes(output).length;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the step output cannot be written as JSON", e);
-        }
     }
 }

@@ -5,9 +5,9 @@ import ai.mule.schemas.StepResult;
 /**
  * What a WASM module wrote to stdout and stderr, as carried on a step's {@code StepCompleted} or
  * {@code StepFailed} event. The runner caps each stream at 1 MiB, far more than fits next to a step output of up
- * to {@code max-output-bytes} in one Kafka record, so each is cut here to {@link #MAX_JSON_BYTES} bytes as
- * written in the event's JSON, ending in {@link #TRUNCATED} when cut: a producer that rejected the event would
- * abort the exactly-once transaction and replay the same result forever.
+ * to {@code mule.limits.max-step-output-bytes} in one Kafka record, so each is cut here to {@link #MAX_JSON_BYTES}
+ * bytes as written in the event's JSON, ending in {@link #TRUNCATED} when cut; the job's events then fit the
+ * record limit with the default limits, and the orchestrator's record check fails the job if raised ones do not.
  */
 record StepStreams(String stdout, String stderr) {
 
@@ -24,10 +24,15 @@ record StepStreams(String stdout, String stderr) {
     }
 
     static String capped(String text) {
+        return capped(text, MAX_JSON_BYTES);
+    }
+
+    /** {@code text} cut to {@code maxJsonBytes} as written in JSON, ending in {@link #TRUNCATED} when cut. */
+    static String capped(String text, int maxJsonBytes) {
         if (text == null) {
             return null;
         }
-        int budget = MAX_JSON_BYTES - jsonBytes(TRUNCATED);
+        int budget = maxJsonBytes - jsonBytes(TRUNCATED);
         int bytes = 0;
         int cut = -1;
         for (int i = 0; i < text.length(); ) {
@@ -36,7 +41,7 @@ record StepStreams(String stdout, String stderr) {
             if (cut < 0 && bytes > budget) {
                 cut = i;
             }
-            if (bytes > MAX_JSON_BYTES) {
+            if (bytes > maxJsonBytes) {
                 return text.substring(0, cut) + TRUNCATED;
             }
             i += Character.charCount(codePoint);

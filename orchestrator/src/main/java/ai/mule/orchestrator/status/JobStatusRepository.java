@@ -11,6 +11,7 @@ import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.PostgresText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Events of a job whose row does not exist are skipped with a warning: the gateway creates every job row
  * (with its outbox row) before the job's request reaches Kafka, so a missing row means the job was deleted or
  * the events belong to another database; inventing a row would resurrect it with made-up columns.
+ * <p>
+ * Every text and JSON value written here goes through {@link PostgresText#storable} (in {@link #text} and
+ * {@link #json}, the one place the status writer makes text storable): what a step produced travels unchanged
+ * through Kafka, and a NUL or an unpaired surrogate in it, which PostgreSQL refuses, is stored as U+FFFD.
  */
 public class JobStatusRepository {
 
@@ -94,6 +99,24 @@ public class JobStatusRepository {
             UPDATE job_steps SET status = 'cancelled', completed_at = :at
              WHERE job_id = :jobId AND status IN ('queued', 'running')""";
 
+    private static final String FAIL_JOB = """
+            UPDATE jobs SET status = 'failed', error_message = :error, completed_at = now(), updated_at = now(),
+                            last_event_seq = GREATEST(last_event_seq, :seq)
+             WHERE id = :jobId AND status NOT IN ('completed', 'failed', 'cancelled')""";
+
+    private static final String FAIL_OPEN_STEPS = """
+            UPDATE job_steps SET status = 'failed', error_message = :error, failure_kind = :failureKind,
+                                 completed_at = now(), next_attempt_at = NULL
+             WHERE job_id = :jobId AND status IN ('queued', 'running')""";
+
+    private static final String FAIL_OPEN_ATTEMPTS = """
+            UPDATE job_step_attempts SET status = 'failed', error_message = :error, failure_kind = :failureKind,
+                                         completed_at = now()
+             WHERE job_id = :jobId AND status = 'running'""";
+
+    /** The most characters of a database error kept in the reason a job is marked failed with. */
+    static final int MAX_REASON_CHARS = 2_000;
+
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
@@ -114,6 +137,33 @@ public class JobStatusRepository {
             return count;
         });
         return applied == null ? 0 : applied;
+    }
+
+    /**
+     * Marks the job of {@code event} failed because its events cannot be stored ({@code reason}, the database's
+     * error), closing its open steps and attempts, so that the row ends instead of reading running forever; its
+     * later events are then skipped as those of a finished job. A job already finished keeps its status.
+     *
+     * @return whether the job's row changed
+     */
+    public boolean failJob(JobEvent event, String reason) {
+        UUID jobId = uuid(event.jobId());
+        if (jobId == null) {
+            return false;
+        }
+        String error = text("the job's status could not be stored: " + cut(reason));
+        String kind = FailureKind.INTERNAL.wire();
+        Integer updated = transaction.execute(status -> {
+            int changed = jdbc.sql(FAIL_JOB).param("jobId", jobId).param("seq", event.seq()).param("error", error)
+                    .update();
+            if (changed == 1) {
+                jdbc.sql(FAIL_OPEN_STEPS).param("jobId", jobId).param("error", error).param("failureKind", kind).update();
+                jdbc.sql(FAIL_OPEN_ATTEMPTS).param("jobId", jobId).param("error", error).param("failureKind", kind)
+                        .update();
+            }
+            return changed;
+        });
+        return updated != null && updated == 1;
     }
 
     private boolean applyOne(JobEvent event) {
@@ -144,7 +194,7 @@ public class JobStatusRepository {
             values.put("output", json(completed.output()));
         } else if (event instanceof JobFailed failed) {
             assignments = ", status = 'failed', error_message = :error, completed_at = :at";
-            values.put("error", failed.error());
+            values.put("error", text(failed.error()));
         } else if (event instanceof JobCancelled) {
             assignments = ", status = 'cancelled', completed_at = :at";
         }
@@ -184,7 +234,7 @@ public class JobStatusRepository {
             jdbc.sql(STEP_RETRYING)
                     .param("jobId", jobId)
                     .param("stepIndex", retrying.stepIndex())
-                    .param("error", retrying.error())
+                    .param("error", text(retrying.error()))
                     .param("failureKind", wire(retrying.failureKind()))
                     .param("retryAt", timestamp(retrying.retryAt()))
                     .update();
@@ -221,7 +271,7 @@ public class JobStatusRepository {
                 .param("stepIndex", stepIndex)
                 .param("attempt", attempt)
                 .param("status", status)
-                .param("error", error)
+                .param("error", text(error))
                 .param("failureKind", wire(kind))
                 .param("durationMicros", durationMicros)
                 .param("at", timestamp(at))
@@ -241,7 +291,7 @@ public class JobStatusRepository {
                 .param("status", status)
                 .param("attempt", attempt)
                 .param("output", output)
-                .param("error", error)
+                .param("error", text(error))
                 .param("durationMicros", durationMicros)
                 .param("at", timestamp(at))
                 .param("failureKind", wire(kind))
@@ -278,23 +328,26 @@ public class JobStatusRepository {
         }
     }
 
+    /** A JSON value as a jsonb column can hold it: {@link PostgresText#storable(JsonNode)}, then written. */
     private static String json(JsonNode node) {
         if (node == null) {
             return null;
         }
         try {
-            return JsonSerde.mapper().writeValueAsString(node);
+            return JsonSerde.mapper().writeValueAsString(PostgresText.storable(node));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot write JSON", e);
         }
     }
 
-    /**
-     * A module's stream as PostgreSQL TEXT can hold it: TEXT rejects the NUL character, which a module may well
-     * write, and one rejected value would fail the whole batch of events over and over.
-     */
-    private static String text(String stream) {
-        return stream == null ? null : stream.replace('\u0000', '\uFFFD');
+    /** Text as a text column can hold it: {@link PostgresText#storable(String)}. */
+    private static String text(String value) {
+        return PostgresText.storable(value);
+    }
+
+    private static String cut(String reason) {
+        String known = reason == null || reason.isBlank() ? "no reason given" : reason;
+        return known.length() <= MAX_REASON_CHARS ? known : known.substring(0, MAX_REASON_CHARS) + "…";
     }
 
     private static OffsetDateTime timestamp(Instant at) {

@@ -3,6 +3,7 @@ package ai.mule.orchestrator.status;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,12 @@ import org.springframework.context.SmartLifecycle;
  * then are their offsets committed, so a crash at any point redelivers events that the
  * {@link JobStatusRepository} recognises by {@code seq}: nothing is lost and nothing is applied twice. It reads
  * read_committed, so it never records an event of an orchestrator transaction that was later aborted.
+ * <p>
+ * One job's events never hold up the others'. When PostgreSQL refuses a batch because of what is in it
+ * ({@link WriteFailures#causedByData}), the batch is written again one event at a time, and an event that still
+ * fails marks its job failed with the database's reason ({@code the job's status could not be stored: ...}); the
+ * writer goes on and commits. When the database cannot be used (down, a connection lost), nothing is set aside:
+ * the same events are read again after {@code retryBackoff}, until they are written.
  */
 public final class JobStatusWriter implements SmartLifecycle {
 
@@ -38,15 +45,22 @@ public final class JobStatusWriter implements SmartLifecycle {
     private final StatusWriterProperties properties;
     private final String bootstrapServers;
     private final JobStatusRepository repository;
+    private final Runnable onFatalError;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
     private volatile boolean running;
     private KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
-    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository) {
+    /**
+     * @param onFatalError called (on its own thread) when the writer's thread dies of an {@link Error}, so that the
+     *                     process exits and its supervisor restarts it, rather than living on without writing
+     */
+    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository,
+                           Runnable onFatalError) {
         this.properties = properties;
         this.bootstrapServers = bootstrapServers;
         this.repository = repository;
+        this.onFatalError = onFatalError;
     }
 
     @Override
@@ -100,6 +114,11 @@ public final class JobStatusWriter implements SmartLifecycle {
                     pause(properties.retryBackoff());
                 }
             }
+        } catch (Error e) {
+            // e.g. OutOfMemoryError: this thread cannot be trusted to go on, and without it no job's row moves
+            log.error("The job status writer died of an Error; the service exits so that it is restarted", e);
+            running = false;
+            new Thread(onFatalError, "job-status-writer-fatal-error").start();
         } finally {
             consumer.close(Duration.ofSeconds(5));
         }
@@ -110,15 +129,22 @@ public final class JobStatusWriter implements SmartLifecycle {
         if (records.isEmpty()) {
             return;
         }
+        List<JobEvent> events = readEvents(records);
         try {
-            int applied = repository.apply(readEvents(records));
+            int applied = repository.apply(events);
             log.debug("Wrote {} of {} job events", applied, records.count());
         } catch (RuntimeException e) {
-            // PostgreSQL is down or refused the batch: nothing was written, so read the same events again later
-            log.error("Cannot write {} job events; retrying in {}", records.count(), properties.retryBackoff(), e);
-            rewind(records);
-            pause(properties.retryBackoff());
-            return;
+            if (!WriteFailures.causedByData(e)) {
+                // PostgreSQL is down or cannot be used: nothing was written, so read the same events again later
+                retryLater(records, e);
+                return;
+            }
+            log.warn("PostgreSQL refused a batch of {} job events ({}); writing them one at a time",
+                    events.size(), reason(e));
+            if (!writeOneByOne(events)) {
+                retryLater(records, null);
+                return;
+            }
         }
         try {
             consumer.commitSync();
@@ -126,6 +152,70 @@ public final class JobStatusWriter implements SmartLifecycle {
             // the partitions moved: their new owner re-reads these events, which are recognised by seq
             log.warn("Could not commit job event offsets after writing them: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Writes each event in its own transaction; an event whose data PostgreSQL refuses fails its job. False when
+     * the database could not be used meanwhile: the caller reads the whole poll again (what was written is then
+     * recognised by seq).
+     */
+    private boolean writeOneByOne(List<JobEvent> events) {
+        for (JobEvent event : events) {
+            try {
+                repository.apply(List.of(event));
+            } catch (RuntimeException e) {
+                if (!WriteFailures.causedByData(e)) {
+                    log.error("Cannot write job events; retrying in {}", properties.retryBackoff(), e);
+                    return false;
+                }
+                if (!setAside(event, reason(e))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Marks the job of an event that cannot be stored failed; false when the database could not be used. */
+    private boolean setAside(JobEvent event, String reason) {
+        log.error("Job {}: its {} seq {} cannot be stored ({}); the job is marked failed and the writer goes on",
+                event.jobId(), event.getClass().getSimpleName(), event.seq(), reason);
+        try {
+            if (!repository.failJob(event, reason)) {
+                log.warn("Job {} was not marked failed: its row is missing or already finished", event.jobId());
+            }
+            return true;
+        } catch (RuntimeException e) {
+            if (!WriteFailures.causedByData(e)) {
+                log.error("Cannot mark job {} failed; retrying in {}", event.jobId(), properties.retryBackoff(), e);
+                return false;
+            }
+            log.error("Cannot even mark job {} failed; its event seq {} is skipped", event.jobId(), event.seq(), e);
+            return true;
+        }
+    }
+
+    private void retryLater(ConsumerRecords<String, byte[]> records, RuntimeException failure) {
+        if (failure != null) {
+            log.error("Cannot write {} job events; retrying in {}", records.count(), properties.retryBackoff(),
+                    failure);
+        }
+        rewind(records);
+        pause(properties.retryBackoff());
+    }
+
+    /** What the database said (its own message, not the statement that failed), or the failure's message. */
+    static String reason(Throwable failure) {
+        Throwable cause = failure;
+        for (Throwable c = failure; c != null && c.getCause() != c; c = c.getCause()) {
+            cause = c;
+            if (c instanceof SQLException) {
+                break;
+            }
+        }
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        int lineEnd = message.indexOf('\n');
+        return (lineEnd < 0 ? message : message.substring(0, lineEnd)).strip();
     }
 
     private List<JobEvent> readEvents(ConsumerRecords<String, byte[]> records) {

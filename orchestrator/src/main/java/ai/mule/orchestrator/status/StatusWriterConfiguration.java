@@ -1,6 +1,8 @@
 package ai.mule.orchestrator.status;
 
 import ai.mule.orchestrator.MuleKafkaProperties;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +18,8 @@ class StatusWriterConfiguration {
 
     @Bean
     JobStatusWriter jobStatusWriter(StatusWriterProperties properties, MuleKafkaProperties kafka,
-                                    JobStatusRepository repository) {
-        return new JobStatusWriter(properties, kafka.bootstrapServers(), repository);
+                                    JobStatusRepository repository, ConfigurableApplicationContext context) {
+        return new JobStatusWriter(properties, kafka.bootstrapServers(), repository,
+                () -> System.exit(SpringApplication.exit(context, () -> 1)));
     }
 }

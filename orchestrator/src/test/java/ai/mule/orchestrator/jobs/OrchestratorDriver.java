@@ -3,8 +3,10 @@ package ai.mule.orchestrator.jobs;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
+import ai.mule.schemas.StepStarted;
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +30,11 @@ final class OrchestratorDriver implements AutoCloseable {
 
     final MutableClock clock = new MutableClock(START);
     final OrchestratorProperties properties;
+    final Limits limits;
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, JobRequest> requests;
     private final TestInputTopic<String, StepResult> results;
+    private final TestInputTopic<String, StepStarted> started;
     private final TestInputTopic<String, JobControl> control;
     private final TestInputTopic<String, byte[]> rawResults;
     private final TestInputTopic<String, byte[]> rawRequests;
@@ -40,17 +44,17 @@ final class OrchestratorDriver implements AutoCloseable {
     private final TestOutputTopic<String, JobControl> controlOut;
 
     OrchestratorDriver(Path stateDir) {
-        this(stateDir, 786_432);
+        this(stateDir, Limits.DEFAULTS);
     }
 
-    OrchestratorDriver(Path stateDir, int maxOutputBytes) {
-        properties = new OrchestratorProperties("mule-orchestrator", stateDir.toString(), Duration.ofMillis(20), 1, 0,
-                Duration.ofMillis(10), Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(1),
-                maxOutputBytes);
-        driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), clock, properties),
-                OrchestratorStreamsConfig.of(properties, "127.0.0.1:9"), START);
+    OrchestratorDriver(Path stateDir, Limits limits) {
+        properties = properties(stateDir.toString());
+        this.limits = limits;
+        driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits),
+                OrchestratorStreamsConfig.of(properties, limits, "127.0.0.1:9"), START);
         requests = input(Topics.JOB_REQUESTS);
         results = input(Topics.STEP_RESULTS);
+        started = input(Topics.STEPS_STARTED);
         control = input(Topics.JOB_CONTROL);
         rawResults = driver.createInputTopic(Topics.STEP_RESULTS.name(), new StringSerializer(), new ByteArraySerializer());
         rawRequests = driver.createInputTopic(Topics.JOB_REQUESTS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -77,6 +81,18 @@ final class OrchestratorDriver implements AutoCloseable {
 
     void result(StepResult result) {
         results.pipeInput(result.jobId(), result);
+    }
+
+    /** A runner's report that it started an attempt late ({@code mule.steps.started}). */
+    void started(StepStarted report) {
+        started.pipeInput(report.jobId(), report);
+    }
+
+    /** The orchestrator's properties with their defaults, as a test's. */
+    static OrchestratorProperties properties(String stateDir) {
+        return new OrchestratorProperties("mule-orchestrator", stateDir, Duration.ofMillis(20), 1, 0,
+                Duration.ofMillis(10), Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(1),
+                Duration.ofSeconds(5), Duration.ofMillis(20), 3, Duration.ofMinutes(10));
     }
 
     void resultKeyed(String key, StepResult result) {

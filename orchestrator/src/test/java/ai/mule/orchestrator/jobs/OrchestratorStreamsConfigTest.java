@@ -2,6 +2,7 @@ package ai.mule.orchestrator.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.schemas.Limits;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,8 +15,9 @@ class OrchestratorStreamsConfigTest {
 
     private final OrchestratorProperties properties = new OrchestratorProperties("mule-orchestrator", "/tmp/state",
             Duration.ofMillis(15), 2, 1, Duration.ofMillis(7), Duration.ofSeconds(12), Duration.ofHours(24),
-            Duration.ofMinutes(1), 1000);
-    private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, "broker:9092"));
+            Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMillis(20), 3, Duration.ofMinutes(10));
+    private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, Limits.DEFAULTS,
+            "broker:9092"));
 
     @Test
     void streamsCommitsOftenAndExactlyOnce() {
@@ -35,6 +37,17 @@ class OrchestratorStreamsConfigTest {
         assertThat(producer.get(ProducerConfig.LINGER_MS_CONFIG)).hasToString("0");
         assertThat(producer.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).hasToString("7");
         assertThat(producer.get(ProducerConfig.ACKS_CONFIG)).hasToString("all");
+    }
+
+    @Test
+    void theProducerTakesEveryRecordTheLimitsLetThrough() {
+        Limits raised = new Limits(4_000_000, 64, 1024, 1024, 1024, 1024);
+        StreamsConfig raisedConfig = new StreamsConfig(OrchestratorStreamsConfig.of(properties, raised, "b:9092"));
+
+        assertThat(config.getProducerConfigs("client").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
+                .hasToString(String.valueOf(Limits.DEFAULTS.maxRecordBytes() + OrchestratorStreamsConfig.RECORD_OVERHEAD_BYTES));
+        assertThat(raisedConfig.getProducerConfigs("client").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
+                .hasToString(String.valueOf(4_000_000 + OrchestratorStreamsConfig.RECORD_OVERHEAD_BYTES));
     }
 
     @Test

@@ -21,9 +21,12 @@ import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OrchestratorTopologyTest {
 
@@ -52,15 +57,15 @@ class OrchestratorTopologyTest {
     }
 
     @Test
-    void allThreeInputsMeetInOneSubTopologyWithoutRepartitioning() {
+    void allFourInputsMeetInOneSubTopologyWithoutRepartitioning() {
         TopologyDescription description = OrchestratorTopology.build(new StreamsBuilder(), orchestrator.clock,
-                orchestrator.properties).describe();
+                orchestrator.properties, orchestrator.limits).describe();
 
         assertThat(description.subtopologies()).singleElement().satisfies(subtopology ->
                 assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Source.class::isInstance)
                         .flatExtracting(node -> ((TopologyDescription.Source) node).topicSet())
                         .containsExactlyInAnyOrder(Topics.JOB_REQUESTS.name(), Topics.STEP_RESULTS.name(),
-                                Topics.JOB_CONTROL.name()));
+                                Topics.STEPS_STARTED.name(), Topics.JOB_CONTROL.name()));
     }
 
     @Test
@@ -346,7 +351,8 @@ class OrchestratorTopologyTest {
 
     @Test
     void anOutputTooLargeToCarryOnFailsItsStep(@TempDir Path otherStateDir) {
-        try (OrchestratorDriver small = new OrchestratorDriver(otherStateDir, 100)) {
+        try (OrchestratorDriver small = new OrchestratorDriver(otherStateDir,
+                new Limits(1_000_000, 64, 1024, 1024, 1024, 100))) {
             String jobId = newJobId();
             small.request(threeMixedSteps(jobId));
 
@@ -355,9 +361,38 @@ class OrchestratorTopologyTest {
             List<JobEvent> events = small.events();
             assertThat(events.get(events.size() - 2)).isInstanceOf(StepFailed.class);
             assertThat(last(events)).isInstanceOfSatisfying(JobFailed.class, failed -> assertThat(failed.error())
-                    .isEqualTo("step 10 failed: its output of 202 bytes is larger than the limit of 100 bytes"));
+                    .isEqualTo("step 10 failed: the step output is 202 bytes as JSON, over the limit of 100 "
+                            + "bytes (mule.limits.max-step-output-bytes)"));
+            assertThat(((StepFailed) events.get(events.size() - 2)).failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
             assertThat(small.commands()).isEmpty();
         }
+    }
+
+    /** 999 levels still read as a result (1000 with its envelope), but no longer fit in the next state or command. */
+    @ParameterizedTest
+    @ValueSource(ints = {65, 998, 999})
+    void anOutputNestedTooDeepFailsItsStepAndTheNextJobStillRuns(int depth) {
+        String deep = newJobId();
+        String next = newJobId();
+        orchestrator.request(request(deep, wasm(1, "nest"), wasm(2, "upper")));
+
+        orchestrator.result(StepResult.succeeded(single(orchestrator.wasmCommands()), nested(depth), null, null, 40,
+                orchestrator.clock.instant()));
+
+        List<JobEvent> events = orchestrator.events();
+        assertThat(events).extracting(e -> e.getClass().getSimpleName())
+                .containsExactly("JobStarted", "StepStarted", "StepFailed", "JobFailed");
+        assertThat(events.get(2)).isInstanceOfSatisfying(StepFailed.class,
+                failed -> assertThat(failed.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED));
+        assertThat(last(events)).isInstanceOfSatisfying(JobFailed.class, failed -> assertThat(failed.error())
+                .startsWith("step 1 failed: the step output nests deeper than the limit of 64 levels")
+                .contains("mule.limits.max-json-depth"));
+        assertThat(orchestrator.commands()).isEmpty();
+        assertThat(orchestrator.state(deep).status()).isEqualTo(JobStatus.FAILED);
+
+        orchestrator.request(request(next, wasm(1, "upper")));
+        orchestrator.result(succeeded(single(orchestrator.wasmCommands()), "FINE"));
+        assertThat(last(orchestrator.events())).isInstanceOf(JobCompleted.class);
     }
 
     @Test
@@ -427,6 +462,15 @@ class OrchestratorTopologyTest {
         }
         assertThat(StepStreams.capped(fits)).isSameAs(fits);
         assertThat(StepStreams.capped(fits + "b")).hasSizeLessThan(fits.length()).endsWith(StepStreams.TRUNCATED);
+    }
+
+    /** A JSON array holding an array... {@code depth} levels deep, built without recursion. */
+    static JsonNode nested(int depth) {
+        ArrayNode outer = JsonSerde.mapper().createArrayNode().add("bottom");
+        for (int i = 1; i < depth; i++) {
+            outer = JsonSerde.mapper().createArrayNode().add(outer);
+        }
+        return outer;
     }
 
     private StepResult succeeded(StepCommand command, String output) {

@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -269,17 +270,95 @@ class JobStatusWriterIT {
                 .containsEntry("stderr", "bad input\n"));
     }
 
+    @Test
+    void textPostgresRefusesIsStoredWithReplacementCharactersAndTheJobCompletes() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        JsonNode output = JsonSerde.mapper().createObjectNode().put("message", "before\u0000after\ud800end");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+        send(stepStarted(jobId, 2, 0, prompt("nul\u0000in"), 2));
+        send(new StepCompleted(1, jobId, 3, at(3), 0, 10, null, 1, output, 40, null, "out\u0000\udc00", "err"));
+        send(new JobCompleted(1, jobId, 4, at(4), prompt("before\u0000after\ud800end")));
+
+        startWriter();
+        awaitCaughtUp();
+
+        assertThat(job(jobId)).containsEntry("status", "completed").containsEntry("last_event_seq", 4L);
+        assertThat(json(job(jobId).get("output")).path("prompt").asText()).isEqualTo("before\uFFFDafter\uFFFDend");
+        Map<String, Object> step = steps(jobId).get(0);
+        assertThat(json(step.get("input")).path("prompt").asText()).isEqualTo("nul\uFFFDin");
+        assertThat(json(step.get("output")).path("message").asText()).isEqualTo("before\uFFFDafter\uFFFDend");
+        assertThat(streams(jobId).get(0)).containsEntry("stdout", "out\uFFFD\uFFFD");
+    }
+
+    @Test
+    void anEventPostgresStillRefusesFailsOnlyItsJobAndTheWriterGoesOn() {
+        String poisoned = newJobId();
+        String normal = newJobId();
+        insertJob(poisoned, "queued");
+        insertJob(normal, "queued");
+        // a retry time past PostgreSQL's last timestamp (294276 AD): legal JSON, refused by the column
+        Instant farFuture = Instant.parse("+300000-01-01T00:00:00Z");
+        send(new JobStarted(1, poisoned, 1, at(1), "wf", 1));
+        send(stepStarted(poisoned, 2, 0, prompt("hello"), 2));
+        send(new StepRetrying(1, poisoned, 3, at(3), 0, 10, null, 1, "503", FailureKind.PROVIDER_UNAVAILABLE, 800,
+                farFuture));
+        send(new StepStarted(1, poisoned, 4, at(4), 0, 10, null, 2, prompt("hello")));
+        send(new StepCompleted(1, poisoned, 5, at(5), 0, 10, null, 2, text("HELLO"), 100));
+        send(new JobCompleted(1, poisoned, 6, at(6), prompt("HELLO")));
+        send(new JobStarted(1, normal, 1, at(1), "wf", 1));
+        send(stepStarted(normal, 2, 0, prompt("hello"), 2));
+        send(new StepCompleted(1, normal, 3, at(3), 0, 10, null, 1, text("HELLO"), 100));
+        send(new JobCompleted(1, normal, 4, at(4), prompt("HELLO")));
+
+        startWriter();
+        awaitCaughtUp();
+
+        assertThat(job(poisoned)).containsEntry("status", "failed");
+        assertThat((String) job(poisoned).get("error_message"))
+                .startsWith("the job's status could not be stored: ").contains("out of range");
+        assertThat(steps(poisoned)).singleElement().satisfies(step -> assertThat(step)
+                .containsEntry("status", "failed"));
+        assertThat(job(normal)).containsEntry("status", "completed").containsEntry("last_event_seq", 4L);
+        assertThat(json(job(normal).get("output"))).isEqualTo(prompt("HELLO"));
+    }
+
     private static List<Map<String, Object>> streams(String jobId) {
         return jdbc.sql("SELECT status, stdout, stderr FROM job_steps WHERE job_id = ? ORDER BY step_index")
                 .param(UUID.fromString(jobId)).query().listOfRows();
     }
 
+    @Test
+    void aWriterThreadKilledByAnErrorAsksForTheProcessToExit() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
+        CountDownLatch exitRequested = new CountDownLatch(1);
+        JobStatusRepository outOfMemory = new JobStatusRepository(jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))) {
+            @Override
+            public int apply(List<JobEvent> events) {
+                throw new OutOfMemoryError("Java heap space (test)");
+            }
+        };
+
+        startWriter(outOfMemory, exitRequested::countDown);
+
+        await().atMost(PATIENCE).until(() -> exitRequested.getCount() == 0);
+        assertThat(writer.isRunning()).isFalse();
+    }
+
     private void startWriter() {
+        startWriter(new JobStatusRepository(jdbc,
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))), () -> {
+            throw new AssertionError("the writer must not ask for the process to exit");
+        });
+    }
+
+    private void startWriter(JobStatusRepository repository, Runnable onFatalError) {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
-        JobStatusRepository repository = new JobStatusRepository(jdbc,
-                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
         writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
-                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository);
+                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository, onFatalError);
         writer.start();
     }
 

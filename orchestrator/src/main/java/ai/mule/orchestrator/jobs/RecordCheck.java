@@ -1,0 +1,91 @@
+package ai.mule.orchestrator.jobs;
+
+import ai.mule.schemas.JobControl;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
+import ai.mule.schemas.StepCommand;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Measures every record a {@link Transition} would write, as the sinks and the state store will write it (the
+ * same mapper, the same objects), before anything is forwarded. A record the producer would refuse (over
+ * {@code max.request.size}) or that cannot be written at all (nested past Jackson's 1000 levels) must never reach
+ * the exactly-once transaction: the transaction would abort and the same input replay forever, stalling every job
+ * on the partition. Counting costs one serialization per record, without keeping the bytes.
+ */
+final class RecordCheck {
+
+    private final Limits limits;
+
+    RecordCheck(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** The first record of {@code transition} that would not fit, as a violation that names it and the limit. */
+    Optional<Limits.Violation> firstTooLarge(String jobId, Transition transition) {
+        int keyBytes = jobId.getBytes(StandardCharsets.UTF_8).length;
+        for (StepCommand command : transition.commands()) {
+            Optional<Limits.Violation> violation = check("the step command of step " + command.step().stepOrder()
+                    + " (attempt " + command.attempt() + ")", keyBytes, command);
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
+        for (JobEvent event : transition.events()) {
+            Optional<Limits.Violation> violation = check("the " + event.getClass().getSimpleName() + " event",
+                    keyBytes, event);
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
+        for (Transition.Reply reply : transition.replies()) {
+            Optional<Limits.Violation> violation = check("the reply to " + reply.topic(), keyBytes, reply.event());
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
+        for (JobControl control : transition.controls()) {
+            Optional<Limits.Violation> violation = check("the control message", keyBytes, control);
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
+        return check("the job's state (its workflow snapshot and current step input)", keyBytes,
+                transition.state());
+    }
+
+    private Optional<Limits.Violation> check(String what, int keyBytes, Object value) {
+        CountingStream counter = new CountingStream();
+        try {
+            JsonSerde.mapper().writeValue(counter, value);
+        } catch (JsonProcessingException e) {
+            // e.g. nested deeper than Jackson writes (1000 levels): it could never be sent
+            return Optional.of(new Limits.Violation(Limits.PREFIX + "max-json-depth",
+                    what + " cannot be written as JSON (" + e.getOriginalMessage() + "); values may nest at most "
+                            + limits.maxJsonDepth() + " levels (" + Limits.PREFIX + "max-json-depth)"));
+        } catch (IOException e) {
+            throw new IllegalStateException("counting bytes cannot fail", e);
+        }
+        long bytes = keyBytes + counter.count;
+        return limits.checkRecordSize(what, (int) Math.min(Integer.MAX_VALUE, bytes));
+    }
+
+    private static final class CountingStream extends OutputStream {
+        private long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package ai.mule.orchestrator.jobs;
+
+import ai.mule.schemas.StepStarted;
+import java.time.Instant;
+
+/**
+ * A runner reports that it has started an attempt ({@code mule.steps.started}): it does so only when the command
+ * waited in its queue so long that the run could end past the command's deadline. Time spent queued is not a lost
+ * runner, so the job now waits for the result until the start plus the step's timeout plus the grace, and its
+ * timer moves with it. A report about another step or attempt (stale), or one that would not move the deadline
+ * later (a duplicate), changes nothing.
+ */
+public record RunnerStarted(StepStarted started) implements JobCommand {
+
+    @Override
+    public String jobId() {
+        return started.jobId();
+    }
+
+    @Override
+    public Transition apply(JobState job, Instant now) {
+        if (job == null || job.status().terminal()) {
+            return Transition.ignored("the job is gone or has ended");
+        }
+        if (!job.waitsFor(started.stepIndex(), started.attempt())) {
+            return Transition.ignored("step " + started.stepIndex() + " attempt " + started.attempt()
+                    + " started, but the job waits for step " + job.stepIndex() + " attempt " + job.attempt()
+                    + (job.waitsForRetry() ? " to be sent at " + job.retryAt() : ""));
+        }
+        // a runner's clock ahead of ours must not buy the step more time than it can have used: a start is at the
+        // latest when its report arrives
+        Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(now) ? now : started.startedAt();
+        Instant deadline = startedAt.plusMillis(job.currentStep().policy().timeoutMs() + job.stepGraceMs());
+        if (job.stepDeadline() != null && !deadline.isAfter(job.stepDeadline())) {
+            return Transition.ignored("the step's deadline " + job.stepDeadline() + " is already as late");
+        }
+        return Changes.after(job, now).into(job.awaitedUntil(deadline));
+    }
+}
