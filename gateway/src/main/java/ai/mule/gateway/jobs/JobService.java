@@ -82,9 +82,11 @@ public class JobService {
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {
-            // thrown inside the transaction: the jobs row rolls back with it
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the job would be " + e.size() + " bytes on Kafka, over "
-                    + "the " + e.limit() + "-byte message limit; pass large inputs by reference (e.g. a URL) instead");
+            // thrown inside the transaction: the jobs row rolls back with it. With the default limits this cannot
+            // happen (input and snapshot are checked first and fit a record together); raised limits may not fit.
+            throw ApiException.limitExceeded(HttpStatus.PAYLOAD_TOO_LARGE, "the job would be " + e.size()
+                    + " bytes on Kafka, over the limit of " + e.limit() + " bytes (mule.limits.max-record-bytes); "
+                    + "pass large inputs by reference (e.g. a URL) instead", "mule.limits.max-record-bytes");
         }
     }
 
