@@ -36,6 +36,8 @@ public abstract class BackgroundLoop implements SmartLifecycle {
     private final Object pause = new Object();
     private final Deque<Instant> recentFailures = new ArrayDeque<>();
     private volatile boolean running;
+    /** Started and not stopped by {@link #stop()}: a loop that ends otherwise (interrupted) is reported. */
+    private volatile boolean wanted;
     private Thread thread;
 
     private volatile Throwable lastFailure;
@@ -105,7 +107,8 @@ public abstract class BackgroundLoop implements SmartLifecycle {
      */
     public final Optional<String> problem() {
         if (!running) {
-            return Optional.empty();
+            return wanted ? Optional.of("background loop " + threadName + " has ended (" + describe(lastFailure)
+                    + ") and runs no more") : Optional.empty();
         }
         Instant down = downSince;
         if (down != null) {
@@ -132,6 +135,7 @@ public abstract class BackgroundLoop implements SmartLifecycle {
         }
         beforeStart();
         running = true;
+        wanted = true;
         lastAliveNanos = System.nanoTime();
         thread = new Thread(this::supervise, threadName);
         thread.setDaemon(true);
@@ -143,10 +147,11 @@ public abstract class BackgroundLoop implements SmartLifecycle {
     public final void stop() {
         Thread t;
         synchronized (this) {
-            if (!running) {
+            if (!wanted) {
                 return;
             }
             running = false;
+            wanted = false;
             t = thread;
         }
         synchronized (pause) {
