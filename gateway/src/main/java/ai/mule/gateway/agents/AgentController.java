@@ -7,6 +7,7 @@ import ai.mule.gateway.web.Ids;
 import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.ResourceNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
@@ -32,13 +33,15 @@ class AgentController {
     private final AgentToolRepository tools;
     private final ProviderRepository providers;
     private final SkillRepository skills;
+    private final RequestLimits limits;
 
     AgentController(AgentRepository agents, AgentToolRepository tools, ProviderRepository providers,
-                    SkillRepository skills) {
+                    SkillRepository skills, RequestLimits limits) {
         this.agents = agents;
         this.tools = tools;
         this.providers = providers;
         this.skills = skills;
+        this.limits = limits;
     }
 
     @PostMapping
@@ -89,6 +92,8 @@ class AgentController {
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<AgentTool> attachTool(@PathVariable String id, @Valid @RequestBody NewAgentTool body) {
         ObjectNode config = Json.objectOrEmpty(body.config(), "config");
+        // a tool's config travels in the snapshot of every job that runs the agent: a step config's limits apply
+        limits.requireConfig("config", config);
         ToolConfigs.validate(body.name(), config);
         return DataResponse.of(tools.attach(agent(id).id(), body.name(), config));
     }

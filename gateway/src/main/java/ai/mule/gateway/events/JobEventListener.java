@@ -6,6 +6,7 @@ import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +27,9 @@ import org.springframework.stereotype.Component;
  * a waiter is always registered before its job exists, so older events can never concern it. Start-up waits
  * until the end offsets are resolved, so no event of a job accepted after start-up is skipped.
  * Only events whose job has a waiter or a subscriber are decoded (every event while someone follows all jobs);
- * an undecodable event is logged and skipped.
+ * an undecodable event is logged and skipped. Should the loop die all the same (an {@code Error}, e.g. out of
+ * memory), {@link BackgroundLoop} restarts it, positioned at the end again; meanwhile, and whenever it is not
+ * reading, {@code /health} answers 503 naming it: a synchronous call accepted then could not get its answer.
  */
 @Component
 public class JobEventListener extends BackgroundLoop {
@@ -41,6 +44,9 @@ public class JobEventListener extends BackgroundLoop {
     private final CountDownLatch positioned = new CountDownLatch(1);
 
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Positioned at the end of every partition and polling: events of jobs accepted now will be seen. */
+    private volatile boolean consuming;
+    private volatile String notConsumingReason = "not started yet";
 
     JobEventListener(KafkaClients kafka, JobWaiters waiters, JobEventSubscribers subscribers, EventsProperties properties) {
         super("mule-job-events", Duration.ofSeconds(5));
@@ -85,14 +91,29 @@ public class JobEventListener extends BackgroundLoop {
         return positioned.getCount() == 0;
     }
 
+    /** A poll returns within a second; one round that takes 30 s means delivering is stuck. */
+    @Override
+    protected Duration stallAfter() {
+        return Duration.ofSeconds(30);
+    }
+
+    @Override
+    protected Optional<String> notWorking() {
+        return consuming ? Optional.empty() : Optional.of("not reading " + TOPIC + " (" + notConsumingReason
+                + "), so synchronous calls cannot get their answers");
+    }
+
     @Override
     protected void loop() {
         while (isRunning()) {
+            notConsumingReason = "positioning at the end of every partition";
             try (KafkaConsumer<String, byte[]> c = kafka.ungroupedConsumer("mule-gateway-job-events")) {
                 consumer = c;
                 assignAtEnd(c);
+                consuming = true;
                 positioned.countDown();
                 while (isRunning()) {
+                    alive();
                     for (ConsumerRecord<String, byte[]> record : c.poll(Duration.ofSeconds(1))) {
                         deliver(record);
                     }
@@ -100,11 +121,14 @@ public class JobEventListener extends BackgroundLoop {
             } catch (WakeupException e) {
                 // stop() woke the consumer up
             } catch (RuntimeException e) {
+                consuming = false;
+                notConsumingReason = "reconnecting after " + e;
                 if (isRunning()) {
                     log.warn("job events listener failed, reconnecting in 1 s: {}", e.toString());
                     sleepQuietly();
                 }
             } finally {
+                consuming = false;
                 consumer = null;
             }
         }
@@ -133,7 +157,8 @@ public class JobEventListener extends BackgroundLoop {
         JobEvent event;
         try {
             event = Topics.JOB_EVENTS.valueSerde().deserializer().deserialize(TOPIC, record.value());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError e) {
+            // whatever one event holds (not JSON, a new shape, nested past the parser's cap), the others go on
             log.warn("skipping an undecodable event of job {} at {}-{}@{}: {}", jobId, record.topic(),
                     record.partition(), record.offset(), e.getMessage());
             return;

@@ -1,5 +1,6 @@
 package ai.mule.gateway.health;
 
+import ai.mule.gateway.kafka.BackgroundLoop;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,8 +17,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Whether the whole pipeline can run a job now: PostgreSQL answers, Kafka answers, and every required consumer
- * group (orchestrator, status writer, runners) has a live member. One answer is cached for {@code cache-ttl}.
+ * Whether the whole pipeline can run a job now: this gateway's background loops work (the outbox relay publishes
+ * accepted jobs, the events listener reads the answers synchronous calls wait for, the ingress consumer runs),
+ * PostgreSQL answers, Kafka answers, and every required consumer group (orchestrator, status writer, runners) has
+ * a live member. The dependencies' answer is cached for {@code cache-ttl}; the loops' state is in memory and read
+ * on every check, so a loop that just died is reported at once.
  */
 @Component
 class Readiness {
@@ -25,15 +29,30 @@ class Readiness {
     private final JdbcClient jdbc;
     private final Admin admin;
     private final HealthProperties properties;
+    private final List<BackgroundLoop> loops;
     private volatile Result cached;
 
-    Readiness(JdbcClient jdbc, KafkaAdmin admin, HealthProperties properties) {
+    Readiness(JdbcClient jdbc, KafkaAdmin admin, HealthProperties properties, List<BackgroundLoop> loops) {
         this.jdbc = jdbc;
         this.admin = admin.client();
         this.properties = properties;
+        this.loops = List.copyOf(loops);
     }
 
     Result check() {
+        Result dependencies = dependencies();
+        List<String> problems = new ArrayList<>();
+        for (BackgroundLoop loop : loops) {
+            loop.problem().ifPresent(problems::add);
+        }
+        if (problems.isEmpty()) {
+            return dependencies;
+        }
+        problems.addAll(dependencies.problems());
+        return new Result(problems, dependencies.checkedAt());
+    }
+
+    private Result dependencies() {
         Result result = cached;
         if (result != null && System.nanoTime() - result.checkedAt() < properties.cacheTtl().toNanos()) {
             return result;

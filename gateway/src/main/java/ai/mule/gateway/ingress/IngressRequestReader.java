@@ -3,6 +3,7 @@ package ai.mule.gateway.ingress;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.PostgresText;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -57,6 +58,9 @@ final class IngressRequestReader {
         if (workflow == null || !workflow.isTextual() || workflow.asText().isBlank()) {
             throw new IngressRejected("workflow is required: the name of the workflow to run, as a string");
         }
+        PostgresText.problem(workflow.asText(), "workflow").ifPresent(problem -> {
+            throw new IngressRejected(problem);
+        });
         JsonNode input = object.get("input");
         ObjectNode inputObject;
         if (input == null || input.isNull()) {

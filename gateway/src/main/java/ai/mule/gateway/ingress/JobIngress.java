@@ -35,6 +35,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,7 +66,9 @@ public class JobIngress extends BackgroundLoop {
     private final KafkaClients clients;
     private final JobPlanner planner;
     private final JobService jobs;
-    private KafkaConsumer<String, byte[]> consumer;
+    // opened by each run of the loop (and closed when it ends), so that a loop restarted after an Error
+    // starts from fresh clients
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private Producer<String, byte[]> deadLetters;
     private ReplyTopics replyTopics;
 
@@ -86,27 +89,30 @@ public class JobIngress extends BackgroundLoop {
 
     @Override
     protected void beforeStart() {
-        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
-        deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
         replyTopics = new ReplyTopics(clients, properties.topicCacheTtl());
     }
 
     @Override
     protected void wakeForStop() {
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
     }
 
     @Override
     protected void afterStop() {
-        deadLetters.close(Duration.ofSeconds(5));
         replyTopics.close();
     }
 
     @Override
     protected void loop() {
+        deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
+        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
         try {
             consumer.subscribe(List.of(Topics.JOB_INGRESS.name()));
             while (isRunning()) {
+                alive();
                 try {
                     handleNextBatch();
                 } catch (WakeupException e) {
@@ -120,7 +126,21 @@ public class JobIngress extends BackgroundLoop {
                 }
             }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            closeQuietly(consumer);
+            consumer = null;
+            closeQuietly(deadLetters);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable client) {
+        try {
+            if (client instanceof KafkaConsumer<?, ?> c) {
+                c.close(Duration.ofSeconds(5));
+            } else if (client instanceof Producer<?, ?> p) {
+                p.close(Duration.ofSeconds(5));
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing an ingress client failed: {}", e.toString());
         }
     }
 
@@ -174,8 +194,12 @@ public class JobIngress extends BackgroundLoop {
                 accepted = jobs.acceptOnce(UUID.randomUUID(), plan, request.input(), "", JobService.SOURCE_KAFKA, key,
                         request.replyTopic());
             } catch (ApiException e) {
-                // a 4xx of the HTTP path: no steps, too large, key used for another workflow
+                // a 4xx of the HTTP path: no steps, over a limit (mule.limits.*), key used for another workflow
                 throw new IngressRejected(e.getMessage());
+            } catch (DataIntegrityViolationException e) {
+                // PostgreSQL refused this record's data (not a failure to reach it): retrying it would block the
+                // partition for good, so it is set aside like any request that can never become a job
+                throw new IngressRejected("the job could not be stored: " + rootMessage(e));
             }
             log.debug("Ingress record {}-{}@{} is job {}{}", record.partition(), record.offset(), record.key(),
                     accepted.job().id(), accepted.replayed() ? " (already made)" : "");
@@ -185,6 +209,14 @@ public class JobIngress extends BackgroundLoop {
                     record.offset(), record.key(), e.getMessage());
             return deadLetters.send(deadLetter(record, e.getMessage()));
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return String.valueOf(root.getMessage());
     }
 
     /** The key of a request that named none: where it is on the topic, which a redelivery keeps. */

@@ -1,7 +1,9 @@
 package ai.mule.gateway.jobs;
 
 import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepDefinition;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.List;
 import java.util.UUID;
 
@@ -10,6 +12,15 @@ import java.util.UUID;
  * one WASM module or one agent run directly). Exactly one of the three ids is set.
  */
 public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
+
+    /** The size of the steps' snapshot as it travels (JSON, in the job request and the orchestrator's state). */
+    public int snapshotBytes() {
+        try {
+            return JsonSerde.mapper().writeValueAsBytes(steps).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a workflow snapshot could not be written as JSON", e);
+        }
+    }
 
     /** A job needs at least one step: the orchestrator would have nothing to start. */
     public JobPlan requireSteps() {

@@ -5,6 +5,7 @@ import ai.mule.gateway.orchestration.JobDeadlines;
 import ai.mule.gateway.outbox.MessageTooLargeException;
 import ai.mule.gateway.outbox.Outbox;
 import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.Timestamps;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobRequest;
@@ -36,12 +37,15 @@ public class JobService {
     private final Outbox outbox;
     private final JobDeadlines deadlines;
     private final JobCancellation cancellation;
+    private final RequestLimits limits;
 
-    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, JobCancellation cancellation) {
+    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, JobCancellation cancellation,
+               RequestLimits limits) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.deadlines = deadlines;
         this.cancellation = cancellation;
+        this.limits = limits;
     }
 
     /**
@@ -50,11 +54,24 @@ public class JobService {
      */
     @Transactional
     public Job accept(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source) {
-        plan.requireSteps();
+        admit(plan, input);
         Instant now = Timestamps.now();
         Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
         publish(jobId, plan, input, now, null);
         return job;
+    }
+
+    /**
+     * Whether this job may enter the pipeline, decided before anything is written: every path that accepts a job
+     * (the API, chat completions, module runs, Kafka ingress) comes through here. The input must fit the job
+     * input limits and hold storable text; the snapshot, as the planner took it now, must fit the snapshot limit
+     * (saving a step already refuses a workflow that would not; a module or agent that grew since is caught here).
+     */
+    private void admit(JobPlan plan, ObjectNode input) {
+        plan.requireSteps();
+        limits.requireJobInput(input);
+        limits.requireSnapshot("workflow '" + plan.workflowName() + "'", plan.snapshotBytes(),
+                HttpStatus.UNPROCESSABLE_ENTITY, "shrink the configs of its steps, modules or agents");
     }
 
     private void publish(UUID jobId, JobPlan plan, ObjectNode input, Instant now, String replyTopic) {
@@ -65,9 +82,11 @@ public class JobService {
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {
-            // thrown inside the transaction: the jobs row rolls back with it
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "the job would be " + e.size() + " bytes on Kafka, over "
-                    + "the " + e.limit() + "-byte message limit; pass large inputs by reference (e.g. a URL) instead");
+            // thrown inside the transaction: the jobs row rolls back with it. With the default limits this cannot
+            // happen (input and snapshot are checked first and fit a record together); raised limits may not fit.
+            throw ApiException.limitExceeded(HttpStatus.PAYLOAD_TOO_LARGE, "the job would be " + e.size()
+                    + " bytes on Kafka, over the limit of " + e.limit() + " bytes (mule.limits.max-record-bytes); "
+                    + "pass large inputs by reference (e.g. a URL) instead", "mule.limits.max-record-bytes");
         }
     }
 
@@ -87,7 +106,7 @@ public class JobService {
     public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
                                String idempotencyKey, String replyTopic) {
         if (idempotencyKey == null && replyTopic != null) {
-            plan.requireSteps();
+            admit(plan, input);
             Instant now = Timestamps.now();
             Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
             publish(jobId, plan, input, now, replyTopic);
@@ -96,7 +115,7 @@ public class JobService {
         if (idempotencyKey == null) {
             return new Accepted(accept(jobId, plan, input, workingDirectory, source), false);
         }
-        plan.requireSteps();
+        admit(plan, input);
         Instant now = Timestamps.now();
         Optional<Job> inserted = jobs.insertQueuedOnce(jobId, plan, input, workingDirectory, source, now, idempotencyKey);
         if (inserted.isEmpty()) {

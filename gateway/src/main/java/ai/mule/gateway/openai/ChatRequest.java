@@ -1,6 +1,7 @@
 package ai.mule.gateway.openai;
 
 import ai.mule.gateway.agentcall.Turn;
+import ai.mule.schemas.PostgresText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,10 @@ record ChatRequest(String model, List<String> contents, boolean stream, boolean 
         JsonNode options = body.get("stream_options");
         boolean includeUsage = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
         List<String> contents = contents(body.get("messages"));
+        // the prompt is stored with the job: text PostgreSQL refuses is named here, where the caller put it
+        PostgresText.problem(body.get("messages")).ifPresent(problem -> {
+            throw OpenAiException.invalidRequest(problem.replaceFirst("\\$", "messages"), "messages", "invalid_text");
+        });
         return new ChatRequest(model.asText(), contents, stream, includeUsage, turns(body.get("messages"), contents),
                 temperature(body.get("temperature")), maxTokens(body));
     }

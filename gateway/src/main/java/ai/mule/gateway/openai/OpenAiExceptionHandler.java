@@ -32,14 +32,18 @@ class OpenAiExceptionHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<OpenAiError> handleApi(ApiException e) {
         String type = e.status().is4xxClientError() ? "invalid_request_error" : "server_error";
-        return handle(new OpenAiException(e.status(), e.getMessage(), type, null, null, null));
+        // a broken limit: OpenAI's param names the limit's setting, the code says what kind of refusal it is
+        return handle(new OpenAiException(e.status(), e.getMessage(), type, e.limit(),
+                e.limit() == null ? null : "limit_exceeded", null));
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<OpenAiError> handleUnreadable(HttpMessageNotReadableException e) {
         ApiException reason = RequestErrors.unreadable(e);
-        String code = reason.status() == HttpStatus.PAYLOAD_TOO_LARGE ? "request_too_large" : "invalid_json";
-        return handle(new OpenAiException(reason.status(), reason.getMessage(), "invalid_request_error", null, code, null));
+        String code = reason.status() == HttpStatus.PAYLOAD_TOO_LARGE ? "request_too_large"
+                : reason.limit() != null ? "limit_exceeded" : "invalid_json";
+        return handle(new OpenAiException(reason.status(), reason.getMessage(), "invalid_request_error", reason.limit(),
+                code, null));
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -50,6 +54,12 @@ class OpenAiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<OpenAiError> handleUnexpected(Exception e) {
+        if (e.getCause() instanceof OutOfMemoryError) {
+            // only this request's work failed; the background loops restart on their own
+            log.error("out of memory in an OpenAI endpoint", e);
+            return handle(new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway ran out of memory on this "
+                    + "request; retry later, or send less data", "server_error", null, "overloaded", null));
+        }
         String reference = UUID.randomUUID().toString();
         log.error("unexpected error in an OpenAI endpoint (reference {})", reference, e);
         return handle(new OpenAiException(HttpStatus.INTERNAL_SERVER_ERROR, "the gateway failed unexpectedly; the log "

@@ -7,7 +7,7 @@ public class MessageTooLargeException extends RuntimeException {
     private final int limit;
 
     MessageTooLargeException(int size, int limit) {
-        super("message of " + size + " bytes is over the " + limit + "-byte Kafka message limit");
+        super("message of " + size + " bytes is over the " + limit + "-byte Kafka record limit (mule.limits.max-record-bytes)");
         this.size = size;
         this.limit = limit;
     }

@@ -1,5 +1,6 @@
 package ai.mule.gateway.outbox;
 
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topic;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -17,10 +18,11 @@ public class Outbox {
     private final OutboxRelay relay;
     private final int maxMessageBytes;
 
-    Outbox(JdbcClient jdbc, OutboxRelay relay, OutboxProperties properties) {
+    Outbox(JdbcClient jdbc, OutboxRelay relay, Limits limits) {
         this.jdbc = jdbc;
         this.relay = relay;
-        this.maxMessageBytes = properties.maxMessageBytes();
+        // one limit for every record Mule writes (the broker's message.max.bytes must be at least this)
+        this.maxMessageBytes = limits.maxRecordBytes();
     }
 
     /**

@@ -13,11 +13,9 @@ import org.springframework.validation.annotation.Validated;
  *                      send while Kafka was down); commits wake it at once, so this is not on the latency path
  * @param batchSize     rows taken and sent per transaction
  * @param sendTimeout   how long a batch may wait for Kafka before it is rolled back and retried
- * @param maxMessageBytes the largest payload accepted into the outbox; it must fit the broker's
- *                      {@code message.max.bytes} (1 MiB by default), or the row could never be published
+ *                      (the largest payload accepted into the outbox is {@code mule.limits.max-record-bytes})
  */
 @Validated
 @ConfigurationProperties("mule.outbox")
-public record OutboxProperties(@NotNull Duration sweepInterval, @Positive int batchSize, @NotNull Duration sendTimeout,
-                               @Positive int maxMessageBytes) {
+public record OutboxProperties(@NotNull Duration sweepInterval, @Positive int batchSize, @NotNull Duration sendTimeout) {
 }

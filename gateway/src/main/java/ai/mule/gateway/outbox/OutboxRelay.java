@@ -5,6 +5,7 @@ import ai.mule.gateway.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,8 @@ public class OutboxRelay extends BackgroundLoop {
 
     private volatile boolean stopping;
     private Producer<String, byte[]> producer;
-    private long failuresInARow;
+    private volatile long failuresInARow;
+    private volatile String lastFailure;
 
     @Autowired
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaClients kafka, OutboxProperties properties) {
@@ -85,6 +87,7 @@ public class OutboxRelay extends BackgroundLoop {
         try {
             while (isRunning()) {
                 relayAll();
+                alive();
                 wakeups.tryAcquire(properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
             }
@@ -93,6 +96,20 @@ public class OutboxRelay extends BackgroundLoop {
         } finally {
             closeProducer();
         }
+    }
+
+    /** A round waits for acks at most {@code send-timeout} per batch; far longer means the relay is stuck. */
+    @Override
+    protected Duration stallAfter() {
+        return properties.sendTimeout().multipliedBy(3).plus(properties.sweepInterval()).plusSeconds(10);
+    }
+
+    /** Three failed rounds in a row (about {@code 3 x sweep-interval}): accepted jobs are not reaching Kafka. */
+    @Override
+    protected Optional<String> notWorking() {
+        long failures = failuresInARow;
+        return failures < 3 ? Optional.empty() : Optional.of("cannot publish accepted jobs to Kafka (" + failures
+                + " failed attempts in a row, last: " + lastFailure + ")");
     }
 
     /** Publishes batches until the outbox is empty or a batch fails; returns how many rows were published. */
@@ -169,6 +186,7 @@ public class OutboxRelay extends BackgroundLoop {
 
     private void onFailure(RuntimeException e) {
         failuresInARow++;
+        lastFailure = e.getMessage();
         // A fresh producer after a failure: an idempotent producer whose batches expired may keep failing.
         closeProducer();
         if (failuresInARow == 1 || failuresInARow % 60 == 0) {

@@ -9,14 +9,33 @@ import org.springframework.http.HttpStatus;
 public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
+    private final String limit;
 
     public ApiException(HttpStatus status, String message) {
+        this(status, message, null);
+    }
+
+    private ApiException(HttpStatus status, String message, String limit) {
         super(message, null, false, false);
         this.status = status;
+        this.limit = limit;
     }
 
     public HttpStatus status() {
         return status;
+    }
+
+    /** The {@code mule.limits.*} setting the request broke, or null when it broke no configured limit. */
+    public String limit() {
+        return limit;
+    }
+
+    /**
+     * A value over one of the {@link ai.mule.schemas.Limits}: 413 when it is too large, 400 when it nests too
+     * deeply (see {@link RequestLimits} for why). The message names the value, the limit and its setting.
+     */
+    public static ApiException limitExceeded(HttpStatus status, String message, String setting) {
+        return new ApiException(status, message, setting);
     }
 
     /** An id in the path that names nothing (a malformed id names nothing too). */

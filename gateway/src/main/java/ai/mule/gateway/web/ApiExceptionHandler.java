@@ -44,7 +44,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> handleApi(ApiException e, HttpServletRequest request) {
-        return problem(e.status(), e.getMessage(), request);
+        return problem(e, URI.create(request.getRequestURI()));
     }
 
     @ExceptionHandler(DuplicateKeyException.class)
@@ -62,6 +62,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e, HttpServletRequest request) {
+        if (outOfMemory(e)) {
+            // Spring hands an Error thrown by a handler over wrapped in a ServletException. Only this request's
+            // work failed (its garbage is gone by now); the background loops restart on their own.
+            log.error("out of memory on {} {}", request.getMethod(), request.getRequestURI(), e);
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                    .body(problemBody(HttpStatus.SERVICE_UNAVAILABLE, "the gateway ran out of memory on this request; "
+                            + "retry later, or send less data", URI.create(request.getRequestURI())));
+        }
         String reference = UUID.randomUUID().toString();
         log.error("unexpected error on {} {} (reference {})", request.getMethod(), request.getRequestURI(), reference, e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "the gateway failed unexpectedly; the log has the details "
@@ -103,8 +111,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
-        ApiException reason = RequestErrors.unreadable(e);
-        return problem(reason.status(), reason.getMessage(), instance(request));
+        return problem(RequestErrors.unreadable(e), instance(request));
     }
 
     @Override
@@ -122,14 +129,36 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 + "to mule.limits.max-module-size); strip debug sections or raise the limit", instance(request));
     }
 
+    /** An {@link ApiException}'s problem; one that broke a configured limit names its setting as {@code limit}. */
+    private static ResponseEntity<Object> problem(ApiException e, @Nullable URI instance) {
+        ProblemDetail body = problemBody(e.status(), e.getMessage(), instance);
+        if (e.limit() != null) {
+            body.setProperty("limit", e.limit());
+        }
+        return ResponseEntity.status(e.status()).body(body);
+    }
+
+    static boolean outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ProblemDetail problemBody(HttpStatusCode status, String detail, @Nullable URI instance) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+        body.setInstance(instance);
+        return body;
+    }
+
     private static ResponseEntity<Object> problem(HttpStatusCode status, String detail, HttpServletRequest request) {
         return problem(status, detail, URI.create(request.getRequestURI()));
     }
 
     private static ResponseEntity<Object> problem(HttpStatusCode status, String detail, @Nullable URI instance) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setInstance(instance);
-        return ResponseEntity.status(status).body(body);
+        return ResponseEntity.status(status).body(problemBody(status, detail, instance));
     }
 
     @Nullable

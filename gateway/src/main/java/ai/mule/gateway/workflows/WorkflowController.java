@@ -1,6 +1,7 @@
 package ai.mule.gateway.workflows;
 
 import ai.mule.gateway.agents.AgentRepository;
+import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.modules.WasmModuleRepository;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
@@ -8,13 +9,16 @@ import ai.mule.gateway.web.Ids;
 import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
+import ai.mule.gateway.web.RequestLimits;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,13 +41,20 @@ class WorkflowController {
     private final WorkflowStepRepository steps;
     private final WasmModuleRepository modules;
     private final AgentRepository agents;
+    private final RequestLimits limits;
+    private final JobPlanner planner;
+    private final TransactionTemplate transactions;
 
     WorkflowController(WorkflowRepository workflows, WorkflowStepRepository steps, WasmModuleRepository modules,
-                       AgentRepository agents) {
+                       AgentRepository agents, RequestLimits limits, JobPlanner planner,
+                       TransactionTemplate transactions) {
         this.workflows = workflows;
         this.steps = steps;
         this.modules = modules;
         this.agents = agents;
+        this.limits = limits;
+        this.planner = planner;
+        this.transactions = transactions;
     }
 
     @PostMapping
@@ -91,8 +102,8 @@ class WorkflowController {
     DataResponse<WorkflowStep> addStep(@PathVariable String id, @RequestBody NewWorkflowStep body) {
         UUID workflowId = workflow(id).id();
         StepTarget target = target(body);
-        return DataResponse.of(steps.insert(workflowId, body.stepOrder(), target.type(), target.agentId(),
-                target.wasmModuleId(), target.config(), body.policy()));
+        return DataResponse.of(savedIfSnapshotFits(workflowId, () -> steps.insert(workflowId, body.stepOrder(),
+                target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy())));
     }
 
     /** Replaces a step (same fields as adding one); without step_order the step keeps its place. */
@@ -102,8 +113,25 @@ class WorkflowController {
         UUID workflowId = workflow(id).id();
         UUID step = Ids.fromPath(stepId, "workflow step");
         StepTarget target = target(body);
-        return DataResponse.of(steps.update(workflowId, step, body.stepOrder(), target.type(), target.agentId(),
-                target.wasmModuleId(), target.config(), body.policy()).orElseThrow(() -> stepNotFound(id, stepId)));
+        return DataResponse.of(savedIfSnapshotFits(workflowId, () -> steps.update(workflowId, step, body.stepOrder(),
+                        target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy())
+                .orElseThrow(() -> stepNotFound(id, stepId))));
+    }
+
+    /**
+     * Saves a step and keeps it only if the workflow's snapshot (every step with its module's or agent's part, as a
+     * job would carry it) still fits {@code mule.limits.max-snapshot-bytes}: measured inside the transaction that
+     * wrote the step, which rolls back when it does not, so the step that makes a workflow too big is refused
+     * (413) rather than every job of the workflow later.
+     */
+    private WorkflowStep savedIfSnapshotFits(UUID workflowId, Supplier<WorkflowStep> save) {
+        return transactions.execute(status -> {
+            WorkflowStep saved = save.get();
+            planner.workflow(workflowId).ifPresent(plan -> limits.requireSnapshot("with this step, workflow '"
+                    + plan.workflowName() + "'", plan.snapshotBytes(), HttpStatus.PAYLOAD_TOO_LARGE,
+                    "make this step's config smaller, or split the workflow"));
+            return saved;
+        });
     }
 
     @DeleteMapping("/{id}/steps/{stepId}")
@@ -146,6 +174,7 @@ class WorkflowController {
                     + "; leave it out to append the step");
         }
         ObjectNode config = Json.objectOrEmpty(body.config(), "config");
+        limits.requireConfig("config", config);
         if (WASM_MODULE.equals(type)) {
             UUID moduleId = requiredId(body.wasmModuleId(), "wasm_module_id", type);
             forbidden(body.agentId(), "agent_id", type);

@@ -113,6 +113,41 @@ class JobIngressIT extends IntegrationTestBase {
         assertThat(reason(rejected)).contains("does not exist");
     }
 
+    @Test
+    void recordsOverALimitGoToTheDeadLetterTopicNamingTheLimitAndTheNextRecordIsAJob() throws Exception {
+        String workflow = workflowWithOneStep();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String deep = "{\"workflow\": \"" + workflow + "\", \"input\": {\"a\": " + "[".repeat(100)
+                + "]".repeat(100) + "}}";
+        Map<String, String> bad = new HashMap<>();
+        bad.put(run + "-deep", deep);
+        bad.put(run + "-large", json(map("workflow", workflow, "input", map("text", "x".repeat(300_000)))));
+        bad.put(run + "-nul", json(map("workflow", workflow, "input", map("text", "a\u0000b"))));
+        // written as JSON's escape: a Java string with a lone surrogate would not survive encoding as UTF-8
+        bad.put(run + "-surrogate", "{\"workflow\": \"" + workflow + "\", \"input\": {\"list\": [\"ok\", \"\\udc00\"]}}");
+        bad.put(run + "-name", json(map("workflow", "flow\u0000", "input", map())));
+        Map<String, String> reasons = Map.of(run + "-deep", "nests deeper than the limit of 64 levels (mule.limits.max-json-depth)",
+                run + "-large", "mule.limits.max-job-input-bytes",
+                run + "-nul", "the job input $.text holds a NUL character",
+                run + "-surrogate", "the job input $.list[1] holds an unpaired UTF-16 surrogate",
+                run + "-name", "workflow holds a NUL character");
+
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            for (Map.Entry<String, String> record : bad.entrySet()) {
+                producer.send(new ProducerRecord<>(Topics.JOB_INGRESS.name(), record.getKey(),
+                        record.getValue().getBytes(StandardCharsets.UTF_8))).get();
+            }
+            producer.send(ingress(run + "-good", workflow, run + "-good", 1)).get();
+        }
+
+        await().atMost(PATIENCE).until(() -> kafkaJobs(run) == 1);
+        Map<String, ConsumerRecord<String, byte[]>> deadLetters = deadLetters(run, bad.size());
+        assertThat(deadLetters.keySet()).containsExactlyInAnyOrderElementsOf(bad.keySet());
+        deadLetters.forEach((key, record) -> assertThat(reason(record)).as(key).contains(reasons.get(key)));
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE workflow_name = ?").param(workflow)
+                .query(Long.class).single()).as("no refused record became a job").isEqualTo(1);
+    }
+
     private String workflowWithOneStep() {
         JsonNodeHolder holder = new JsonNodeHolder(api.workflow());
         String moduleId = api.module("greet.wasm", "").get("id").asText();

@@ -227,14 +227,17 @@ class JobApiIT extends IntegrationTestBase {
     @Test
     void refusesAJobTooLargeForKafkaAndWritesNothing() {
         JsonNode module = api.module("greet.wasm", "");
-        // under the 1 MiB JSON body limit, but with the snapshot over the 1,000,000-byte message limit
+        // under the 1 MiB JSON body limit, over the job input limit (256 KiB), which keeps every job under the
+        // 1,000,000-byte record limit
         String input = "y".repeat(1_000_000);
 
         Http.Response refused = http.post("/api/v1/jobs", map("wasm_module_id", module.get("id").asText(),
                 "input_data", map("prompt", input)));
 
         assertThat(refused.status()).isEqualTo(413);
-        assertThat(refused.json().get("detail").asText()).contains("message limit");
+        assertThat(refused.json().get("detail").asText()).contains("over the limit of 262144 bytes")
+                .contains("mule.limits.max-job-input-bytes");
+        assertThat(refused.json().get("limit").asText()).isEqualTo("mule.limits.max-job-input-bytes");
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE workflow_name = ?").param(module.get("name").asText())
                 .query(Long.class).single()).isZero();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mule.gateway.kafka.KafkaClients;
 import ai.mule.gateway.kafka.KafkaProperties;
 import ai.mule.schemas.JobControl;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
@@ -28,11 +29,11 @@ class OutboxRelayIT {
         TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
         // nothing listens on port 1: every send fails as it would with the broker down
         AtomicReference<String> bootstrap = new AtomicReference<>("127.0.0.1:1");
-        OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(2), 1_000_000);
+        OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(2));
         OutboxRelay relay = new OutboxRelay(jdbc, transactions,
                 () -> new KafkaClients(new KafkaProperties(bootstrap.get())).producer("outbox-it", properties.sendTimeout()),
                 properties);
-        Outbox outbox = new Outbox(jdbc, relay, properties);
+        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS);
         String jobId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status ->
                 outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now())));
@@ -57,7 +58,7 @@ class OutboxRelayIT {
     void refusesToWriteOutsideATransaction() {
         TestPostgres.Database db = TestPostgres.newDatabase();
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
-        Outbox outbox = new Outbox(jdbc, null, new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(2), 1000));
+        Outbox outbox = new Outbox(jdbc, null, Limits.DEFAULTS);
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         outbox.append(Topics.JOB_CONTROL, "k", JobControl.cancel("k", "r", Instant.now())))
