@@ -28,9 +28,16 @@ public final class CancelSignal {
         this.clock = clock;
     }
 
-    /** A signal for a run starting now on {@code clock} with this much time. */
+    /** A signal for a run starting now with this much time; cancelling it interrupts no thread until one runs it. */
     public static CancelSignal startingNow(Duration timeout, Clock clock) {
         return new CancelSignal(clock.instant().plus(timeout), clock);
+    }
+
+    /** A signal for a run starting now on the calling thread, which cancelling interrupts. */
+    public static CancelSignal onThisThread(Duration timeout, Clock clock) {
+        CancelSignal signal = startingNow(timeout, clock);
+        signal.runsOn(Thread.currentThread());
+        return signal;
     }
 
     public synchronized boolean isCancelled() {

@@ -31,8 +31,7 @@ final class RunningSteps {
 
     /** A signal for a run of this job starting now on the calling thread; already given if the job was cancelled. */
     synchronized CancelSignal start(String jobId, Duration timeout) {
-        CancelSignal signal = CancelSignal.startingNow(timeout, clock);
-        signal.runsOn(Thread.currentThread());
+        CancelSignal signal = CancelSignal.onThisThread(timeout, clock);
         if (cancelled.containsKey(jobId)) {
             signal.cancel();
         }

@@ -64,7 +64,7 @@ final class StepWork {
         CancelSignal cancel = steps.start(command.jobId(), timeout);
         StepResult result;
         try {
-            result = cancel.isCancelled() ? cancelled(command, started) : handler.handle(command, cancel);
+            result = cancel.isCancelled() ? cancelled(command) : handler.handle(command, cancel);
             if (result == null) {
                 result = failed(command, FailureKind.INTERNAL, "the runner's step handler gave no result", started);
             }
@@ -94,8 +94,10 @@ final class StepWork {
                 : Duration.ofMillis(command.step().policy().timeoutMs());
     }
 
-    private StepResult cancelled(StepCommand command, long started) {
-        return failed(command, FailureKind.CANCELLED, "the job was cancelled before this step ran", started);
+    private StepResult cancelled(StepCommand command) {
+        log.info("job {} step {}: not run, the job was cancelled", command.jobId(), command.stepIndex());
+        return StepResult.failed(command, FailureKind.CANCELLED, "the job was cancelled before step "
+                + command.stepIndex() + " ran", null, null, 0, clock.instant());
     }
 
     private StepResult failed(StepCommand command, FailureKind kind, String error, long started) {

@@ -57,7 +57,7 @@ class AgentToolsTest {
         String url = web.baseUrl() + "/weather";
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch", "{\"url\": \"" + url + "\"}")));
 
-        StepResult result = executor.execute(command("job-t1", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+        StepResult result = AgentSteps.run(executor, command("job-t1", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("127.0.0.1")))), prompt("Weather?")));
 
         assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
@@ -76,7 +76,7 @@ class AgentToolsTest {
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch",
                 "{\"url\": \"" + web.baseUrl() + "/secret\"}")));
 
-        StepResult result = executor.execute(command("job-t2", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+        StepResult result = AgentSteps.run(executor, command("job-t2", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("example.com")))), prompt("Read it")));
 
         assertThat(result.success()).isTrue();
@@ -91,7 +91,7 @@ class AgentToolsTest {
                 "{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"SUMMARY\"}}]}"));
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "summarize", "{\"prompt\": \"long text\"}")));
 
-        StepResult result = executor.execute(command("job-t3", step(tool("summarize", AgentTool.Kind.CALL_WORKFLOW,
+        StepResult result = AgentSteps.run(executor, command("job-t3", step(tool("summarize", AgentTool.Kind.CALL_WORKFLOW,
                 config("workflow", "summarize-flow"))), prompt("Summarize")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: SUMMARY"));
@@ -108,7 +108,7 @@ class AgentToolsTest {
                 "{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"42\"}}]}"));
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "ask_math", "{\"prompt\": \"6 times 7?\"}")));
 
-        StepResult result = executor.execute(command("job-t4", step(tool("ask_math", AgentTool.Kind.CALL_AGENT,
+        StepResult result = AgentSteps.run(executor, command("job-t4", step(tool("ask_math", AgentTool.Kind.CALL_AGENT,
                 config("agent", "mathematician"))), prompt("Compute")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: 42"));
@@ -129,7 +129,7 @@ class AgentToolsTest {
         AgentTool shout = new AgentTool("shout", AgentTool.Kind.WASM_MODULE, "Upper-cases text", schema,
                 config("module_id", module));
 
-        StepResult result = executor.execute(command("job-t5", step(shout), prompt("Shout hello world")));
+        StepResult result = AgentSteps.run(executor, command("job-t5", step(shout), prompt("Shout hello world")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: HELLO WORLD"));
         JsonNode offered = openAi.requests().get(0).body().at("/tools/0/function");
@@ -148,7 +148,7 @@ class AgentToolsTest {
         AgentStep step = withMaxToolCalls(step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("127.0.0.1")))), 3);
 
-        StepResult result = executor.execute(command("job-t6", step, prompt("Loop")));
+        StepResult result = AgentSteps.run(executor, command("job-t6", step, prompt("Loop")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
@@ -167,7 +167,7 @@ class AgentToolsTest {
             AgentStep step = new AgentStep(1, null, base.agentId(), "llama", PROVIDER, ollama.baseUrl(), "llama3.2",
                     "Be brief.", base.config(), base.policy(), "ollama", 0.1, 64, 5, base.tools());
 
-            StepResult result = executor.execute(command("job-t7", step, prompt("Read the page")));
+            StepResult result = AgentSteps.run(executor, command("job-t7", step, prompt("Read the page")));
 
             assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
             assertThat(result.output()).isEqualTo(TextNode.valueOf("read: HTTP 200\npage text"));
