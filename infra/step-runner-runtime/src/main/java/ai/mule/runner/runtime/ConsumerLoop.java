@@ -44,6 +44,8 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
     private static final Duration WORKER_WAIT = Duration.ofMillis(100);
     /** Failed iterations in a row after which the runner reports itself unhealthy. */
     static final int UNHEALTHY_AFTER = 3;
+    /** Failed iterations in a row (about a minute) after which the loop gives up: the process exits (Fatal). */
+    static final int GIVE_UP_AFTER = 60;
 
     private final Consumer<String, byte[]> consumer;
     private final Topic<String, StepCommand> topic;
@@ -85,6 +87,10 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
                     // e.g. a Kafka error the client does not retry itself: log it and go on; health turns red
                     // if it repeats
                     failuresInARow++;
+                    if (failuresInARow >= GIVE_UP_AFTER) {
+                        throw new IllegalStateException("the step command consumer failed " + failuresInARow
+                                + " times in a row", e);
+                    }
                     log.error("the step command consumer hit an error ({} in a row); going on in 1 s",
                             failuresInARow, e);
                     Thread.sleep(1_000);

@@ -37,16 +37,17 @@ public record KafkaClients(String bootstrapServers, Map<String, String> properti
      * The step command consumer of a group: {@code read_uncommitted}, so a command is seen as soon as the
      * orchestrator writes it, before its transaction commits (runners are at-least-once and the orchestrator
      * drops duplicate results; waiting would add its commit interval to every step); manual commits; the
-     * cooperative assignor, so a runner joining moves only the partitions it takes; at most {@code maxPoll}
-     * records a poll, so one runner does not take commands another idle one could start.
+     * cooperative assignor, so a runner joining moves only the partitions it takes. {@code max.poll.records} stays
+     * Kafka's: commands beyond the free workers wait in a backlog of one poll at most (the partitions are paused
+     * meanwhile), and no other member could run them anyway, their partitions being this one's; a small value
+     * costs a fetch round trip every few steps.
      */
-    Map<String, Object> commandConsumer(String groupId, int maxPoll) {
+    Map<String, Object> commandConsumer(String groupId) {
         Map<String, Object> config = consumerBase();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         // a new group starts with the commands already waiting, not only those sent after it joined
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPoll);
         return config;
     }
 

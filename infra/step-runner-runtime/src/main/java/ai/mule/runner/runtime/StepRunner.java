@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@link StepHandler} and publishes its result. {@link #start()} starts the consumer thread (not a daemon: in a
  * service without a web server it is what keeps the JVM alive), the workers and the job control listener;
  * {@link #close()} lets running steps finish up to the grace period, commits what was published and leaves the
- * group. If the consumer thread or the control listener dies of an {@code Error}, {@link Fatal} ends the process.
+ * group. If the consumer thread or the control listener dies of an {@code Error}, or the consumer keeps failing,
+ * {@link Fatal} ends the process.
  */
 public final class StepRunner implements AutoCloseable {
 
@@ -56,7 +57,7 @@ public final class StepRunner implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer()), name);
         StepWork work = new StepWork(handler, steps, publisher, workers, settings.limits(), clock);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                kafka.commandConsumer(name, settings.concurrency()), new StringDeserializer(),
+                kafka.commandConsumer(name), new StringDeserializer(),
                 new ByteArrayDeserializer());
         loop = new ConsumerLoop(consumer, settings.commands(), workers, work, settings.shutdownGrace(),
                 () -> running);
@@ -75,8 +76,8 @@ public final class StepRunner implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
-            // an Error on this thread (out of memory while polling): without it nothing is consumed, so the
-            // process must not go on pretending
+            // an Error on this thread (out of memory while polling), or a consumer that keeps failing: nothing is
+            // consumed any more, so the process must not go on pretending
             running = false;
             fatal.halt("the step command consumer of " + settings.groupId(), e);
         } finally {
