@@ -69,9 +69,13 @@ public class AgentStepExecutor implements StepHandler {
             return StepResult.succeeded(command, TextNode.valueOf(reply.text()), null, null, micros(started),
                     clock.instant(), reply.usage());
         } catch (AgentStepFailure e) {
+            // a cancel that interrupted something else (the key's database read) is still a cancel
+            AgentStepFailure failure = cancel.isCancelled() && e.kind() != FailureKind.CANCELLED
+                    ? TimedCalls.cancelled() : e;
             log.info("job {} step {} attempt {} failed ({}): {}", command.jobId(), command.stepIndex(), command.attempt(),
-                    e.kind(), e.getMessage());
-            return StepResult.failed(command, e.kind(), e.getMessage(), null, null, micros(started), clock.instant());
+                    failure.kind(), failure.getMessage());
+            return StepResult.failed(command, failure.kind(), failure.getMessage(), null, null, micros(started),
+                    clock.instant());
         }
     }
 

@@ -49,12 +49,16 @@ final class TimedCalls {
 
     private static void stopIfOver(CancelSignal cancel, Duration stepTimeout, boolean expired) {
         if (cancel.isCancelled()) {
-            throw new AgentStepFailure(FailureKind.CANCELLED, "the agent step was stopped: its job was cancelled");
+            throw cancelled();
         }
         if (expired || cancel.remaining().isZero()) {
             throw new AgentStepFailure(FailureKind.TIMEOUT, "the step did not finish within its timeout of "
                     + stepTimeout.toMillis() + " ms (step policy timeout_ms)");
         }
+    }
+
+    static AgentStepFailure cancelled() {
+        return new AgentStepFailure(FailureKind.CANCELLED, "the agent step was stopped: its job was cancelled");
     }
 
     /** The timer of one call: interrupts its thread once, unless the call ended first. */

@@ -3,14 +3,17 @@ package ai.mule.runner.agent.execution;
 import static ai.mule.runner.agent.AgentSteps.command;
 import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.mule.runner.agent.AgentSteps;
 import ai.mule.runner.agent.StubHttpServer;
 import ai.mule.runner.agent.tools.AgentToolbox;
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.TokenUsage;
 import ai.mule.testkit.FakeOllamaServer;
@@ -25,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +73,37 @@ class AgentToolsTest {
         assertThat(web.requests()).hasSize(1);
         // the fake counts words: call 1 = 1 prompt + 0 completion; call 2 = 1 + 5 (the tool result) prompt + 7 completion
         assertThat(result.usage()).as("the tokens of both calls").isEqualTo(new TokenUsage(7, 7, 14));
+    }
+
+    @Test
+    void aCancelDuringAToolCallStopsTheStepAndTheModelIsNotCalledAgain() throws Exception {
+        web.route("/slow", request -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return StubHttpServer.Answer.text("too late");
+        });
+        openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch", "{\"url\": \"" + web.baseUrl() + "/slow\"}")));
+        StepCommand command = command("job-t8", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+                config("allowed_hosts", List.of("127.0.0.1")))), prompt("Read it"));
+        CompletableFuture<CancelSignal> signal = new CompletableFuture<>();
+        CompletableFuture<StepResult> running = CompletableFuture.supplyAsync(() -> {
+            CancelSignal cancel = CancelSignal.onThisThread(Duration.ofSeconds(120), Clock.systemUTC());
+            signal.complete(cancel);
+            return executor.handle(command, cancel);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> web.requests().size() == 1);
+
+        long cancelledAt = System.nanoTime();
+        signal.get().cancel();
+        StepResult result = running.get(5, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        Thread.sleep(500);
+        assertThat(openAi.requests()).as("the tool's result never went back to the model").hasSize(1);
     }
 
     @Test

@@ -54,6 +54,10 @@ public final class WasmStepHandler implements StepHandler {
 
     @Override
     public StepResult handle(StepCommand command, ai.mule.runner.runtime.CancelSignal cancel) {
+        // from the start, so that a cancel while the module loads does not interrupt the database read or the
+        // compilation: the run then ends as soon as it starts
+        CancelSignal run = new CancelSignal();
+        cancel.onCancel(run::cancel);
         if (!(command.step() instanceof WasmStep step)) {
             return failed(command, FailureKind.INVALID_INPUT, "the command on " + Topics.STEPS_WASM.name()
                     + " carries no WASM step");
@@ -74,8 +78,6 @@ public final class WasmStepHandler implements StepHandler {
             return failed(command, FailureKind.INVALID_INPUT, "module '" + step.moduleName() + "': " + e.getMessage());
         }
         HostImports host = hosts == null ? HostImports.NONE : hosts.forConfig(step.config());
-        CancelSignal run = new CancelSignal();
-        cancel.onCancel(run::cancel);
         WasmOutcome outcome = executor.run(module, step, command.input(), new RunOptions(host, run, mount));
         if (!outcome.succeeded()) {
             log.info("job {} step {} attempt {}: module '{}' failed ({}): {}", command.jobId(), command.stepIndex(),
