@@ -16,9 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param bootstrapServers Kafka brokers ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}, see application.yml)
  * @param concurrency      agent calls run at the same time by this process; they wait on the provider's
  *                         network reply, not on the CPU, so this can exceed the core count
- * @param providerTimeout  how long one provider call may take (connect and reply) before the step fails
- * @param pollTimeout      longest wait of one Kafka poll; also how often a saturated runner looks for
- *                         free workers
+ * @param providerTimeout  how long one provider call may take (connect and reply) before the step fails; a call
+ *                         also ends when the step's own timeout (policy timeout_ms) runs out, whichever is first
  * @param shutdownTimeout  how long a stopping runner lets running steps finish and report; steps still
  *                         running after that are redelivered to another runner
  * @param modelCacheSize   provider clients kept (one per provider, model, URL and key)
@@ -35,7 +34,6 @@ public record AgentRunnerProperties(
         @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
         @Positive @DefaultValue("8") int concurrency,
         @NotNull @DurationMin(millis = 1) @DefaultValue("120s") Duration providerTimeout,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("100ms") Duration pollTimeout,
         @NotNull @DurationMin(millis = 0) @DefaultValue("20s") Duration shutdownTimeout,
         @Positive @DefaultValue("64") int modelCacheSize,
         String masterKey,

@@ -5,6 +5,8 @@ import static ai.mule.runner.agent.AgentSteps.command;
 import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobControl;
 import ai.mule.schemas.SecretBox;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
@@ -17,6 +19,7 @@ import ai.mule.testkit.TestPostgres;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -200,6 +203,49 @@ class AgentRunnerIT {
         assertThat(result.error()).isEqualTo(
                 "provider rejected the request (HTTP 400): Invalid value for 'temperature': must be at most 2");
         assertThat(ai.mule.schemas.StepPolicy.AGENT_DEFAULT.retries(result.failureKind(), 1)).isFalse();
+    }
+
+    @Test
+    void aCancelOnTheControlTopicStopsTheRunningModelCallWithinASecond() throws InterruptedException {
+        openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(20)));
+        String job = UUID.randomUUID().toString();
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+        assertThat(openAi.awaitRequests(1, WAIT)).as("the model call is under way").hasSize(1);
+
+        Instant cancelled = Instant.now();
+        TestKafka.send(Topics.JOB_CONTROL, job, JobControl.cancel(job, "test", cancelled));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        assertThat(Duration.between(cancelled, result.finishedAt())).isLessThan(Duration.ofSeconds(1));
+        Thread.sleep(1_000);
+        assertThat(openAi.requests()).as("no further provider call").hasSize(1);
+        RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    @Test
+    void aReplyWithANulCharacterIsPublishedAsIs() {
+        openAi.replyWith("before\u0000after");
+        String job = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.output()).as("the status writer makes it storable, not the runner")
+                .isEqualTo(TextNode.valueOf("before\u0000after"));
+    }
+
+    @Test
+    void aReplyOverTheStepOutputLimitFailsWithLimitExceeded() {
+        openAi.replyWith("word ".repeat(120_000));
+        String job = UUID.randomUUID().toString();
+
+        TestKafka.send(Topics.STEPS_AGENT, job, command(job, agent(provider, openAi.baseUrl(), ""), prompt("Hi")));
+
+        StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+        assertThat(result.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
+        assertThat(result.error()).contains("mule.limits.max-step-output-bytes");
+        RunnerGroup.awaitAllCommitted(WAIT);
     }
 
     private static StepResult single(List<StepResult> results) {

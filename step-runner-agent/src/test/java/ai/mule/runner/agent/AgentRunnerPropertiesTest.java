@@ -23,7 +23,6 @@ class AgentRunnerPropertiesTest {
             assertThat(properties.bootstrapServers()).isEqualTo("127.0.0.1:9092");
             assertThat(properties.concurrency()).isEqualTo(8);
             assertThat(properties.providerTimeout()).isEqualTo(Duration.ofSeconds(120));
-            assertThat(properties.pollTimeout()).isEqualTo(Duration.ofMillis(100));
             assertThat(properties.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
             assertThat(properties.modelCacheSize()).isEqualTo(64);
         });

@@ -1,6 +1,11 @@
 package ai.mule.runner.agent;
 
+import ai.mule.runner.runtime.CancelSignal;
+import ai.mule.runner.runtime.StepHandler;
 import ai.mule.schemas.AgentStep;
+import ai.mule.schemas.StepResult;
+import java.time.Clock;
+import java.time.Duration;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +27,16 @@ public final class AgentSteps {
 
     public static StepCommand command(String jobId, AgentStep step, JsonNode input) {
         return StepCommand.of(jobId, 0, 1, step, input, Instant.now());
+    }
+
+    /** Runs the command as the runtime would: with a cancel signal whose deadline is the step's timeout from now. */
+    public static StepResult run(StepHandler handler, StepCommand command) {
+        return handler.handle(command, signal(command));
+    }
+
+    public static CancelSignal signal(StepCommand command) {
+        long timeoutMs = command.step() == null ? 120_000 : command.step().policy().timeoutMs();
+        return CancelSignal.startingNow(Duration.ofMillis(timeoutMs), Clock.systemUTC());
     }
 
     /** Mule v2's step input: {@code {"prompt": text}}. */

@@ -2,7 +2,6 @@ package ai.mule.runner.agent;
 
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.runner.agent.commands.StepCommandLoop;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import java.time.Duration;
@@ -31,7 +30,7 @@ final class RunnerGroup {
     static Map<TopicPartition, Long> uncommitted() throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin
-                    .listConsumerGroupOffsets(StepCommandLoop.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                    .listConsumerGroupOffsets(AgentRunnerConfiguration.GROUP_ID).partitionsToOffsetAndMetadata().get();
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < TestKafka.PARTITIONS; p++) {
                 latest.put(new TopicPartition(Topics.STEPS_AGENT.name(), p), OffsetSpec.latest());
@@ -51,8 +50,8 @@ final class RunnerGroup {
 
     static int members() throws ExecutionException, InterruptedException {
         try (Admin admin = admin()) {
-            return admin.describeConsumerGroups(java.util.List.of(StepCommandLoop.GROUP_ID)).all().get()
-                    .get(StepCommandLoop.GROUP_ID).members().size();
+            return admin.describeConsumerGroups(java.util.List.of(AgentRunnerConfiguration.GROUP_ID)).all().get()
+                    .get(AgentRunnerConfiguration.GROUP_ID).members().size();
         }
     }
 

@@ -1,5 +1,8 @@
 package ai.mule.runner.wasm;
 
+import ai.mule.runner.runtime.KafkaClients;
+import ai.mule.runner.runtime.RunnerSettings;
+import ai.mule.runner.runtime.StepRunner;
 import ai.mule.runner.wasm.execution.MountResolver;
 import ai.mule.runner.wasm.execution.WasmStepExecutor;
 import ai.mule.runner.wasm.host.GatewayClient;
@@ -7,22 +10,25 @@ import ai.mule.runner.wasm.host.MuleHostFactory;
 import ai.mule.runner.wasm.modules.CompiledModuleCache;
 import ai.mule.runner.wasm.modules.ModuleCompiler;
 import ai.mule.runner.wasm.modules.ModuleStore;
-import ai.mule.runner.wasm.steps.CancelledJobs;
-import ai.mule.runner.wasm.steps.JobControlListener;
-import ai.mule.runner.wasm.steps.KafkaClientProperties;
-import ai.mule.runner.wasm.steps.StepCommandConsumer;
 import ai.mule.runner.wasm.steps.WasmStepHandler;
+import ai.mule.schemas.Limits;
+import ai.mule.schemas.Topics;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({WasmRunnerProperties.class, KafkaClientProperties.class})
+@EnableConfigurationProperties(WasmRunnerProperties.class)
 class RunnerConfiguration {
+
+    /** The runner's consumer group; the gateway's readiness looks for its members. */
+    static final String GROUP_ID = "mule-step-runner-wasm";
 
     @Bean(destroyMethod = "close")
     WasmStepExecutor wasmStepExecutor(WasmRunnerProperties properties) {
@@ -33,16 +39,6 @@ class RunnerConfiguration {
     CompiledModuleCache compiledModuleCache(JdbcTemplate jdbc, WasmRunnerProperties properties) {
         return new CompiledModuleCache(new ModuleStore(jdbc), new ModuleCompiler(properties.compile()),
                 properties.moduleCacheSize());
-    }
-
-    @Bean
-    CancelledJobs cancelledJobs() {
-        return new CancelledJobs();
-    }
-
-    @Bean
-    JobControlListener jobControlListener(KafkaClientProperties kafka, CancelledJobs cancelled) {
-        return new JobControlListener(kafka, cancelled);
     }
 
     @Bean
@@ -57,15 +53,17 @@ class RunnerConfiguration {
     }
 
     @Bean
-    WasmStepHandler wasmStepHandler(CompiledModuleCache modules, WasmStepExecutor executor,
-                                    WasmRunnerProperties properties, CancelledJobs cancelled, MuleHostFactory hosts) {
-        return new WasmStepHandler(modules, executor, Math.toIntExact(properties.maxResultSize().toBytes()),
-                Clock.systemUTC(), cancelled, hosts, new MountResolver(properties.mountRoot()));
+    WasmStepHandler wasmStepHandler(CompiledModuleCache modules, WasmStepExecutor executor, MuleHostFactory hosts,
+                                    WasmRunnerProperties properties) {
+        return new WasmStepHandler(modules, executor, Clock.systemUTC(), hosts, new MountResolver(properties.mountRoot()));
     }
 
-    @Bean
-    StepCommandConsumer stepCommandConsumer(KafkaClientProperties kafka, WasmStepHandler handler,
-                                            WasmRunnerProperties properties) {
-        return new StepCommandConsumer(kafka, handler, properties.effectiveConcurrency(), properties.shutdownGrace());
+    /** Kafka from {@code mule.kafka.*} ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}, client properties), limits from {@code mule.limits.*}. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, Environment environment) {
+        KafkaClients kafka = Binder.get(environment).bindOrCreate("mule.kafka", KafkaClients.class);
+        Limits limits = properties.withResultSize(Limits.from(environment::getProperty));
+        return new StepRunner(new RunnerSettings(Topics.STEPS_WASM, GROUP_ID, properties.effectiveConcurrency(),
+                properties.shutdownGrace(), kafka, limits), handler);
     }
 }

@@ -1,6 +1,7 @@
 package ai.mule.runner.wasm;
 
 import ai.mule.runner.wasm.execution.WasmLimits;
+import ai.mule.schemas.Limits;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -26,8 +27,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxStderr      stderr cap per run; writing more fails the step
  * @param moduleCacheSize compiled modules kept in memory
  * @param compile        compile modules to JVM bytecode (false: interpret every module)
- * @param maxResultSize  largest result message; above it stdout/stderr are cut, then the step fails.
- *                       Keep it under the broker's {@code message.max.bytes} (1 MiB by default)
+ * @param maxResultSize  deprecated: largest result message, now {@code mule.limits.max-record-bytes} for every
+ *                       service; when set, it lowers that limit for this runner's results
  * @param shutdownGrace  how long running steps may finish when the runner stops, or partitions move away
  * @param gatewayUrl     the gateway's HTTP API, for the host functions that start workflows, ask agents and
  *                       read jobs ({@code MULE_RUNNER_WASM_GATEWAY_URL}; default {@code http://127.0.0.1:$MULE_HTTP_PORT})
@@ -47,7 +48,7 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
                                    @NotNull @DefaultValue("1MB") DataSize maxStderr,
                                    @Positive @DefaultValue("64") int moduleCacheSize,
                                    @DefaultValue("true") boolean compile,
-                                   @NotNull @DefaultValue("1000000B") DataSize maxResultSize,
+                                   DataSize maxResultSize,
                                    @NotNull @DefaultValue("10s") Duration shutdownGrace,
                                    @NotNull @DefaultValue("http://127.0.0.1:8080") URI gatewayUrl,
                                    String gatewayApiKey,
@@ -69,6 +70,15 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
 
     public int effectiveConcurrency() {
         return concurrency != null ? concurrency : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The limits with {@code max-result-size}, if set, as the record size limit of this runner's results. */
+    public Limits withResultSize(Limits limits) {
+        if (maxResultSize == null) {
+            return limits;
+        }
+        return new Limits(Math.toIntExact(maxResultSize.toBytes()), limits.maxJsonDepth(), limits.maxJobInputBytes(),
+                limits.maxStepConfigBytes(), limits.maxSnapshotBytes(), limits.maxStepOutputBytes());
     }
 
     public WasmLimits limits() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import ai.mule.runner.wasm.modules.CompiledModuleCache;
-import ai.mule.runner.wasm.steps.StepCommandConsumer;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
@@ -123,8 +122,8 @@ class ScaleOutIT {
     private static Map<String, Set<Integer>> awaitMembers(int count) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(StepCommandConsumer.GROUP_ID))
-                        .describedGroups().get(StepCommandConsumer.GROUP_ID).get();
+                ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(RunnerConfiguration.GROUP_ID))
+                        .describedGroups().get(RunnerConfiguration.GROUP_ID).get();
                 Map<String, Set<Integer>> owners = new HashMap<>();
                 int assigned = 0;
                 for (MemberDescription member : group.members()) {

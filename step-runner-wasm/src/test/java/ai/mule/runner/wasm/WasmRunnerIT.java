@@ -3,7 +3,6 @@ package ai.mule.runner.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.runner.wasm.steps.StepCommandConsumer;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
@@ -180,8 +179,8 @@ class WasmRunnerIT {
             assertThat(TestKafka.read(Topics.STEP_RESULTS, jobId, 2, Duration.ofSeconds(1))).hasSize(1);
         }
         try (Admin admin = admin()) {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(StepCommandConsumer.GROUP_ID))
-                    .describedGroups().get(StepCommandConsumer.GROUP_ID).get();
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(RunnerConfiguration.GROUP_ID))
+                    .describedGroups().get(RunnerConfiguration.GROUP_ID).get();
             assertThat(group.members()).hasSize(1);
         }
     }
@@ -246,7 +245,7 @@ class WasmRunnerIT {
         try (Admin admin = admin()) {
             await().atMost(WAIT).untilAsserted(() -> {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets(StepCommandConsumer.GROUP_ID).partitionsToOffsetAndMetadata().get();
+                        .listConsumerGroupOffsets(RunnerConfiguration.GROUP_ID).partitionsToOffsetAndMetadata().get();
                 for (int p = 0; p < TestKafka.PARTITIONS; p++) {
                     TopicPartition partition = new TopicPartition(Topics.STEPS_WASM.name(), p);
                     long end = admin.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get()

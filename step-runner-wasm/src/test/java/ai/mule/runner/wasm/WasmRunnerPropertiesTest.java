@@ -28,7 +28,7 @@ class WasmRunnerPropertiesTest {
             assertThat(properties.limits().maxStderrBytes()).isEqualTo(1 << 20);
             assertThat(properties.moduleCacheSize()).isEqualTo(64);
             assertThat(properties.compile()).isTrue();
-            assertThat(properties.maxResultSize().toBytes()).isEqualTo(1_000_000);
+            assertThat(properties.maxResultSize()).as("unset: mule.limits.max-record-bytes applies").isNull();
             assertThat(properties.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
         });
     }

@@ -1,6 +1,8 @@
 package ai.mule.runner.agent.execution;
 
 import ai.mule.runner.agent.tools.AgentToolbox;
+import ai.mule.runner.runtime.CancelSignal;
+import ai.mule.runner.runtime.StepHandler;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.StepCommand;
@@ -31,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * model call the agent's tools (at most {@code max_tool_calls} calls), and returns the final reply text as the step
  * output with the tokens of every call summed. The whole run is bounded by the step policy's {@code timeout_ms}.
  * Every failure, from a missing provider to an HTTP 429, becomes a failed {@link StepResult} with a readable error
- * and a {@link FailureKind} (429, 5xx and timeouts are retried by the orchestrator, a 4xx is not): this method does
- * not throw, so one bad step never stops the runner.
+ * and a {@link FailureKind} (429, 5xx and timeouts are retried by the orchestrator, a 4xx is not). A cancel of the
+ * job interrupts the provider or tool call under way and no further call is made ({@link TimedCalls}).
  */
-public class AgentStepExecutor {
+public class AgentStepExecutor implements StepHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AgentStepExecutor.class);
     /** Mule v2's default of setting {@code max_tool_calls}, for a snapshot that carries none. */
@@ -44,8 +46,10 @@ public class AgentStepExecutor {
     private final ChatModels models;
     private final Clock clock;
     private final AgentToolbox toolbox;
+    private final TimedCalls calls;
 
     public AgentStepExecutor(ProviderCredentials credentials, ChatModels models, Clock clock, AgentToolbox toolbox) {
+        this.calls = new TimedCalls();
         this.credentials = credentials;
         this.models = models;
         this.clock = clock;
@@ -57,34 +61,33 @@ public class AgentStepExecutor {
         this(credentials, models, clock, null);
     }
 
-    public StepResult execute(StepCommand command) {
+    @Override
+    public StepResult handle(StepCommand command, CancelSignal cancel) {
         long started = System.nanoTime();
         try {
-            Reply reply = ask(agentStep(command), command, started);
+            Reply reply = ask(agentStep(command), command, cancel);
             return StepResult.succeeded(command, TextNode.valueOf(reply.text()), null, null, micros(started),
                     clock.instant(), reply.usage());
         } catch (AgentStepFailure e) {
+            // a cancel that interrupted something else (the key's database read) is still a cancel
+            AgentStepFailure failure = cancel.isCancelled() && e.kind() != FailureKind.CANCELLED
+                    ? TimedCalls.cancelled() : e;
             log.info("job {} step {} attempt {} failed ({}): {}", command.jobId(), command.stepIndex(), command.attempt(),
-                    e.kind(), e.getMessage());
-            return StepResult.failed(command, e.kind(), e.getMessage(), null, null, micros(started), clock.instant());
-        } catch (RuntimeException e) {
-            // a bug here must fail the step, not the runner
-            log.error("job {} step {} attempt {}: unexpected error", command.jobId(), command.stepIndex(),
-                    command.attempt(), e);
-            return StepResult.failed(command, FailureKind.INTERNAL, "agent runner error: " + e, null, null,
-                    micros(started), clock.instant());
+                    failure.kind(), failure.getMessage());
+            return StepResult.failed(command, failure.kind(), failure.getMessage(), null, null, micros(started),
+                    clock.instant());
         }
     }
 
-    private Reply ask(AgentStep step, StepCommand command, long startedNanos) {
+    private Reply ask(AgentStep step, StepCommand command, CancelSignal cancel) {
         String userMessage = AgentPrompt.userMessage(command.input());
         String apiKey = apiKey(step.providerId());
-        // the step's own limit (its policy's timeout_ms) bounds the whole run, tool calls included
+        // the step's own limit (its policy's timeout_ms) bounds the whole run, tool calls included; the client's
+        // timeout is the shorter of it and the provider timeout, and each call is cut at the time left
         Duration stepTimeout = Duration.ofMillis(step.policy().timeoutMs());
-        Duration callTimeout = stepTimeout.compareTo(models.timeout()) < 0 ? stepTimeout : models.timeout();
-        long deadline = startedNanos + stepTimeout.toNanos();
+        Duration clientTimeout = stepTimeout.compareTo(models.timeout()) < 0 ? stepTimeout : models.timeout();
         ChatModel model = models.get(step.providerKindOrDefault(), step.providerId(), step.apiBaseUrl(), step.model(),
-                apiKey, callTimeout);
+                apiKey, clientTimeout);
         List<ToolSpecification> tools = step.tools().isEmpty() ? List.of() : toolbox().specifications(step.tools());
         int maxToolCalls = step.maxToolCalls() == null ? DEFAULT_MAX_TOOL_CALLS : step.maxToolCalls();
 
@@ -92,8 +95,9 @@ public class AgentStepExecutor {
         ai.mule.schemas.TokenUsage total = null;
         int toolCalls = 0;
         while (true) {
-            ChatResponse response = call(model, request(step, messages, tools), step, command, callTimeout, deadline,
-                    stepTimeout);
+            ChatRequest request = request(step, messages, tools);
+            ChatResponse response = calls.call(cancel, stepTimeout, () -> chat(model, request, step, command,
+                    clientTimeout));
             total = add(total, usage(response.tokenUsage()));
             AiMessage answer = response.aiMessage();
             if (answer != null && answer.hasToolExecutionRequests()) {
@@ -104,10 +108,11 @@ public class AgentStepExecutor {
                         throw new AgentStepFailure(FailureKind.LIMIT_EXCEEDED, "agent " + step.agentName()
                                 + " asked for more than " + maxToolCalls + " tool calls (setting max_tool_calls)");
                     }
-                    Duration left = remaining(deadline, stepTimeout);
                     log.info("job {} step {}: agent {} calls tool {}", command.jobId(), command.stepIndex(),
                             step.agentName(), call.name());
-                    messages.add(ToolExecutionResultMessage.from(call, toolbox().run(step.tools(), call, left)));
+                    String result = calls.call(cancel, stepTimeout,
+                            () -> toolbox().run(step.tools(), call, cancel.remaining()));
+                    messages.add(ToolExecutionResultMessage.from(call, result));
                 }
                 continue;
             }
@@ -121,32 +126,17 @@ public class AgentStepExecutor {
         }
     }
 
-    private ChatResponse call(ChatModel model, ChatRequest request, AgentStep step, StepCommand command,
-                              Duration callTimeout, long deadline, Duration stepTimeout) {
-        remaining(deadline, stepTimeout);
+    private static ChatResponse chat(ChatModel model, ChatRequest request, AgentStep step, StepCommand command,
+                                     Duration clientTimeout) {
         try {
             return model.chat(request);
+        } catch (AgentStepFailure failure) {
+            throw failure;
         } catch (RuntimeException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                // the runner is stopping; the caller does not report this, the step runs again elsewhere
-                throw new AgentStepFailure(FailureKind.RUNNER_LOST, "interrupted: the agent runner is stopping");
-            }
-            if (e instanceof AgentStepFailure failure) {
-                throw failure;
-            }
             log.debug("provider call of job {} step {} failed", command.jobId(), command.stepIndex(), e);
-            throw new AgentStepFailure(ProviderErrors.kind(e), ProviderErrors.describe(e, step.apiBaseUrl(), callTimeout));
+            throw new AgentStepFailure(ProviderErrors.kind(e), ProviderErrors.describe(e, step.apiBaseUrl(),
+                    clientTimeout));
         }
-    }
-
-    /** Time left before the step's deadline; none left fails the step as a timeout. */
-    private static Duration remaining(long deadline, Duration stepTimeout) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new AgentStepFailure(FailureKind.TIMEOUT, "the step did not finish within its timeout of "
-                    + stepTimeout.toMillis() + " ms (step policy timeout_ms)");
-        }
-        return Duration.ofNanos(left);
     }
 
     private AgentToolbox toolbox() {

@@ -7,11 +7,12 @@ import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.runner.agent.AgentSteps;
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.FailureKind;
-import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.WasmStep;
 import ai.mule.testkit.FakeOpenAiServer;
@@ -27,6 +28,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +69,7 @@ class AgentStepExecutorTest {
         openAi.replyWith("Hello, Ada!");
         StepCommand command = command("job-1", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Greet Ada"));
 
-        StepResult result = executor.execute(command);
+        StepResult result = AgentSteps.run(executor, command);
 
         assertThat(result.success()).isTrue();
         assertThat(result.output()).isEqualTo(TextNode.valueOf("Hello, Ada!"));
@@ -87,7 +90,7 @@ class AgentStepExecutorTest {
     void theAgentSystemPromptIsSentBeforeTheUserMessage() {
         AgentStep step = agent(PROVIDER, openAi.baseUrl(), "You answer in French.");
 
-        executor.execute(command("job-2", step, prompt("Hello")));
+        AgentSteps.run(executor, command("job-2", step, prompt("Hello")));
 
         FakeOpenAiServer.Request sent = openAi.requests().get(0);
         assertThat(sent.body().path("messages").get(0).path("role").asText()).isEqualTo("system");
@@ -100,7 +103,7 @@ class AgentStepExecutorTest {
         StepCommand command = command("job-3", agent(PROVIDER, openAi.baseUrl(), null),
                 json("{\"prompt\": {\"city\": \"Paris\"}, \"days\": 3, \"note\": null}"));
 
-        StepResult result = executor.execute(command);
+        StepResult result = AgentSteps.run(executor, command);
 
         assertThat(result.success()).isTrue();
         assertThat(json(openAi.requests().get(0).userMessage())).isEqualTo(command.input());
@@ -110,7 +113,7 @@ class AgentStepExecutorTest {
     void aProviderServerErrorFailsTheStepSayingWhat() {
         openAi.failWith(500, "The server had an error while processing your request.");
 
-        StepResult result = executor.execute(command("job-4", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-4", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.output()).isNull();
@@ -123,7 +126,7 @@ class AgentStepExecutorTest {
     void aRejectedApiKeyFailsTheStepSayingSo() {
         keys.put(PROVIDER, "sk-revoked");
 
-        StepResult result = executor.execute(command("job-5", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-5", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("provider rejected the API key (HTTP 401): Incorrect API key provided.");
@@ -140,7 +143,7 @@ class AgentStepExecutorTest {
     void otherProviderStatusesAreNamedWithTheirFailureKind(int status, String expected, FailureKind kind) {
         openAi.failWith(status, "nope");
 
-        StepResult result = executor.execute(command("job-6", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-6", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).startsWith(expected).endsWith("nope");
@@ -155,12 +158,58 @@ class AgentStepExecutorTest {
         AgentStep base = agent(PROVIDER, openAi.baseUrl(), "");
         AgentStep step = base.withPolicy(new StepPolicy(3, 1000, 2.0, 30_000, 400, false));
 
-        StepResult result = executor.execute(command("job-18", step, prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-18", step, prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.failureKind()).isEqualTo(FailureKind.TIMEOUT);
-        assertThat(result.error()).isEqualTo("provider at " + openAi.baseUrl() + " did not answer within 400 ms");
+        assertThat(result.error()).isEqualTo("the step did not finish within its timeout of 400 ms (step policy timeout_ms)");
         assertThat(result.durationMicros()).isBetween(400_000L, 2_900_000L);
+    }
+
+    @Test
+    void aCallGetsOnlyTheTimeTheStepHasLeft() {
+        openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(3)));
+        StepCommand command = command("job-21", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi"));
+        // the step (120 s) has run elsewhere for all but 300 ms of its time: the provider timeout (120 s) does not count
+        CancelSignal almostOver = CancelSignal.startingNow(Duration.ofMillis(300), Clock.systemUTC());
+
+        long started = System.nanoTime();
+        StepResult result = executor.handle(command, almostOver);
+
+        assertThat(result.failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(250), Duration.ofMillis(2_500));
+    }
+
+    @Test
+    void noCallIsMadeWhenNoTimeIsLeft() {
+        CancelSignal over = CancelSignal.startingNow(Duration.ZERO, Clock.systemUTC());
+
+        StepResult result = executor.handle(command("job-22", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")), over);
+
+        assertThat(result.failureKind()).isEqualTo(FailureKind.TIMEOUT);
+        assertThat(openAi.requests()).isEmpty();
+    }
+
+    @Test
+    void aCancelStopsTheProviderCallWithinASecondAndNoFurtherCallIsMade() throws Exception {
+        openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(20)));
+        StepCommand command = command("job-23", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi"));
+        CompletableFuture<CancelSignal> signal = new CompletableFuture<>();
+        CompletableFuture<StepResult> running = CompletableFuture.supplyAsync(() -> {
+            CancelSignal cancel = CancelSignal.onThisThread(Duration.ofSeconds(120), Clock.systemUTC());
+            signal.complete(cancel);
+            return executor.handle(command, cancel);
+        });
+        assertThat(openAi.awaitRequests(1, Duration.ofSeconds(10))).as("the call is under way").hasSize(1);
+
+        long cancelledAt = System.nanoTime();
+        signal.get().cancel();
+        StepResult result = running.get(5, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        Thread.sleep(500);
+        assertThat(openAi.requests()).as("no further provider call").hasSize(1);
     }
 
     @Test
@@ -171,8 +220,8 @@ class AgentStepExecutorTest {
                 null, null);
         String missing = UUID.randomUUID().toString();
 
-        StepResult ok = executor.execute(command("job-19", tuned, prompt("Hi")));
-        StepResult unknown = executor.execute(command("job-20", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult ok = AgentSteps.run(executor, command("job-19", tuned, prompt("Hi")));
+        StepResult unknown = AgentSteps.run(executor, command("job-20", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(ok.success()).isTrue();
         FakeOpenAiServer.Request sent = openAi.requests().get(0);
@@ -185,7 +234,7 @@ class AgentStepExecutorTest {
     void anUnknownProviderFailsTheStepWithoutACall() {
         String missing = UUID.randomUUID().toString();
 
-        StepResult result = executor.execute(command("job-7", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-7", agent(missing, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("unknown provider " + missing);
@@ -197,7 +246,7 @@ class AgentStepExecutorTest {
         keys.put(PROVIDER, null);
         openAi.requireApiKey(null).replyWith("local model here");
 
-        StepResult result = executor.execute(command("job-8", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-8", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("local model here"));
         assertThat(openAi.requests().get(0).authorization()).isNull();
@@ -209,7 +258,7 @@ class AgentStepExecutorTest {
                 Clock.systemUTC());
         openAi.answerWith(request -> Reply.completion("too late").after(Duration.ofSeconds(3)));
 
-        StepResult result = impatient.execute(command("job-9", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(impatient, command("job-9", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("provider at " + openAi.baseUrl() + " did not answer within 300 ms");
@@ -223,7 +272,7 @@ class AgentStepExecutorTest {
             closed = "http://127.0.0.1:" + socket.getLocalPort() + "/v1";
         }
 
-        StepResult result = executor.execute(command("job-10", agent(PROVIDER, closed, ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-10", agent(PROVIDER, closed, ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("cannot connect to provider at " + closed + ": connection refused");
@@ -233,7 +282,7 @@ class AgentStepExecutorTest {
     void anEmptyReplyFailsTheStep() {
         openAi.replyWith("");
 
-        StepResult result = executor.execute(command("job-11", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-11", agent(PROVIDER, openAi.baseUrl(), ""), prompt("Hi")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).startsWith("provider returned an empty reply");
@@ -243,7 +292,7 @@ class AgentStepExecutorTest {
     void aCommandThatIsNoAgentStepFailsClearly() {
         WasmStep wasm = new WasmStep(1, null, "m1", "upper", "0".repeat(64), JsonSerde.mapper().createObjectNode());
 
-        StepResult result = executor.execute(StepCommand.of("job-12", 0, 1, wasm, prompt("Hi"), NOW));
+        StepResult result = AgentSteps.run(executor, StepCommand.of("job-12", 0, 1, wasm, prompt("Hi"), NOW));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("the agent runner was sent a WasmStep, not an agent step");
@@ -251,7 +300,7 @@ class AgentStepExecutorTest {
 
     @Test
     void aCommandWithoutInputFailsWithoutACall() {
-        StepResult result = executor.execute(command("job-17", agent(PROVIDER, openAi.baseUrl(), ""), null));
+        StepResult result = AgentSteps.run(executor, command("job-17", agent(PROVIDER, openAi.baseUrl(), ""), null));
 
         assertThat(result.error()).isEqualTo("step command has no input");
         assertThat(openAi.requests()).isEmpty();
@@ -259,7 +308,7 @@ class AgentStepExecutorTest {
 
     @Test
     void aMalformedBaseUrlFailsWithoutACall() {
-        StepResult result = executor.execute(command("job-13", agent(PROVIDER, "api.example.com/v1", ""), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-13", agent(PROVIDER, "api.example.com/v1", ""), prompt("Hi")));
 
         assertThat(result.error()).isEqualTo("provider base URL 'api.example.com/v1' is not an http(s) URL");
         assertThat(openAi.requests()).isEmpty();
@@ -269,13 +318,13 @@ class AgentStepExecutorTest {
     void oneClientServesEveryStepOfTheSameProviderModelAndKey() {
         AgentStep step = agent(PROVIDER, openAi.baseUrl(), "");
 
-        executor.execute(command("job-14", step, prompt("one")));
-        executor.execute(command("job-15", step, prompt("two")));
+        AgentSteps.run(executor, command("job-14", step, prompt("one")));
+        AgentSteps.run(executor, command("job-15", step, prompt("two")));
         assertThat(models.size()).isEqualTo(1);
 
         keys.put(PROVIDER, "sk-rotated");
         openAi.requireApiKey("sk-rotated");
-        StepResult afterRotation = executor.execute(command("job-16", step, prompt("three")));
+        StepResult afterRotation = AgentSteps.run(executor, command("job-16", step, prompt("three")));
 
         assertThat(afterRotation.success()).as("a rotated key is used at once").isTrue();
         assertThat(models.size()).isEqualTo(2);

@@ -3,14 +3,17 @@ package ai.mule.runner.agent.execution;
 import static ai.mule.runner.agent.AgentSteps.command;
 import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.mule.runner.agent.AgentSteps;
 import ai.mule.runner.agent.StubHttpServer;
 import ai.mule.runner.agent.tools.AgentToolbox;
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.TokenUsage;
 import ai.mule.testkit.FakeOllamaServer;
@@ -25,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +62,7 @@ class AgentToolsTest {
         String url = web.baseUrl() + "/weather";
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch", "{\"url\": \"" + url + "\"}")));
 
-        StepResult result = executor.execute(command("job-t1", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+        StepResult result = AgentSteps.run(executor, command("job-t1", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("127.0.0.1")))), prompt("Weather?")));
 
         assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
@@ -71,12 +76,43 @@ class AgentToolsTest {
     }
 
     @Test
+    void aCancelDuringAToolCallStopsTheStepAndTheModelIsNotCalledAgain() throws Exception {
+        web.route("/slow", request -> {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return StubHttpServer.Answer.text("too late");
+        });
+        openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch", "{\"url\": \"" + web.baseUrl() + "/slow\"}")));
+        StepCommand command = command("job-t8", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+                config("allowed_hosts", List.of("127.0.0.1")))), prompt("Read it"));
+        CompletableFuture<CancelSignal> signal = new CompletableFuture<>();
+        CompletableFuture<StepResult> running = CompletableFuture.supplyAsync(() -> {
+            CancelSignal cancel = CancelSignal.onThisThread(Duration.ofSeconds(120), Clock.systemUTC());
+            signal.complete(cancel);
+            return executor.handle(command, cancel);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> web.requests().size() == 1);
+
+        long cancelledAt = System.nanoTime();
+        signal.get().cancel();
+        StepResult result = running.get(5, TimeUnit.SECONDS);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - cancelledAt)).isLessThan(Duration.ofSeconds(1));
+        assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
+        Thread.sleep(500);
+        assertThat(openAi.requests()).as("the tool's result never went back to the model").hasSize(1);
+    }
+
+    @Test
     void aHostOffTheAllowlistIsRefusedAndTheModelIsToldWhy() {
         web.route("/secret", request -> StubHttpServer.Answer.text("internal data"));
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "fetch",
                 "{\"url\": \"" + web.baseUrl() + "/secret\"}")));
 
-        StepResult result = executor.execute(command("job-t2", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
+        StepResult result = AgentSteps.run(executor, command("job-t2", step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("example.com")))), prompt("Read it")));
 
         assertThat(result.success()).isTrue();
@@ -91,7 +127,7 @@ class AgentToolsTest {
                 "{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"SUMMARY\"}}]}"));
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "summarize", "{\"prompt\": \"long text\"}")));
 
-        StepResult result = executor.execute(command("job-t3", step(tool("summarize", AgentTool.Kind.CALL_WORKFLOW,
+        StepResult result = AgentSteps.run(executor, command("job-t3", step(tool("summarize", AgentTool.Kind.CALL_WORKFLOW,
                 config("workflow", "summarize-flow"))), prompt("Summarize")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: SUMMARY"));
@@ -108,7 +144,7 @@ class AgentToolsTest {
                 "{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"42\"}}]}"));
         openAi.answerWith(toolThenAnswer(new ToolCall("call_1", "ask_math", "{\"prompt\": \"6 times 7?\"}")));
 
-        StepResult result = executor.execute(command("job-t4", step(tool("ask_math", AgentTool.Kind.CALL_AGENT,
+        StepResult result = AgentSteps.run(executor, command("job-t4", step(tool("ask_math", AgentTool.Kind.CALL_AGENT,
                 config("agent", "mathematician"))), prompt("Compute")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: 42"));
@@ -129,7 +165,7 @@ class AgentToolsTest {
         AgentTool shout = new AgentTool("shout", AgentTool.Kind.WASM_MODULE, "Upper-cases text", schema,
                 config("module_id", module));
 
-        StepResult result = executor.execute(command("job-t5", step(shout), prompt("Shout hello world")));
+        StepResult result = AgentSteps.run(executor, command("job-t5", step(shout), prompt("Shout hello world")));
 
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: HELLO WORLD"));
         JsonNode offered = openAi.requests().get(0).body().at("/tools/0/function");
@@ -148,7 +184,7 @@ class AgentToolsTest {
         AgentStep step = withMaxToolCalls(step(tool("fetch", AgentTool.Kind.HTTP_FETCH,
                 config("allowed_hosts", List.of("127.0.0.1")))), 3);
 
-        StepResult result = executor.execute(command("job-t6", step, prompt("Loop")));
+        StepResult result = AgentSteps.run(executor, command("job-t6", step, prompt("Loop")));
 
         assertThat(result.success()).isFalse();
         assertThat(result.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
@@ -167,7 +203,7 @@ class AgentToolsTest {
             AgentStep step = new AgentStep(1, null, base.agentId(), "llama", PROVIDER, ollama.baseUrl(), "llama3.2",
                     "Be brief.", base.config(), base.policy(), "ollama", 0.1, 64, 5, base.tools());
 
-            StepResult result = executor.execute(command("job-t7", step, prompt("Read the page")));
+            StepResult result = AgentSteps.run(executor, command("job-t7", step, prompt("Read the page")));
 
             assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
             assertThat(result.output()).isEqualTo(TextNode.valueOf("read: HTTP 200\npage text"));

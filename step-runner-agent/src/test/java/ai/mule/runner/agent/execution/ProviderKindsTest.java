@@ -42,7 +42,7 @@ class ProviderKindsTest {
                 + "\"role\": \"assistant\", \"model\": \"claude-test\", \"content\": [{\"type\": \"text\", \"text\": "
                 + "\"Bonjour\"}], \"stop_reason\": \"end_turn\", \"usage\": {\"input_tokens\": 12, \"output_tokens\": 3}}"));
 
-        StepResult result = executor.execute(command("job-k1", step("anthropic", server.baseUrl() + "/v1", "claude-test"),
+        StepResult result = AgentSteps.run(executor, command("job-k1", step("anthropic", server.baseUrl() + "/v1", "claude-test"),
                 prompt("Say hello in French")));
 
         assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
@@ -62,7 +62,7 @@ class ProviderKindsTest {
                         + "\"finishReason\": \"STOP\"}], \"usageMetadata\": {\"promptTokenCount\": 7, "
                         + "\"candidatesTokenCount\": 1, \"totalTokenCount\": 8}}"));
 
-        StepResult result = executor.execute(command("job-k2", step("gemini", server.baseUrl() + "/v1beta", "gemini-test"),
+        StepResult result = AgentSteps.run(executor, command("job-k2", step("gemini", server.baseUrl() + "/v1beta", "gemini-test"),
                 prompt("Say hello in German")));
 
         assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
@@ -77,7 +77,7 @@ class ProviderKindsTest {
                 "{\"type\": \"error\", \"error\": {\"type\": \"rate_limit_error\", \"message\": \"Number of requests has "
                         + "exceeded your rate limit\"}}"));
 
-        StepResult result = executor.execute(command("job-k3", step("anthropic", server.baseUrl() + "/v1", "claude-test"),
+        StepResult result = AgentSteps.run(executor, command("job-k3", step("anthropic", server.baseUrl() + "/v1", "claude-test"),
                 prompt("Hi")));
 
         assertThat(result.failureKind()).isEqualTo(FailureKind.PROVIDER_RATE_LIMITED);
@@ -86,7 +86,7 @@ class ProviderKindsTest {
 
     @Test
     void anUnknownKindFailsWithoutACall() {
-        StepResult result = executor.execute(command("job-k4", step("bedrock", server.baseUrl(), "m"), prompt("Hi")));
+        StepResult result = AgentSteps.run(executor, command("job-k4", step("bedrock", server.baseUrl(), "m"), prompt("Hi")));
 
         assertThat(result.failureKind()).isEqualTo(FailureKind.INVALID_INPUT);
         assertThat(result.error()).contains("unknown provider kind 'bedrock'");

@@ -148,10 +148,10 @@ public final class WasmBench {
             String sha = WasmFixtures.sha256(bytes);
             CompiledModuleCache cache = new CompiledModuleCache(Map.of(sha, bytes)::get, new ModuleCompiler(true), 4);
             this.loaded = cache.get(sha);
-            this.handler = new WasmStepHandler(cache, executor, 1_000_000, Clock.systemUTC());
+            this.handler = new WasmStepHandler(cache, executor, Clock.systemUTC());
             this.command = StepCommand.of("bench", 0, 1, new WasmStep(1, null, "m", name, sha, null), input, Instant.now());
             this.stdin = JsonSerde.mapper().writeValueAsBytes(input);
-            Supplier<String> check = () -> handler.handle(command).map(StepResult::success).orElse(false) ? "ok" : "FAILED";
+            Supplier<String> check = () -> handler.handle(command, signal()).success() ? "ok" : "FAILED";
             if (!check.get().equals("ok")) {
                 throw new IllegalStateException(name + " does not run through the runner");
             }
@@ -184,7 +184,11 @@ public final class WasmBench {
         }
 
         void handler() {
-            handler.handle(command);
+            handler.handle(command, signal());
         }
+    }
+
+    private static ai.mule.runner.runtime.CancelSignal signal() {
+        return ai.mule.runner.runtime.CancelSignal.startingNow(java.time.Duration.ofSeconds(30), Clock.systemUTC());
     }
 }

@@ -2,6 +2,7 @@ package ai.mule.runner.wasm.steps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.runner.wasm.execution.StepFailure.Reason;
 import ai.mule.runner.wasm.execution.WasmLimits;
 import ai.mule.runner.wasm.execution.WasmStepExecutor;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ class WasmStepHandlerTest {
             throw new ModuleUnavailableException(Reason.MODULE_NOT_FOUND, "no module with sha256 " + sha + " is stored");
         }
         return bytes;
-    }, new ModuleCompiler(false), 4), executor, 1_000_000, Clock.fixed(NOW, ZoneOffset.UTC));
+    }, new ModuleCompiler(false), 4), executor, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @AfterEach
     void close() {
@@ -51,7 +51,7 @@ class WasmStepHandlerTest {
         StepCommand command = command(new WasmStep(2, "ws-1", "m-1", "greet", GREET_SHA,
                 JsonSerde.mapper().createObjectNode().put("greeting", "Hola")));
 
-        StepResult result = handler.handle(command).orElseThrow();
+        StepResult result = handler.handle(command, signal());
 
         assertThat(result.success()).isTrue();
         assertThat(result.output()).isEqualTo(TextNode.valueOf("Hola, Mule!"));
@@ -67,7 +67,7 @@ class WasmStepHandlerTest {
     void failsTheStepWhenTheModuleIsNotStored() {
         String missing = "0".repeat(64);
 
-        StepResult result = handler.handle(command(new WasmStep(1, null, "m-2", "ghost", missing, null))).orElseThrow();
+        StepResult result = handler.handle(command(new WasmStep(1, null, "m-2", "ghost", missing, null)), signal());
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("module 'ghost': no module with sha256 " + missing + " is stored");
@@ -81,51 +81,36 @@ class WasmStepHandlerTest {
                 StepDefinition.class);
         assertThat(agent).isInstanceOf(AgentStep.class);
 
-        StepResult result = handler.handle(command(agent)).orElseThrow();
+        StepResult result = handler.handle(command(agent), signal());
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).contains("carries no WASM step");
     }
 
     @Test
-    void answersCancelledWithoutRunningAStepOfACancelledJob() {
-        CancelledJobs cancelled = new CancelledJobs();
-        WasmStepHandler cancelling = new WasmStepHandler(new CompiledModuleCache(stored::get, new ModuleCompiler(false), 4),
-                executor, 1_000_000, Clock.fixed(NOW, ZoneOffset.UTC), cancelled, null,
-                new ai.mule.runner.wasm.execution.MountResolver(null));
-        cancelled.cancel("job-7");
-
-        StepResult result = cancelling.handle(command(new WasmStep(3, null, "m-1", "greet", GREET_SHA, null))).orElseThrow();
-
-        assertThat(result.success()).isFalse();
-        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.CANCELLED);
-        assertThat(result.error()).isEqualTo("the job was cancelled before step 3 ran");
-    }
-
-    @Test
     void refusesAMountWhenTheRunnerHasNoMountRoot() {
         StepResult result = handler.handle(command(new WasmStep(1, null, "m-1", "greet", GREET_SHA,
                 JsonSerde.mapper().createObjectNode().set("mount", JsonSerde.mapper().createObjectNode()
-                        .put("host", "x").put("guest", "/data"))))).orElseThrow();
+                        .put("host", "x").put("guest", "/data")))), signal());
 
         assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.INVALID_INPUT);
         assertThat(result.error()).contains("this runner has no mount root");
     }
 
     @Test
-    void publishesNothingForARunInterruptedByShutdown() {
+    void stopsTheRunWhenTheSignalIsCancelled() throws Exception {
         StepCommand command = command(new WasmStep(1, null, "m-1", "greet", GREET_SHA, null));
-        handler.handle(command); // loads the module, so that the interrupt meets the run itself
+        CancelSignal cancel = signal();
+        cancel.cancel();
 
-        Thread.currentThread().interrupt();
-        Optional<StepResult> result;
-        try {
-            result = handler.handle(command);
-        } finally {
-            Thread.interrupted();
-        }
+        StepResult result = handler.handle(command, cancel);
 
-        assertThat(result).isEmpty();
+        assertThat(result.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.CANCELLED);
+        assertThat(result.error()).isEqualTo("module 'greet' was stopped: its job was cancelled");
+    }
+
+    private static CancelSignal signal() {
+        return CancelSignal.startingNow(Duration.ofSeconds(5), Clock.systemUTC());
     }
 
     private static StepCommand command(StepDefinition step) {

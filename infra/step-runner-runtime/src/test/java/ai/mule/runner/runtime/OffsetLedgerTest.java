@@ -1,4 +1,4 @@
-package ai.mule.runner.wasm.steps;
+package ai.mule.runner.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,5 +70,17 @@ class OffsetLedgerTest {
 
         assertThat(ledger.advance()).isEmpty();
         assertThat(ledger.positions(List.of(P0))).isEmpty();
+    }
+
+    @Test
+    void aSynchronousCommitOfSomePartitionsLeavesTheOthersToCommit() {
+        ledger.dispatched(P0, 1);
+        ledger.dispatched(P1, 1);
+        ledger.done(P0, 1);
+        ledger.done(P1, 1);
+
+        // a revoke of P0 commits it at once; P1 moved too and must still be handed to the next commit
+        assertThat(ledger.positions(List.of(P0))).isEqualTo(Map.of(P0, new OffsetAndMetadata(2)));
+        assertThat(ledger.advance()).isEqualTo(Map.of(P1, new OffsetAndMetadata(2)));
     }
 }

@@ -1,8 +1,10 @@
-package ai.mule.runner.wasm.steps;
+package ai.mule.runner.runtime;
 
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +22,7 @@ final class OffsetLedger {
 
     private final Map<TopicPartition, TreeMap<Long, Boolean>> dispatched = new HashMap<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private final Set<TopicPartition> unsent = new HashSet<>();
 
     void dispatched(TopicPartition partition, long offset) {
         dispatched.computeIfAbsent(partition, p -> new TreeMap<>()).put(offset, false);
@@ -33,9 +36,31 @@ final class OffsetLedger {
         }
     }
 
-    /** The partitions whose committable position moved since the last call, with that position. */
+    /** The partitions whose committable position moved since they were last handed out, with that position. */
     Map<TopicPartition, OffsetAndMetadata> advance() {
+        settle();
         Map<TopicPartition, OffsetAndMetadata> moved = new HashMap<>();
+        unsent.forEach(partition -> moved.put(partition, new OffsetAndMetadata(positions.get(partition))));
+        unsent.clear();
+        return moved;
+    }
+
+    /** The committable positions of these partitions (for a final, synchronous commit). */
+    Map<TopicPartition, OffsetAndMetadata> positions(Collection<TopicPartition> partitions) {
+        settle();
+        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            Long position = positions.get(partition);
+            if (position != null) {
+                result.put(partition, new OffsetAndMetadata(position));
+            }
+            unsent.remove(partition);
+        }
+        return result;
+    }
+
+    /** Moves each partition's position past its done prefix; a partition that moved is remembered until sent. */
+    private void settle() {
         dispatched.forEach((partition, offsets) -> {
             Long next = null;
             while (!offsets.isEmpty() && offsets.firstEntry().getValue()) {
@@ -43,23 +68,9 @@ final class OffsetLedger {
             }
             if (next != null) {
                 positions.put(partition, next);
-                moved.put(partition, new OffsetAndMetadata(next));
+                unsent.add(partition);
             }
         });
-        return moved;
-    }
-
-    /** The committable positions of these partitions (for a final, synchronous commit). */
-    Map<TopicPartition, OffsetAndMetadata> positions(Collection<TopicPartition> partitions) {
-        advance();
-        Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            Long position = positions.get(partition);
-            if (position != null) {
-                result.put(partition, new OffsetAndMetadata(position));
-            }
-        }
-        return result;
     }
 
     /** Whether any of these partitions has a dispatched command whose result is not acknowledged. */
@@ -82,6 +93,7 @@ final class OffsetLedger {
         for (TopicPartition partition : partitions) {
             dispatched.remove(partition);
             positions.remove(partition);
+            unsent.remove(partition);
         }
     }
 }

@@ -1,6 +1,7 @@
-package ai.mule.runner.wasm.steps;
+package ai.mule.runner.runtime;
 
-import ai.mule.runner.wasm.execution.CancelSignal;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,13 +10,13 @@ import java.util.Set;
 
 /**
  * The runs going on per job, so that a cancel from {@code mule.jobs.control} can stop them, and the jobs
- * cancelled lately, so that a command of a cancelled job that is still waiting in Kafka or in the
- * backlog ends at once instead of running.
+ * cancelled lately, so that a command of a cancelled job still waiting in Kafka ends at once instead of running.
  */
-public final class CancelledJobs {
+final class RunningSteps {
 
     private static final int REMEMBERED = 10_000;
 
+    private final Clock clock;
     private final Map<String, Set<CancelSignal>> running = new HashMap<>();
     private final Map<String, Boolean> cancelled = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -24,9 +25,13 @@ public final class CancelledJobs {
         }
     };
 
-    /** A signal for a run of this job about to start; already given if the job was cancelled. */
-    synchronized CancelSignal track(String jobId) {
-        CancelSignal signal = new CancelSignal();
+    RunningSteps(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A signal for a run of this job starting now on the calling thread; already given if the job was cancelled. */
+    synchronized CancelSignal start(String jobId, Duration timeout) {
+        CancelSignal signal = CancelSignal.onThisThread(timeout, clock);
         if (cancelled.containsKey(jobId)) {
             signal.cancel();
         }
@@ -34,22 +39,25 @@ public final class CancelledJobs {
         return signal;
     }
 
-    synchronized void untrack(String jobId, CancelSignal signal) {
-        Set<CancelSignal> signals = running.get(jobId);
-        if (signals != null && signals.remove(signal) && signals.isEmpty()) {
-            running.remove(jobId);
+    void end(String jobId, CancelSignal signal) {
+        synchronized (this) {
+            Set<CancelSignal> signals = running.get(jobId);
+            if (signals != null && signals.remove(signal) && signals.isEmpty()) {
+                running.remove(jobId);
+            }
         }
+        signal.ended();
     }
 
     /** Stops the job's running steps and remembers it; answers how many runs were stopped. */
-    public synchronized int cancel(String jobId) {
+    synchronized int cancel(String jobId) {
         cancelled.put(jobId, Boolean.TRUE);
         Set<CancelSignal> signals = running.getOrDefault(jobId, Set.of());
         signals.forEach(CancelSignal::cancel);
         return signals.size();
     }
 
-    public synchronized boolean isCancelled(String jobId) {
+    synchronized boolean isCancelled(String jobId) {
         return cancelled.containsKey(jobId);
     }
 }

@@ -1,7 +1,7 @@
-package ai.mule.runner.wasm.steps;
+package ai.mule.runner.runtime;
 
 import ai.mule.schemas.StepCommand;
-import ai.mule.schemas.Topics;
+import ai.mule.schemas.Topic;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -18,23 +18,23 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The consumer thread's loop: poll commands, hand them to free workers, commit what was published.
  * <p>
- * Why this shape. A module may run for its whole timeout, longer than Kafka lets a consumer go without
- * polling, so runs never happen on this thread: it keeps polling while workers run. When every worker is
+ * Why this shape. A step may run for its whole timeout, longer than Kafka lets a consumer go without
+ * polling, so steps never run on this thread: it keeps polling while workers run. When every worker is
  * busy, polled commands wait in a small backlog and every assigned partition is paused, so polls go on
  * (the member stays in the group, no rebalance) but fetch nothing more; partitions resume as soon as
  * the backlog is handed out. Offsets are committed only up to commands whose results the broker
  * acknowledged ({@link OffsetLedger}): a crash re-runs a step rather than loses it, and the orchestrator
- * drops the duplicate result.
+ * drops the duplicate result. A partition taken away waits for its running steps (up to the grace period),
+ * then commits what they published.
  * <p>
- * Everything here runs on the consumer thread, except {@link #execute} (worker threads) and the
- * acknowledgements, which reach this thread through a queue.
+ * Everything here runs on the consumer thread, except the tasks given to workers; their completions
+ * reach this thread through a queue.
  */
 final class ConsumerLoop implements ConsumerRebalanceListener {
 
@@ -42,48 +42,60 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     // while commands wait for a worker: how long to wait for one before polling again (for liveness)
     private static final Duration WORKER_WAIT = Duration.ofMillis(100);
+    /** Failed iterations in a row after which the runner reports itself unhealthy. */
+    static final int UNHEALTHY_AFTER = 3;
+    /** Failed iterations in a row (about a minute) after which the loop gives up: the process exits (Fatal). */
+    static final int GIVE_UP_AFTER = 60;
 
     private final Consumer<String, byte[]> consumer;
+    private final Topic<String, StepCommand> topic;
     private final WorkerPool workers;
-    private final ResultPublisher publisher;
-    private final WasmStepHandler handler;
+    private final StepWork work;
     private final Duration grace;
     private final BooleanSupplier running;
     private final OffsetLedger ledger = new OffsetLedger();
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
-    private final Queue<Acked> acked = new ConcurrentLinkedQueue<>();
+    private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+    private volatile int failuresInARow;
 
-    private record Acked(TopicPartition partition, long offset) {
+    private record Done(TopicPartition partition, long offset) {
     }
 
-    ConsumerLoop(Consumer<String, byte[]> consumer, WorkerPool workers, ResultPublisher publisher,
-                 WasmStepHandler handler, Duration grace, BooleanSupplier running) {
+    ConsumerLoop(Consumer<String, byte[]> consumer, Topic<String, StepCommand> topic, WorkerPool workers,
+                 StepWork work, Duration grace, BooleanSupplier running) {
         this.consumer = consumer;
+        this.topic = topic;
         this.workers = workers;
-        this.publisher = publisher;
-        this.handler = handler;
+        this.work = work;
         this.grace = grace;
         this.running = running;
     }
 
-    void run() {
-        consumer.subscribe(List.of(Topics.STEPS_WASM.name()), this);
+    boolean failing() {
+        return failuresInARow >= UNHEALTHY_AFTER;
+    }
+
+    /** Runs until {@code running} turns false; an {@code Error} escapes (the caller treats it as fatal). */
+    void run() throws InterruptedException {
+        consumer.subscribe(List.of(topic.name()), this);
         try {
             while (running.getAsBoolean()) {
                 try {
                     iterate();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
+                    failuresInARow = 0;
                 } catch (RuntimeException e) {
-                    // e.g. a Kafka error the client does not retry itself: a crashed loop would leave the runner
-                    // alive and idle, so log it and go on
-                    log.error("the step command consumer hit an error; going on in 1 s", e);
+                    // e.g. a Kafka error the client does not retry itself: log it and go on; health turns red
+                    // if it repeats
+                    failuresInARow++;
+                    if (failuresInARow >= GIVE_UP_AFTER) {
+                        throw new IllegalStateException("the step command consumer failed " + failuresInARow
+                                + " times in a row", e);
+                    }
+                    log.error("the step command consumer hit an error ({} in a row); going on in 1 s",
+                            failuresInARow, e);
                     Thread.sleep(1_000);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             shutdown();
         }
@@ -95,7 +107,7 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
             workers.awaitFreeThread(WORKER_WAIT);
         }
         consumer.poll(waiting ? Duration.ZERO : POLL_TIMEOUT).forEach(backlog::add);
-        settleAcks();
+        settle();
         dispatch();
         commitAsync();
         applyBackPressure();
@@ -107,50 +119,31 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             long offset = record.offset();
             ledger.dispatched(partition, offset);
-            StepCommand command = decode(record);
+            StepCommand command = StepCommands.decode(topic, record);
             if (command == null) {
                 ledger.done(partition, offset);
             } else {
                 // only this thread takes threads, so the free one seen above is still free
-                workers.trySubmit(() -> execute(command, partition, offset));
+                workers.trySubmit(() -> execute(command, new Done(partition, offset)));
             }
         }
     }
 
-    /** On a worker thread: run the step, publish its result, report the acknowledgement to the loop. */
-    private void execute(StepCommand command, TopicPartition partition, long offset) {
-        handler.handle(command).ifPresentOrElse(
-                result -> publisher.publish(command, result, () -> acked.add(new Acked(partition, offset))),
-                () -> log.info("job {} step {} attempt {}: run interrupted by shutdown; left for another runner",
-                        command.jobId(), command.stepIndex(), command.attempt()));
-    }
-
-    /** The command, or null for a record that is not one (logged, then skipped: its offset advances). */
-    private StepCommand decode(ConsumerRecord<String, byte[]> record) {
-        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-        if (record.value() == null) {
-            log.warn("skipping {}: empty record (key {})", where, record.key());
-            return null;
-        }
+    /** On a worker thread. Whatever happens, the offset is released, unless the runner abandoned the run. */
+    private void execute(StepCommand command, Done offset) {
         try {
-            StepCommand command = Topics.STEPS_WASM.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (command.jobId() == null || command.jobId().isBlank()) {
-                log.warn("skipping {}: a step command without job id, nowhere to report to", where);
-                return null;
-            }
-            return command;
-        } catch (SerializationException e) {
-            log.warn("skipping {}: not a step command ({})", where, e.getMessage());
-            return null;
-        } catch (RuntimeException e) {
-            log.warn("skipping {}: unreadable step command", where, e);
-            return null;
+            work.run(command, () -> done.add(offset));
+        } catch (Throwable e) {
+            // StepWork contains the handler's errors; this is one of its own (an OutOfMemoryError while
+            // publishing): the step's result is lost, the orchestrator retries it past its deadline
+            log.error("job {} step {}: the result could not be published", command.jobId(), command.stepIndex(), e);
+            done.add(offset);
         }
     }
 
-    private void settleAcks() {
-        for (Acked ack = acked.poll(); ack != null; ack = acked.poll()) {
-            ledger.done(ack.partition(), ack.offset());
+    private void settle() {
+        for (Done d = done.poll(); d != null; d = done.poll()) {
+            ledger.done(d.partition(), d.offset());
         }
     }
 
@@ -200,7 +193,7 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
         }
         // commands not yet handed out go to the partitions' next owner; running ones get a chance to finish
         backlog.removeIf(record -> partitions.contains(new TopicPartition(record.topic(), record.partition())));
-        awaitAcks(partitions);
+        awaitDone(partitions, grace);
         commitSync(partitions);
         ledger.forget(partitions);
         log.info("partitions revoked: {}", partitions);
@@ -220,9 +213,9 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
         }
     }
 
-    private void awaitAcks(Collection<TopicPartition> partitions) {
-        long deadline = System.nanoTime() + grace.toNanos();
-        settleAcks();
+    private void awaitDone(Collection<TopicPartition> partitions, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        settle();
         while (ledger.inFlight(partitions) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
@@ -230,28 +223,22 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
                 Thread.currentThread().interrupt();
                 return;
             }
-            settleAcks();
+            settle();
         }
     }
 
     /** Lets running steps finish (up to the grace period), commits what was published, closes. */
     private void shutdown() {
         backlog.clear();
-        workers.shutdown();
         try {
-            if (!workers.awaitTermination(grace)) {
-                log.warn("{} steps still running after {}; interrupting them (they will run again elsewhere)",
-                        workers.busy(), grace);
-                workers.interrupt();
-                workers.awaitTermination(Duration.ofSeconds(5));
-            }
+            workers.shutdown(grace);
         } catch (InterruptedException e) {
-            workers.interrupt();
+            workers.abandonNow();
             Thread.currentThread().interrupt();
         }
-        awaitAcks(List.copyOf(ledger.partitions()));
+        // results sent just before the end: give their acknowledgements a moment
+        awaitDone(List.copyOf(ledger.partitions()), Duration.ofSeconds(5));
         commitSync(List.copyOf(ledger.partitions()));
         consumer.close(Duration.ofSeconds(5));
-        publisher.close();
     }
 }

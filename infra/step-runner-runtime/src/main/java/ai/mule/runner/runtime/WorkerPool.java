@@ -1,4 +1,4 @@
-package ai.mule.runner.wasm.steps;
+package ai.mule.runner.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -9,18 +9,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fixed number of threads that run steps, with one permit per thread: a task is only accepted when a
- * thread is free, so commands wait in Kafka (paused partitions), never in an unbounded queue here.
+ * thread is free, so commands wait in Kafka (paused partitions), never in an unbounded queue here. The
+ * threads are daemons: a step that ignores every interrupt (a tight loop in native code, a wedged library)
+ * cannot keep a stopping runner alive past its bounded shutdown.
  */
 final class WorkerPool {
 
     private final ThreadPoolExecutor threads;
     private final Semaphore free;
+    private volatile boolean abandoned;
 
-    WorkerPool(int size) {
+    WorkerPool(int size, String name) {
         AtomicInteger count = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(size, size, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), task -> {
-            Thread thread = new Thread(task, "wasm-step-" + count.incrementAndGet());
-            thread.setDaemon(false);
+            Thread thread = new Thread(task, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
             return thread;
         });
         this.free = new Semaphore(size);
@@ -61,16 +64,23 @@ final class WorkerPool {
         return threads.getActiveCount();
     }
 
-    void shutdown() {
+    /** Takes no more tasks and lets running ones finish, up to {@code grace}; then interrupts them. */
+    void shutdown(Duration grace) throws InterruptedException {
         threads.shutdown();
+        if (!threads.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS)) {
+            abandoned = true;
+            threads.shutdownNow();
+            threads.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
-    boolean awaitTermination(Duration max) throws InterruptedException {
-        return threads.awaitTermination(max.toNanos(), TimeUnit.NANOSECONDS);
+    /** Whether running steps were interrupted because the runner stops: their outcome is not theirs to report. */
+    boolean abandoned() {
+        return abandoned;
     }
 
-    /** Interrupts the runs still going: Chicory stops them at their next call or loop iteration. */
-    void interrupt() {
+    void abandonNow() {
+        abandoned = true;
         threads.shutdownNow();
     }
 }

@@ -1,0 +1,107 @@
+package ai.mule.runner.runtime;
+
+import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.Limits;
+import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepResult;
+import ai.mule.schemas.StepStarted;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One command's way through a worker thread: skip it if stale, report its start when the run may outlast its
+ * deadline, run the handler with a cancel signal, contain whatever it throws, fit the result to the limits,
+ * publish it. {@code done} is called once the command's offset may be committed; it is not called for a run
+ * the runner abandoned while stopping (that command runs again elsewhere).
+ * <p>
+ * The stale rule, from the orchestrator's side: past {@code deadline} it counts the attempt lost unless a
+ * runner reported it started. A command within {@link #MARGIN} of it is skipped (the orchestrator has
+ * retried it, or will); one whose run could end after it is announced with {@link StepStarted} first.
+ */
+final class StepWork {
+
+    private static final Logger log = LoggerFactory.getLogger(StepWork.class);
+    /** How close to its deadline a command is treated as past it: the StepStarted record needs time to land. */
+    static final Duration MARGIN = Duration.ofSeconds(1);
+
+    private final StepHandler handler;
+    private final RunningSteps steps;
+    private final ResultPublisher publisher;
+    private final WorkerPool workers;
+    private final Limits limits;
+    private final Clock clock;
+
+    StepWork(StepHandler handler, RunningSteps steps, ResultPublisher publisher, WorkerPool workers, Limits limits,
+             Clock clock) {
+        this.handler = handler;
+        this.steps = steps;
+        this.publisher = publisher;
+        this.workers = workers;
+        this.limits = limits;
+        this.clock = clock;
+    }
+
+    void run(StepCommand command, Runnable done) {
+        Instant now = clock.instant();
+        Duration timeout = timeout(command);
+        if (command.deadline() != null) {
+            Instant cutoff = command.deadline().minus(MARGIN);
+            if (!now.isBefore(cutoff)) {
+                log.info("job {} step {} attempt {}: skipped, its deadline {} has passed (the orchestrator retries it)",
+                        command.jobId(), command.stepIndex(), command.attempt(), command.deadline());
+                done.run();
+                return;
+            }
+            if (now.plus(timeout).isAfter(cutoff)) {
+                publisher.started(command, StepStarted.of(command, now));
+            }
+        }
+        long started = System.nanoTime();
+        CancelSignal cancel = steps.start(command.jobId(), timeout);
+        StepResult result;
+        try {
+            result = cancel.isCancelled() ? cancelled(command) : handler.handle(command, cancel);
+            if (result == null) {
+                result = failed(command, FailureKind.INTERNAL, "the runner's step handler gave no result", started);
+            }
+        } catch (OutOfMemoryError e) {
+            // the run's garbage is unreachable once it unwinds: the heap is back for the next step
+            log.error("job {} step {} attempt {}: out of memory", command.jobId(), command.stepIndex(),
+                    command.attempt(), e);
+            result = failed(command, FailureKind.LIMIT_EXCEEDED, "the step ran out of the runner's memory ("
+                    + e.getMessage() + ")", started);
+        } catch (Throwable e) {
+            log.error("job {} step {} attempt {}: the step handler failed", command.jobId(), command.stepIndex(),
+                    command.attempt(), e);
+            result = failed(command, FailureKind.INTERNAL, "the step runner failed: " + e, started);
+        } finally {
+            steps.end(command.jobId(), cancel);
+        }
+        if (workers.abandoned()) {
+            log.info("job {} step {} attempt {}: run stopped by the runner's shutdown; left for another runner",
+                    command.jobId(), command.stepIndex(), command.attempt());
+            return;
+        }
+        publisher.publish(command, ResultFit.fit(command, result, limits), done);
+    }
+
+    private static Duration timeout(StepCommand command) {
+        return command.step() == null || command.step().policy() == null ? Duration.ZERO
+                : Duration.ofMillis(command.step().policy().timeoutMs());
+    }
+
+    private StepResult cancelled(StepCommand command) {
+        log.info("job {} step {}: not run, the job was cancelled", command.jobId(), command.stepIndex());
+        return StepResult.failed(command, FailureKind.CANCELLED, "the job was cancelled before step "
+                + command.stepIndex() + " ran", null, null, 0, clock.instant());
+    }
+
+    private StepResult failed(StepCommand command, FailureKind kind, String error, long started) {
+        return StepResult.failed(command, kind, error, null, null,
+                TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - started), clock.instant());
+    }
+}
