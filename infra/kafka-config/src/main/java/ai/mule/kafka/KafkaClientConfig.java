@@ -30,21 +30,24 @@ public final class KafkaClientConfig {
         return properties.bootstrapServers();
     }
 
-    /** A consumer's configuration: {@code tuning}, then the user's properties, then where the cluster is. */
+    /**
+     * A consumer's configuration: {@code tuning}, then the user's properties for every client and for consumers,
+     * then where the cluster is.
+     */
     public Map<String, Object> consumer(Map<String, ?> tuning) {
-        return common(tuning);
+        return common(tuning, properties.consumer());
     }
 
     /** A producer's configuration, always with {@code acks=all}. */
     public Map<String, Object> producer(Map<String, ?> tuning) {
-        Map<String, Object> config = common(tuning);
+        Map<String, Object> config = common(tuning, properties.producer());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         return config;
     }
 
     /** An admin client's configuration. */
     public Map<String, Object> admin(Map<String, ?> tuning) {
-        return common(tuning);
+        return common(tuning, Map.of());
     }
 
     /**
@@ -63,9 +66,10 @@ public final class KafkaClientConfig {
         return config;
     }
 
-    private Map<String, Object> common(Map<String, ?> tuning) {
+    private Map<String, Object> common(Map<String, ?> tuning, Map<String, String> forThisKind) {
         Map<String, Object> config = new HashMap<>(tuning);
         config.putAll(properties.properties());
+        config.putAll(forThisKind);
         config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, properties.bootstrapServers());
         return config;
     }

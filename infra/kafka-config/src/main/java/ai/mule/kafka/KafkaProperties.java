@@ -16,6 +16,10 @@ import org.springframework.validation.annotation.Validated;
  *                          {@code security.protocol} (the name after {@code PROPERTIES_}, lower-cased, underscores
  *                          read as dots), likewise {@code sasl.mechanism}, {@code sasl.jaas.config},
  *                          {@code ssl.truststore.location}, {@code client.rack}
+ * @param consumer          client properties for consumers only ({@code MULE_KAFKA_CONSUMER_*}), e.g.
+ *                          {@code max.poll.records}
+ * @param producer          client properties for producers only ({@code MULE_KAFKA_PRODUCER_*}), e.g.
+ *                          {@code compression.type}
  * @param replicationFactor {@code MULE_KAFKA_REPLICATION_FACTOR}: replicas of each Mule topic and of the orchestrator's
  *                          internal topics (changelogs); 3 on a production cluster
  * @param minInsyncReplicas {@code MULE_KAFKA_MIN_INSYNC_REPLICAS}: replicas that must have a write before it counts
@@ -29,6 +33,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 public record KafkaProperties(@DefaultValue("127.0.0.1:9092") @NotBlank String bootstrapServers,
                               Map<String, String> properties,
+                              Map<String, String> consumer,
+                              Map<String, String> producer,
                               @DefaultValue("1") @Min(1) short replicationFactor,
                               @DefaultValue("1") @Min(1) int minInsyncReplicas,
                               @DefaultValue("3") @Min(1) int partitions,
@@ -36,6 +42,8 @@ public record KafkaProperties(@DefaultValue("127.0.0.1:9092") @NotBlank String b
 
     public KafkaProperties {
         properties = properties == null ? Map.of() : Map.copyOf(properties);
+        consumer = consumer == null ? Map.of() : Map.copyOf(consumer);
+        producer = producer == null ? Map.of() : Map.copyOf(producer);
         if (minInsyncReplicas > replicationFactor) {
             throw new IllegalArgumentException("MULE_KAFKA_MIN_INSYNC_REPLICAS (" + minInsyncReplicas
                     + ") cannot exceed MULE_KAFKA_REPLICATION_FACTOR (" + replicationFactor + ")");
@@ -44,6 +52,14 @@ public record KafkaProperties(@DefaultValue("127.0.0.1:9092") @NotBlank String b
 
     /** Only where the cluster is; everything else at its default (tests, one local broker). */
     public static KafkaProperties of(String bootstrapServers) {
-        return new KafkaProperties(bootstrapServers, Map.of(), (short) 1, 1, 3, true);
+        return new KafkaProperties(bootstrapServers, Map.of(), Map.of(), Map.of(), (short) 1, 1, 3, true);
+    }
+
+    /** Without the client properties' values: they may hold credentials, and this may end up in logs. */
+    @Override
+    public String toString() {
+        return "KafkaProperties[bootstrapServers=" + bootstrapServers + ", properties=" + properties.keySet()
+                + ", consumer=" + consumer.keySet() + ", producer=" + producer.keySet() + ", replicationFactor="
+                + replicationFactor + ", minInsyncReplicas=" + minInsyncReplicas + ", partitions=" + partitions + "]";
     }
 }

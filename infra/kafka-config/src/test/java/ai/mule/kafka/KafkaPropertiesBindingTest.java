@@ -58,7 +58,7 @@ class KafkaPropertiesBindingTest {
 
     @Test
     void aMinimumInSyncAboveTheReplicationFactorIsRefusedByName() {
-        assertThatThrownBy(() -> new KafkaProperties("k:9092", Map.of(), (short) 1, 2, 3, true))
+        assertThatThrownBy(() -> new KafkaProperties("k:9092", Map.of(), Map.of(), Map.of(), (short) 1, 2, 3, true))
                 .hasMessageContaining("MULE_KAFKA_MIN_INSYNC_REPLICAS (2) cannot exceed MULE_KAFKA_REPLICATION_FACTOR (1)");
     }
 

@@ -19,7 +19,7 @@ class TopicProvisionerIT {
     @Test
     void missingTopicsAreCreatedWithTheirSettingsAndExistingOnesAreLeftAlone() throws Exception {
         KafkaClientConfig config = new KafkaClientConfig(
-                new KafkaProperties(TestKafka.bootstrapServers(), Map.of(), (short) 1, 1, 5, true));
+                new KafkaProperties(TestKafka.bootstrapServers(), Map.of(), Map.of(), Map.of(), (short) 1, 1, 5, true));
         String fresh = "provision-" + UUID.randomUUID();
         TopicProvisioner provisioner = new TopicProvisioner(config);
 

@@ -6,13 +6,13 @@ import ai.mule.runner.agent.execution.ChatModels;
 import ai.mule.runner.agent.execution.JdbcProviderCredentials;
 import ai.mule.runner.agent.execution.ProviderCredentials;
 import ai.mule.runner.agent.tools.AgentToolbox;
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.runtime.KafkaClients;
 import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
 import java.time.Clock;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -38,15 +38,11 @@ class AgentRunnerConfiguration {
         return new AgentStepExecutor(credentials, models, Clock.systemUTC(), toolbox);
     }
 
-    /**
-     * Kafka client properties from {@code mule.kafka.*} (as every service), the brokers from
-     * {@code mule.runner.agent.bootstrap-servers} ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}); limits from {@code mule.limits.*}.
-     */
+    /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
-    StepRunner stepRunner(AgentStepExecutor executor, AgentRunnerProperties properties, Environment environment) {
-        KafkaClients kafka = Binder.get(environment).bindOrCreate("mule.kafka", KafkaClients.class)
-                .withBootstrapServers(properties.bootstrapServers());
+    StepRunner stepRunner(AgentStepExecutor executor, AgentRunnerProperties properties, KafkaClientConfig kafka,
+                          Environment environment) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_AGENT, GROUP_ID, properties.concurrency(),
-                properties.shutdownTimeout(), kafka, Limits.from(environment::getProperty)), executor);
+                properties.shutdownTimeout(), new KafkaClients(kafka), Limits.from(environment::getProperty)), executor);
     }
 }

@@ -11,9 +11,8 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How the agent runner runs; each property can be set from the environment
- * ({@code MULE_RUNNER_AGENT_CONCURRENCY=16}).
+ * ({@code MULE_RUNNER_AGENT_CONCURRENCY=16}). Kafka is configured as for every service ({@code MULE_KAFKA_*}).
  *
- * @param bootstrapServers Kafka brokers ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}, see application.yml)
  * @param concurrency      agent calls run at the same time by this process; they wait on the provider's
  *                         network reply, not on the CPU, so this can exceed the core count
  * @param providerTimeout  how long one provider call may take (connect and reply) before the step fails; a call
@@ -31,7 +30,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("mule.runner.agent")
 @Validated
 public record AgentRunnerProperties(
-        @NotBlank @DefaultValue("127.0.0.1:9092") String bootstrapServers,
         @Positive @DefaultValue("8") int concurrency,
         @NotNull @DurationMin(millis = 1) @DefaultValue("120s") Duration providerTimeout,
         @NotNull @DurationMin(millis = 0) @DefaultValue("20s") Duration shutdownTimeout,
@@ -44,7 +42,7 @@ public record AgentRunnerProperties(
 
     @Override
     public String toString() {
-        return "AgentRunnerProperties[bootstrapServers=" + bootstrapServers + ", concurrency=" + concurrency
+        return "AgentRunnerProperties[concurrency=" + concurrency
                 + ", providerTimeout=" + providerTimeout + ", masterKey=" + (masterKey == null || masterKey.isBlank()
                 ? "unset" : "set") + ", gatewayUrl=" + gatewayUrl + ", gatewayApiKey="
                 + (gatewayApiKey == null || gatewayApiKey.isBlank() ? "unset" : "set") + "]";

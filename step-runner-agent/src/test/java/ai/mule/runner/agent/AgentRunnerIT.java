@@ -55,7 +55,7 @@ class AgentRunnerIT {
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("mule.runner.agent.bootstrap-servers", TestKafka::bootstrapServers);
+        registry.add("mule.kafka.bootstrap-servers", TestKafka::bootstrapServers);
         registry.add("spring.datasource.url", db::jdbcUrl);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);

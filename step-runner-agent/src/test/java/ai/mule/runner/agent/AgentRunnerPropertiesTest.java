@@ -20,7 +20,6 @@ class AgentRunnerPropertiesTest {
     void defaultsSuitAnIoBoundRunner() {
         context.run(started -> {
             AgentRunnerProperties properties = started.getBean(AgentRunnerProperties.class);
-            assertThat(properties.bootstrapServers()).isEqualTo("127.0.0.1:9092");
             assertThat(properties.concurrency()).isEqualTo(8);
             assertThat(properties.providerTimeout()).isEqualTo(Duration.ofSeconds(120));
             assertThat(properties.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));

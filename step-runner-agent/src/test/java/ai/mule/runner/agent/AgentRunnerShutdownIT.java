@@ -75,7 +75,7 @@ class AgentRunnerShutdownIT {
 
     private static ConfigurableApplicationContext startRunner(TestPostgres.Database db, String... more) {
         List<String> args = new java.util.ArrayList<>(List.of(
-                "--mule.runner.agent.bootstrap-servers=" + TestKafka.bootstrapServers(),
+                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password()));

@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm;
 
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.runtime.KafkaClients;
 import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
@@ -17,7 +18,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -58,10 +58,11 @@ class RunnerConfiguration {
         return new WasmStepHandler(modules, executor, Clock.systemUTC(), hosts, new MountResolver(properties.mountRoot()));
     }
 
-    /** Kafka from {@code mule.kafka.*} ({@code MULE_KAFKA_BOOTSTRAP_SERVERS}, client properties), limits from {@code mule.limits.*}. */
+    /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
-    StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, Environment environment) {
-        KafkaClients kafka = Binder.get(environment).bindOrCreate("mule.kafka", KafkaClients.class);
+    StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, KafkaClientConfig kafkaConfig,
+                          Environment environment) {
+        KafkaClients kafka = new KafkaClients(kafkaConfig);
         Limits limits = properties.withResultSize(Limits.from(environment::getProperty));
         return new StepRunner(new RunnerSettings(Topics.STEPS_WASM, GROUP_ID, properties.effectiveConcurrency(),
                 properties.shutdownGrace(), kafka, limits), handler);
