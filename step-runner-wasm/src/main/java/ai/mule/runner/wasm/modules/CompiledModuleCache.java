@@ -84,6 +84,12 @@ public final class CompiledModuleCache {
             synchronized (entries) {
                 entries.remove(key, entry);
             }
+            if (e instanceof OutOfMemoryError) {
+                // fetching a huge module: what filled the heap is garbage now, so its step fails and the runner goes on
+                entry.completeExceptionally(new ModuleUnavailableException(Reason.RESOURCE_LIMIT, "loading module " + key
+                        + " exhausted the runner's heap", e));
+                return;
+            }
             // complete even on an Error, or the requests waiting for this load would wait forever
             entry.completeExceptionally(e);
             if (e instanceof Error error) {

@@ -64,7 +64,8 @@ public final class WasmBytes {
      * <pre>
      * (module (table 1 funcref) (memory 1)
      *   (func (export "_start")
-     *     (drop (table.grow (ref.null func) (i32.const {@code delta})))))
+     *     (if (i32.eq (table.grow (ref.null func) (i32.const {@code delta})) (i32.const -1))
+     *       (then unreachable))))
      * </pre>
      */
     public static byte[] tableGrow(int delta) {
@@ -72,7 +73,9 @@ public final class WasmBytes {
                 .bytes(0xd0, FUNCREF) // ref.null func
                 .bytes(0x41).s32(delta)
                 .bytes(0xfc).u32(15).u32(0) // table.grow 0
-                .bytes(0x1a, 0x0b); // drop, end
+                .bytes(0x41, 0x7f, 0x46) // i32.const -1, i32.eq
+                .bytes(0x04, 0x40, 0x00, 0x0b) // if, unreachable, end
+                .bytes(0x0b);
         Out module = header();
         module.section(1, new Out().u32(1).bytes(FUNC_TYPE, 0, 0));
         module.section(3, new Out().u32(1).u32(0));
@@ -93,6 +96,16 @@ public final class WasmBytes {
         module.section(1, new Out().u32(1).bytes(FUNC_TYPE, 0, 0));
         module.section(3, new Out().u32(1).u32(0));
         module.section(6, globals);
+        module.section(7, new Out().u32(1).name("_start").bytes(0x00).u32(0));
+        module.section(10, new Out().u32(1).u32(2).bytes(0x00, 0x0b));
+        return module.toByteArray();
+    }
+
+    /** {@code (type (array i32))} besides {@code _start}'s type: a WebAssembly GC type. */
+    public static byte[] gcArrayType() {
+        Out module = header();
+        module.section(1, new Out().u32(2).bytes(FUNC_TYPE, 0, 0).bytes(0x5e, I32, 0x00));
+        module.section(3, new Out().u32(1).u32(0));
         module.section(7, new Out().u32(1).name("_start").bytes(0x00).u32(0));
         module.section(10, new Out().u32(1).u32(2).bytes(0x00, 0x0b));
         return module.toByteArray();
