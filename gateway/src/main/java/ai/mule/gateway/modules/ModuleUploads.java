@@ -4,8 +4,10 @@ import ai.mule.gateway.web.ApiException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.multipart.MultipartFile;
@@ -20,17 +22,31 @@ import org.springframework.web.multipart.MultipartFile;
 @Component
 class ModuleUploads {
 
-    /** Validations at once; more wait up to {@link #WAIT_SECONDS}, then answer 503. */
+    /** Validations at once; more wait up to {@link #WAIT}, then answer 503. */
     static final int AT_ONCE = 2;
-    static final int WAIT_SECONDS = 10;
+    // a 16 MB module validates in well under a second: a queue of uploads clears within this
+    static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final Semaphore permits = new Semaphore(AT_ONCE);
+    private final int atOnce;
+    private final Duration wait;
+    private final Semaphore permits;
+
+    @Autowired
+    ModuleUploads() {
+        this(AT_ONCE, WAIT);
+    }
+
+    ModuleUploads(int atOnce, Duration wait) {
+        this.atOnce = atOnce;
+        this.wait = wait;
+        this.permits = new Semaphore(atOnce);
+    }
 
     /** The upload's sha256 and size if it is a module the runner can run; a 422 naming every problem if not. */
     WasmBinaryValidator.Checked check(MultipartFile upload) {
         try {
-            if (!permits.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is validating " + AT_ONCE
+            if (!permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is validating " + atOnce
                         + " other module uploads; retry in a few seconds");
             }
         } catch (InterruptedException e) {
