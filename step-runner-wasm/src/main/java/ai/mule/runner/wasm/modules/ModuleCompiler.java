@@ -25,13 +25,35 @@ public final class ModuleCompiler {
     private static final Logger log = LoggerFactory.getLogger(ModuleCompiler.class);
 
     private final boolean compile;
+    private final long maxFootprint;
 
-    /** @param compile false to run every module in the interpreter (no compile time, slower runs) */
+    /**
+     * A compiler that loads a module only if it would take at most a quarter of this JVM's heap.
+     *
+     * @param compile false to run every module in the interpreter (no compile time, slower runs)
+     */
     public ModuleCompiler(boolean compile) {
+        this(compile, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    /**
+     * @param maxFootprint the most heap one loaded module may take ({@link ModuleFootprint}): a module past it
+     *                     is refused before it is parsed, rather than fill the heap while the runner's other
+     *                     threads (its Kafka clients) need it too
+     */
+    public ModuleCompiler(boolean compile, long maxFootprint) {
         this.compile = compile;
+        this.maxFootprint = maxFootprint;
     }
 
     public LoadedModule load(String sha256, byte[] bytes) {
+        long footprint = ModuleFootprint.estimate(bytes);
+        if (footprint > maxFootprint) {
+            throw new ModuleUnavailableException(Reason.RESOURCE_LIMIT, "module " + sha256 + " (" + mib(bytes.length)
+                    + ") is too large for this runner: loading it would take about " + mib(footprint) + " of heap, more "
+                    + "than the " + mib(maxFootprint) + " one module may take (a quarter of the runner's heap); give "
+                    + "the runner more heap or use a smaller module");
+        }
         WasmModule module;
         try {
             module = Parser.parse(bytes);
@@ -64,6 +86,10 @@ public final class ModuleCompiler {
             throw new ModuleUnavailableException(Reason.RESOURCE_LIMIT, "module " + sha256 + " (" + bytes.length
                     + " bytes) is too large for this runner to compile: compiling it exhausted the runner's heap", null);
         }
+    }
+
+    private static String mib(long bytes) {
+        return (bytes + 1024 * 1024 - 1) / (1024 * 1024) + " MiB";
     }
 
     private static long millis(long startedNanos) {
