@@ -229,7 +229,7 @@ public final class WasmStepExecutor implements AutoCloseable {
                 memory = null;
                 log.warn("module {} ({}) exhausted the runner's heap: {}", name, module.sha256(), e.getMessage());
                 return StepFailure.of(Reason.RESOURCE_LIMIT, "module '" + name + "' exhausted the runner's heap ("
-                        + e.getMessage() + "); it needs more memory outside its linear memory than a step may use");
+                        + e.getMessage() + ")");
             } catch (StackOverflowError e) {
                 return StepFailure.of(Reason.RESOURCE_LIMIT, "module '" + name + "' exhausted the runner's call stack "
                         + "(recursion too deep)");
