@@ -9,11 +9,6 @@ import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.ResourceNames;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -38,10 +33,12 @@ class WasmModuleController {
 
     private final WasmModuleRepository modules;
     private final ModuleExecutions executions;
+    private final ModuleUploads uploads;
 
-    WasmModuleController(WasmModuleRepository modules, ModuleExecutions executions) {
+    WasmModuleController(WasmModuleRepository modules, ModuleExecutions executions, ModuleUploads uploads) {
         this.modules = modules;
         this.executions = executions;
+        this.uploads = uploads;
     }
 
     /** Runs the module once, as a one-step job, and answers how it ended: {@code {"data": run}}. */
@@ -68,7 +65,11 @@ class WasmModuleController {
     record TestRequest(String moduleId, JsonNode input) {
     }
 
-    /** Mule v2's multipart upload: {@code name}, {@code description}, {@code config} (JSON text), {@code module_data}. */
+    /**
+     * Mule v2's multipart upload: {@code name}, {@code description}, {@code config} (JSON text), {@code module_data}.
+     * The module is validated and stored as a stream (see {@link ModuleUploads}); one larger than
+     * {@code mule.limits.max-module-size} is answered 413 before it reaches here.
+     */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<WasmModule> create(@RequestParam(required = false) String name,
@@ -85,9 +86,8 @@ class WasmModuleController {
             throw ApiException.badRequest("module_data is required: attach the compiled .wasm file as the multipart "
                     + "part 'module_data'");
         }
-        byte[] bytes = read(moduleData);
-        WasmBinaryValidator.validate(bytes);
-        return DataResponse.of(modules.insert(name, desc, parsedConfig, bytes, sha256(bytes)));
+        WasmBinaryValidator.Checked checked = uploads.check(moduleData);
+        return DataResponse.of(modules.insert(name, desc, parsedConfig, moduleData, checked));
     }
 
     @GetMapping
@@ -102,21 +102,5 @@ class WasmModuleController {
                                  @RequestParam(name = "include_data", defaultValue = "false") boolean includeData) {
         return DataResponse.of(modules.find(Ids.fromPath(id, "WASM module"), includeData)
                 .orElseThrow(() -> ApiException.notFound("no WASM module with id '" + id + "'")));
-    }
-
-    private static byte[] read(MultipartFile file) {
-        try {
-            return file.getBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uploaded module", e);
-        }
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
     }
 }

@@ -7,8 +7,6 @@ import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.ResourceNames;
 import ai.mule.gateway.web.Timestamps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -38,10 +36,12 @@ class WasmModuleEditController {
 
     private final JdbcClient jdbc;
     private final WasmModuleRepository modules;
+    private final ModuleUploads uploads;
 
-    WasmModuleEditController(JdbcClient jdbc, WasmModuleRepository modules) {
+    WasmModuleEditController(JdbcClient jdbc, WasmModuleRepository modules, ModuleUploads uploads) {
         this.jdbc = jdbc;
         this.modules = modules;
+        this.uploads = uploads;
     }
 
     /** Multipart like the upload; every part is optional and a part left out keeps its stored value. */
@@ -60,10 +60,8 @@ class WasmModuleEditController {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
         }
         ObjectNode parsedConfig = config == null ? null : Json.objectFromText(config, "config");
-        byte[] bytes = moduleData == null || moduleData.isEmpty() ? null : read(moduleData);
-        if (bytes != null) {
-            WasmBinaryValidator.validate(bytes);
-        }
+        WasmBinaryValidator.Checked checked = moduleData == null || moduleData.isEmpty() ? null
+                : uploads.check(moduleData);
         int updated;
         try {
             updated = jdbc.sql("""
@@ -71,9 +69,9 @@ class WasmModuleEditController {
                                    config = COALESCE(CAST(? AS JSONB), config), module_data = COALESCE(?, module_data),
                                    sha256 = COALESCE(?, sha256), updated_at = ?
                             WHERE id = ?""")
-                    .params(name, description, parsedConfig == null ? null : Json.write(parsedConfig), bytes,
-                            bytes == null ? null : WasmModuleController.sha256(bytes), Timestamps.param(Timestamps.now()),
-                            moduleId)
+                    .params(name, description, parsedConfig == null ? null : Json.write(parsedConfig),
+                            checked == null ? null : WasmModuleRepository.binary(moduleData, checked),
+                            checked == null ? null : checked.sha256(), Timestamps.param(Timestamps.now()), moduleId)
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
@@ -103,13 +101,5 @@ class WasmModuleEditController {
 
     private static ApiException notFound(String id) {
         return ApiException.notFound("no WASM module with id '" + id + "'");
-    }
-
-    private static byte[] read(MultipartFile file) {
-        try {
-            return file.getBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the uploaded module", e);
-        }
     }
 }

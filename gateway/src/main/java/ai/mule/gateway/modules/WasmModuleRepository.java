@@ -12,7 +12,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.core.io.InputStreamSource;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.support.SqlBinaryValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -29,19 +31,27 @@ public class WasmModuleRepository {
         this.jdbc = jdbc;
     }
 
-    WasmModule insert(String name, String description, ObjectNode config, byte[] bytes, String sha256) {
+    /** Stores a validated module, streaming its bytes from {@code data} (read a second time) into the row. */
+    WasmModule insert(String name, String description, ObjectNode config, InputStreamSource data,
+                      WasmBinaryValidator.Checked module) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
         try {
             jdbc.sql("INSERT INTO wasm_modules (id, name, description, module_data, sha256, config, created_at, updated_at) "
                             + "VALUES (?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?)")
-                    .params(id, name, description, bytes, sha256, Json.write(config), Timestamps.param(now),
+                    .params(id, name, description, binary(data, module), module.sha256(), Json.write(config),
+                            Timestamps.param(now),
                             Timestamps.param(now))
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
         }
-        return new WasmModule(id, name, description, config, sha256, bytes.length, now, now, null);
+        return new WasmModule(id, name, description, config, module.sha256(), module.sizeBytes(), now, now, null);
+    }
+
+    /** The module's bytes as a JDBC parameter that PostgreSQL's driver streams rather than copies. */
+    static SqlBinaryValue binary(InputStreamSource data, WasmBinaryValidator.Checked module) {
+        return new SqlBinaryValue(data, module.sizeBytes());
     }
 
     Optional<UUID> idNamed(String name) {

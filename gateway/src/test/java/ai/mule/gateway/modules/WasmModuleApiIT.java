@@ -113,4 +113,61 @@ class WasmModuleApiIT extends IntegrationTestBase {
                 WasmFixtures.wasm("greet.wasm"));
         assertThat(again.status()).isEqualTo(409);
     }
+
+    @Test
+    void aSixteenMegabyteModuleWithForeignImportsIsAnswered422QuicklyAndStoresNothing() {
+        byte[] ruby = RealisticModule.of(16 * 1024 * 1024, RealisticModule.Kind.LIBRARY);
+        String name = TestApi.unique("ruby");
+
+        Measured<Http.Response> upload = measure(() -> http.postMultipart(PATH, Map.of("name", name), "module_data", ruby));
+
+        assertThat(upload.value().status()).as(upload.value().toString()).isEqualTo(422);
+        assertThat(upload.value().json().get("detail").asText()).contains("from module 'rb-js-abi-host'")
+                .contains("'wasi_snapshot_preview1.sock_open'").contains("exports no _start function");
+        assertThat(upload.millis()).isLessThan(10_000);
+        assertThat(jdbc.sql("SELECT count(*) FROM wasm_modules WHERE name = ?").param(name).query(Long.class).single())
+                .isZero();
+        report("refused", ruby.length, upload);
+    }
+
+    @Test
+    void aSixteenMegabyteCommandIsStoredWholeQuickly() {
+        byte[] command = RealisticModule.of(16 * 1024 * 1024, RealisticModule.Kind.COMMAND);
+        String name = TestApi.unique("big");
+
+        Measured<Http.Response> upload = measure(() -> http.postMultipart(PATH, Map.of("name", name), "module_data",
+                command));
+
+        assertThat(upload.value().status()).as(upload.value().toString()).isEqualTo(201);
+        assertThat(upload.millis()).isLessThan(10_000);
+        JsonNode module = upload.value().json().get("data");
+        assertThat(module.get("sha256").asText()).isEqualTo(WasmFixtures.sha256(command));
+        assertThat(module.get("size_bytes").asLong()).isEqualTo(command.length);
+        byte[] stored = jdbc.sql("SELECT module_data FROM wasm_modules WHERE name = ?").param(name)
+                .query((rs, n) -> rs.getBytes(1)).single();
+        assertThat(stored).isEqualTo(command);
+        report("stored", command.length, upload);
+    }
+
+    private record Measured<T>(T value, long millis, long peakHeapBytes) {
+    }
+
+    /** The call's wall time, and the highest heap use of this JVM (client, gateway and broker alike) during it. */
+    private static <T> Measured<T> measure(java.util.function.Supplier<T> call) {
+        System.gc();
+        java.util.List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory
+                .getMemoryPoolMXBeans().stream()
+                .filter(pool -> pool.getType() == java.lang.management.MemoryType.HEAP).toList();
+        heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+        long started = System.nanoTime();
+        T value = call.get();
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        long peak = heap.stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        return new Measured<>(value, millis, peak);
+    }
+
+    private static void report(String what, int bytes, Measured<?> upload) {
+        System.out.printf("upload of a %d-byte module (%s): %d ms; heap peak during it %d MiB of max %d MiB%n", bytes,
+                what, upload.millis(), upload.peakHeapBytes() / 1024 / 1024, Runtime.getRuntime().maxMemory() / 1024 / 1024);
+    }
 }

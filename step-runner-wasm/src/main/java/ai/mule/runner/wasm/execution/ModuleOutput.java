@@ -1,9 +1,13 @@
 package ai.mule.runner.wasm.execution;
 
-import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.TextNode;
 
@@ -15,34 +19,52 @@ import com.fasterxml.jackson.databind.node.TextNode;
  *       {@code error}) field as the reason;</li>
  *   <li>otherwise an object's {@code message} field is the output, and an object without one is the output
  *       whole, as is any other JSON value;</li>
- *   <li>stdout that is not one JSON value is the output as a string (trimmed); empty stdout is {@code ""}.</li>
+ *   <li>stdout that is not one JSON value is the output as a string (trimmed); empty stdout is {@code ""};</li>
+ *   <li>JSON nested deeper than {@code mule.limits.max-json-depth} fails the step ({@code limit_exceeded}): it
+ *       is not text, and no later hop could carry it.</li>
  * </ul>
+ * Thread-safe and immutable.
  */
 public final class ModuleOutput {
 
-    // trailing text after a JSON value ("{} and more") means the stdout is not JSON, so it stays text
-    private static final ObjectReader READER = JsonSerde.mapper().reader()
-            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Limits limits;
+    private final ObjectReader reader;
 
-    private ModuleOutput() {
+    /** Reads stdout under {@link Limits#DEFAULTS}. */
+    public ModuleOutput() {
+        this(Limits.DEFAULTS);
     }
 
-    /** The step output, or the failure the module reported. */
-    public record Reading(JsonNode output, String error) {
+    /** @param limits where {@code maxJsonDepth} comes from ({@code mule.limits.max-json-depth}) */
+    public ModuleOutput(Limits limits) {
+        this.limits = limits;
+        // the parser itself refuses to go deeper than the limit: a hostile stdout is never built as a tree
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxJsonDepth()).build())
+                .build();
+        // trailing text after a JSON value ("{} and more") means the stdout is not JSON, so it stays text
+        this.reader = new ObjectMapper(factory).reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** The step output, or why the step fails: the failure the module reported, or a limit its stdout broke. */
+    public record Reading(JsonNode output, StepFailure failure) {
 
         public boolean failed() {
-            return error != null;
+            return failure != null;
         }
     }
 
-    public static Reading read(String stdout) {
+    public Reading read(String stdout) {
         String text = stdout.strip();
         if (text.isEmpty()) {
             return new Reading(TextNode.valueOf(""), null);
         }
         JsonNode value;
         try {
-            value = READER.readTree(text);
+            value = reader.readTree(text);
+        } catch (StreamConstraintsException e) {
+            // not "plain text": JSON the pipeline cannot carry must fail its step, never travel as a string
+            return new Reading(null, StepFailure.of(StepFailure.Reason.OUTPUT_LIMIT, tooDeep(e)));
         } catch (JsonProcessingException e) {
             return new Reading(TextNode.valueOf(text), null);
         }
@@ -51,9 +73,17 @@ public final class ModuleOutput {
         }
         JsonNode success = value.get("success");
         if (success != null && success.isBoolean() && !success.booleanValue()) {
-            return new Reading(null, reason(value));
+            return new Reading(null, StepFailure.of(StepFailure.Reason.MODULE_REPORTED_FAILURE, reason(value)));
         }
         return new Reading(value.has("message") ? value.get("message") : value, null);
+    }
+
+    private String tooDeep(StreamConstraintsException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")) {
+            return "the module's stdout is JSON nested deeper than the limit of " + limits.maxJsonDepth() + " levels ("
+                    + Limits.PREFIX + "max-json-depth); flatten it or print it as a string";
+        }
+        return "the module's stdout is JSON beyond what the runner reads: " + e.getOriginalMessage();
     }
 
     private static String reason(JsonNode failure) {

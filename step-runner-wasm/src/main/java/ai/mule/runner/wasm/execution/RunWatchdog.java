@@ -6,10 +6,12 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Enforces wall-clock time limits by interrupting the thread that runs a module: Chicory checks the
- * interrupt flag at every call and backward branch, in the interpreter and in compiled code alike, and
- * unwinds with a ChicoryInterruptedException. One timer thread serves every run, so a run costs no
- * extra thread hop.
+ * Enforces wall-clock time limits by interrupting the thread that runs a module, which then unwinds with a
+ * ChicoryInterruptedException: compiled code checks the interrupt flag at every call and backward jump
+ * (Chicory's compiler emits the checks); the interpreter checks it at calls and {@code br} by itself, and at
+ * every other branch through {@link InterpreterInterrupts}, which each run installs. So every loop stops,
+ * in the interpreter and in compiled code alike; a host function stops when it returns (Mule's own have
+ * timeouts). One timer thread (a daemon) serves every run, so a run costs no extra thread hop.
  */
 final class RunWatchdog implements AutoCloseable {
 

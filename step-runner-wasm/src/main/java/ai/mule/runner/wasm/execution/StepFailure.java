@@ -31,8 +31,18 @@ public record StepFailure(Reason reason, String message) {
         TIMEOUT(FailureKind.TIMEOUT),
         /** The module needed more memory than the ceiling allows. */
         MEMORY_LIMIT(FailureKind.LIMIT_EXCEEDED),
-        /** The module wrote more than the cap to stdout or stderr, or its result is too large to publish. */
+        /**
+         * The module wrote more than the cap to stdout or stderr, its stdout is JSON nested deeper than
+         * {@code mule.limits.max-json-depth}, or its result is too large to publish.
+         */
         OUTPUT_LIMIT(FailureKind.LIMIT_EXCEEDED),
+        /**
+         * The module declares more outside linear memory than the runner allows ({@link StructureLimits}:
+         * tables, table elements, element entries, globals, memories, GC types).
+         */
+        STRUCTURE_LIMIT(FailureKind.LIMIT_EXCEEDED),
+        /** Loading or running the module exhausted the runner's heap or a thread's stack. */
+        RESOURCE_LIMIT(FailureKind.LIMIT_EXCEEDED),
         /** The module ran to the end and reported {@code "success": false}. */
         MODULE_REPORTED_FAILURE(FailureKind.MODULE_FAILED),
         /** The run was interrupted because the runner is stopping; another runner will run it again. */

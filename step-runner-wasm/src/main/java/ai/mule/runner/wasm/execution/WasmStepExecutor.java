@@ -1,6 +1,7 @@
 package ai.mule.runner.wasm.execution;
 
 import ai.mule.runner.wasm.execution.StepFailure.Reason;
+import ai.mule.schemas.Limits;
 import ai.mule.schemas.WasmStep;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
@@ -24,6 +25,7 @@ import java.io.ByteArrayInputStream;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +35,14 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The sandbox: stdin is the merged config and input ({@link ModuleInput}); no host directory, no
  * environment variables, the module name as the only argument; stdout and stderr captured up to their
- * caps; linear memory capped at {@link WasmLimits#maxMemoryPages()}; a wall-clock timeout. {@code
+ * caps; linear memory capped at {@link WasmLimits#maxMemoryPages()}, tables, globals and the like at
+ * {@link StructureLimits}; a wall-clock timeout that stops compiled and interpreted code alike. {@code
  * _initialize} runs first if exported, then {@code _start}; {@code proc_exit(0)} is a normal end.
  * <p>
  * Thread-safe: every run builds its own WASI context and Instance from the shared, immutable
  * {@link LoadedModule}, so concurrent runs share no mutable state (Mule v2's executor did, and mixed
- * runs up). A run never throws for anything the module does: every ending is a {@link WasmOutcome}.
+ * runs up). A run never throws for anything the module does: every ending is a {@link WasmOutcome}, including
+ * an OutOfMemoryError or StackOverflowError the run causes ({@code limit_exceeded}).
  */
 public final class WasmStepExecutor implements AutoCloseable {
 
@@ -48,10 +52,18 @@ public final class WasmStepExecutor implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final WasmLimits limits;
+    private final ModuleOutput output;
     private final RunWatchdog watchdog = new RunWatchdog();
 
+    /** An executor whose stdout reading uses {@link Limits#DEFAULTS}. */
     public WasmStepExecutor(WasmLimits limits) {
+        this(limits, Limits.DEFAULTS);
+    }
+
+    /** @param pipeline the pipeline's limits: a stdout nested deeper than its {@code maxJsonDepth} fails the step */
+    public WasmStepExecutor(WasmLimits limits, Limits pipeline) {
         this.limits = limits;
+        this.output = new ModuleOutput(pipeline);
     }
 
     public WasmLimits limits() {
@@ -91,6 +103,11 @@ public final class WasmStepExecutor implements AutoCloseable {
             return WasmOutcome.failed(StepFailure.of(Reason.NOT_A_COMMAND, "module '" + name
                     + "' exports no _start function: a step must be a WASI command"), null, null, micros(started));
         }
+        Optional<String> tooLarge = StructureLimits.violation(module.module());
+        if (tooLarge.isPresent()) {
+            return WasmOutcome.failed(StepFailure.of(Reason.STRUCTURE_LIMIT, "module '" + name + "' cannot run: "
+                    + tooLarge.get()), null, null, micros(started));
+        }
         Run run = new Run(module, name, stdin, options);
         RunWatchdog.Deadline deadline = watchdog.arm(timeout);
         CancelSignal cancel = options.cancel();
@@ -117,10 +134,9 @@ public final class WasmStepExecutor implements AutoCloseable {
         if (failure != null) {
             return WasmOutcome.failed(failure, stdout, stderr, micros(started));
         }
-        ModuleOutput.Reading reading = ModuleOutput.read(stdout);
+        ModuleOutput.Reading reading = output.read(stdout);
         if (reading.failed()) {
-            return WasmOutcome.failed(StepFailure.of(Reason.MODULE_REPORTED_FAILURE, reading.error()), stdout, stderr,
-                    micros(started));
+            return WasmOutcome.failed(reading.failure(), stdout, stderr, micros(started));
         }
         return WasmOutcome.succeeded(reading.output(), stdout, stderr, micros(started));
     }
@@ -171,6 +187,9 @@ public final class WasmStepExecutor implements AutoCloseable {
                         .withMachineFactory(module.machineFactory())
                         .withImportValues(imports)
                         .withMemoryFactory(this::cappedMemory)
+                        .withTableFactory(new TableBudget())
+                        // stops interpreted loops whose only back edge is a br_if or br_table
+                        .withUnsafeExecutionListener(InterpreterInterrupts.LISTENER)
                         .withStart(false)
                         .build();
                 if (module.exportsFunction("_initialize")) {
@@ -185,6 +204,8 @@ public final class WasmStepExecutor implements AutoCloseable {
                 return StepFailure.of(Reason.OUTPUT_LIMIT, "module '" + name + "' " + e.getMessage());
             } catch (MemoryCeilingException e) {
                 return StepFailure.of(Reason.MEMORY_LIMIT, "module '" + name + "' " + e.getMessage());
+            } catch (TableBudget.StructureLimitException e) {
+                return StepFailure.of(Reason.STRUCTURE_LIMIT, "module '" + name + "' cannot run: " + e.getMessage());
             } catch (TrapException | WasmRuntimeException e) {
                 // Chicory throws the first for unreachable, the second for arithmetic and out-of-bounds traps
                 return afterMemory(StepFailure.of(Reason.TRAP, "module '" + name + "' trapped: " + e.getMessage()));
@@ -202,6 +223,16 @@ public final class WasmStepExecutor implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("running module {} ({}) failed in the runner", name, module.sha256(), e);
                 return StepFailure.of(Reason.RUNNER_ERROR, "the runner failed to run module '" + name + "': " + e);
+            } catch (OutOfMemoryError e) {
+                // Safe to go on: what filled the heap was this run's (its memory, tables, interpreter stacks), and
+                // it is unreachable once the run unwinds. Other Errors are not caught: they say the JVM is unwell.
+                memory = null;
+                log.warn("module {} ({}) exhausted the runner's heap: {}", name, module.sha256(), e.getMessage());
+                return StepFailure.of(Reason.RESOURCE_LIMIT, "module '" + name + "' exhausted the runner's heap ("
+                        + e.getMessage() + ")");
+            } catch (StackOverflowError e) {
+                return StepFailure.of(Reason.RESOURCE_LIMIT, "module '" + name + "' exhausted the runner's call stack "
+                        + "(recursion too deep)");
             }
         }
 

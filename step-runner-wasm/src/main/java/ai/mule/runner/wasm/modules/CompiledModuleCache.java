@@ -2,6 +2,8 @@ package ai.mule.runner.wasm.modules;
 
 import ai.mule.runner.wasm.execution.LoadedModule;
 import ai.mule.runner.wasm.execution.StepFailure.Reason;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +18,9 @@ import java.util.regex.Pattern;
  * The first request for a module fetches and compiles it on its own thread; concurrent requests for the
  * same module wait for that one load rather than compiling it again. A failed load is not kept: the
  * next request tries again (the module may have been stored since, or the database come back).
+ * <p>
+ * Bounded twice: by count, and by the heap its modules take ({@link ModuleFootprint}, half the JVM's heap by
+ * default), since one large module can take hundreds of megabytes. The module just loaded always stays.
  */
 public final class CompiledModuleCache {
 
@@ -23,20 +28,27 @@ public final class CompiledModuleCache {
 
     private final ModuleSource source;
     private final ModuleCompiler compiler;
-    private final Map<String, CompletableFuture<LoadedModule>> entries;
+    private final int capacity;
+    private final long maxFootprint;
+    // both guarded by entries' lock; footprints holds the loaded entries only
+    private final LinkedHashMap<String, CompletableFuture<LoadedModule>> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Long> footprints = new HashMap<>();
+    private long footprint;
 
+    /** A cache whose modules take at most half of this JVM's heap. */
     public CompiledModuleCache(ModuleSource source, ModuleCompiler compiler, int capacity) {
+        this(source, compiler, capacity, Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    /** @param maxFootprint the most heap the cached modules may take together, estimated */
+    public CompiledModuleCache(ModuleSource source, ModuleCompiler compiler, int capacity, long maxFootprint) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, not " + capacity);
         }
         this.source = source;
         this.compiler = compiler;
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<LoadedModule>> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.capacity = capacity;
+        this.maxFootprint = maxFootprint;
     }
 
     /**
@@ -54,6 +66,7 @@ public final class CompiledModuleCache {
                 entry = new CompletableFuture<>();
                 entries.put(key, entry);
                 loadHere = true;
+                evict(key);
             }
         }
         if (loadHere) {
@@ -77,18 +90,61 @@ public final class CompiledModuleCache {
         }
     }
 
+    /** Heap the cached modules take, estimated. */
+    public long footprint() {
+        synchronized (entries) {
+            return footprint;
+        }
+    }
+
     private void load(String key, CompletableFuture<LoadedModule> entry) {
         try {
-            entry.complete(compiler.load(key, source.fetch(key)));
+            byte[] bytes = source.fetch(key);
+            LoadedModule module = compiler.load(key, bytes);
+            synchronized (entries) {
+                if (entries.get(key) == entry) {
+                    footprints.put(key, ModuleFootprint.estimate(bytes));
+                    footprint += footprints.get(key);
+                    evict(key);
+                }
+            }
+            entry.complete(module);
         } catch (Throwable e) {
             synchronized (entries) {
-                entries.remove(key, entry);
+                if (entries.remove(key, entry)) {
+                    forget(key);
+                }
+            }
+            if (e instanceof OutOfMemoryError) {
+                // fetching a huge module: what filled the heap is garbage now, so its step fails and the runner goes on
+                entry.completeExceptionally(new ModuleUnavailableException(Reason.RESOURCE_LIMIT, "loading module " + key
+                        + " exhausted the runner's heap", e));
+                return;
             }
             // complete even on an Error, or the requests waiting for this load would wait forever
             entry.completeExceptionally(e);
             if (e instanceof Error error) {
                 throw error;
             }
+        }
+    }
+
+    /** Drops least recently used entries, never {@code keep}, until both bounds hold. Holds entries' lock. */
+    private void evict(String keep) {
+        Iterator<Map.Entry<String, CompletableFuture<LoadedModule>>> eldest = entries.entrySet().iterator();
+        while ((entries.size() > capacity || footprint > maxFootprint) && eldest.hasNext()) {
+            String key = eldest.next().getKey();
+            if (!key.equals(keep)) {
+                eldest.remove();
+                forget(key);
+            }
+        }
+    }
+
+    private void forget(String key) {
+        Long gone = footprints.remove(key);
+        if (gone != null) {
+            footprint -= gone;
         }
     }
 

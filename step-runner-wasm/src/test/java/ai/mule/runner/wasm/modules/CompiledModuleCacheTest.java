@@ -108,4 +108,28 @@ class CompiledModuleCacheTest {
                         e -> assertThat(e.failure().reason()).isEqualTo(Reason.MODULE_NOT_FOUND));
         assertThatThrownBy(() -> cache.get(null)).isInstanceOf(ModuleUnavailableException.class);
     }
+
+    @Test
+    void dropsTheLeastRecentlyUsedModulesPastTheHeapTheyMayTake() {
+        CountingSource source = new CountingSource();
+        long one = ModuleFootprint.estimate(GREET);
+        // room for two modules by footprint, ten by count
+        CompiledModuleCache cache = new CompiledModuleCache(source, new ModuleCompiler(true), 10, 2 * one);
+
+        cache.get(A);
+        cache.get(B);
+        cache.get(A);
+        cache.get(C);
+
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.footprint()).isEqualTo(2 * one);
+        cache.get(A);
+        cache.get(B);
+        assertThat(source.count(A)).isEqualTo(1);
+        assertThat(source.count(B)).as("B was the least recently used when C came").isEqualTo(2);
+        // a module larger than the whole budget is still kept while it is the one in use
+        CompiledModuleCache tiny = new CompiledModuleCache(source, new ModuleCompiler(true), 10, one / 2);
+        tiny.get(A);
+        assertThat(tiny.size()).isEqualTo(1);
+    }
 }
