@@ -1,5 +1,7 @@
 package ai.mule.gateway.modules;
 
+import ai.mule.wasm.OfferedImports;
+import ai.mule.wasm.StructureLimits;
 import ai.mule.gateway.web.ApiException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.Parser;

@@ -4,6 +4,7 @@ import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
 import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.ResourceNames;
@@ -34,11 +35,14 @@ class WasmModuleController {
     private final WasmModuleRepository modules;
     private final ModuleExecutions executions;
     private final ModuleUploads uploads;
+    private final RequestLimits limits;
 
-    WasmModuleController(WasmModuleRepository modules, ModuleExecutions executions, ModuleUploads uploads) {
+    WasmModuleController(WasmModuleRepository modules, ModuleExecutions executions, ModuleUploads uploads,
+                         RequestLimits limits) {
         this.modules = modules;
         this.executions = executions;
         this.uploads = uploads;
+        this.limits = limits;
     }
 
     /** Runs the module once, as a one-step job, and answers how it ended: {@code {"data": run}}. */
@@ -82,6 +86,7 @@ class WasmModuleController {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
         }
         ObjectNode parsedConfig = Json.objectFromText(config, "config");
+        limits.requireConfig("config", parsedConfig);
         if (moduleData == null || moduleData.isEmpty()) {
             throw ApiException.badRequest("module_data is required: attach the compiled .wasm file as the multipart "
                     + "part 'module_data'");

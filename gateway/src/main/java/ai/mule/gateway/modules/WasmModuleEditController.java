@@ -4,6 +4,7 @@ import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
 import ai.mule.gateway.web.Json;
+import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.ResourceNames;
 import ai.mule.gateway.web.Timestamps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,11 +38,14 @@ class WasmModuleEditController {
     private final JdbcClient jdbc;
     private final WasmModuleRepository modules;
     private final ModuleUploads uploads;
+    private final RequestLimits limits;
 
-    WasmModuleEditController(JdbcClient jdbc, WasmModuleRepository modules, ModuleUploads uploads) {
+    WasmModuleEditController(JdbcClient jdbc, WasmModuleRepository modules, ModuleUploads uploads,
+                             RequestLimits limits) {
         this.jdbc = jdbc;
         this.modules = modules;
         this.uploads = uploads;
+        this.limits = limits;
     }
 
     /** Multipart like the upload; every part is optional and a part left out keeps its stored value. */
@@ -60,6 +64,9 @@ class WasmModuleEditController {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
         }
         ObjectNode parsedConfig = config == null ? null : Json.objectFromText(config, "config");
+        if (parsedConfig != null) {
+            limits.requireConfig("config", parsedConfig);
+        }
         WasmBinaryValidator.Checked checked = moduleData == null || moduleData.isEmpty() ? null
                 : uploads.check(moduleData);
         int updated;

@@ -30,9 +30,15 @@ class RunnerConfiguration {
     /** The runner's consumer group; the gateway's readiness looks for its members. */
     static final String GROUP_ID = "mule-step-runner-wasm";
 
+    /** The pipeline's limits ({@code mule.limits.*}, the same for every service). */
+    @Bean
+    Limits limits(Environment environment) {
+        return Limits.from(environment::getProperty);
+    }
+
     @Bean(destroyMethod = "close")
-    WasmStepExecutor wasmStepExecutor(WasmRunnerProperties properties) {
-        return new WasmStepExecutor(properties.limits());
+    WasmStepExecutor wasmStepExecutor(WasmRunnerProperties properties, Limits limits) {
+        return new WasmStepExecutor(properties.limits(), limits);
     }
 
     @Bean
@@ -60,11 +66,9 @@ class RunnerConfiguration {
 
     /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
-    StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, KafkaClientConfig kafkaConfig,
-                          Environment environment) {
-        KafkaClients kafka = new KafkaClients(kafkaConfig);
-        Limits limits = properties.withResultSize(Limits.from(environment::getProperty));
+    StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, KafkaClientConfig kafka,
+                          Limits limits) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_WASM, GROUP_ID, properties.effectiveConcurrency(),
-                properties.shutdownGrace(), kafka, limits), handler);
+                properties.shutdownGrace(), new KafkaClients(kafka), properties.withResultSize(limits)), handler);
     }
 }

@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.execution;
 
+import ai.mule.wasm.StructureLimits;
 import ai.mule.schemas.FailureKind;
 
 /**

@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.execution;
 
+import ai.mule.wasm.StructureLimits;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.TableFactory;
 import com.dylibso.chicory.runtime.TableInstance;

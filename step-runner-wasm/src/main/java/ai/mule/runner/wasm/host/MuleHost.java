@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.host;
 
+import ai.mule.wasm.OfferedImports;
 import ai.mule.runner.wasm.execution.HostImports;
 import ai.mule.schemas.JsonSerde;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
@@ -38,13 +39,9 @@ import java.util.Set;
  */
 public final class MuleHost implements HostImports {
 
-    public static final String MODULE = "env";
+    public static final String MODULE = OfferedImports.ENV;
     /** The functions offered, with their number of i32 parameters; each returns one i32. */
-    public static final Map<String, Integer> FUNCTIONS = Map.of(
-            "http_request", 6, "http_request_with_headers", 8, "get_last_response_body", 2,
-            "get_last_response_status", 0, "get_last_response_header", 4, "trigger_workflow_or_agent", 6,
-            "get_last_operation_result", 2, "get_last_operation_status", 0, "get_job_output", 4,
-            "wait_for_job_and_get_output", 4);
+    public static final Map<String, Integer> FUNCTIONS = OfferedImports.ENV_FUNCTIONS;
 
     static final long NOT_ALLOWED = 0xFFFFFFFEL;
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(30);

@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.execution;
 
+import ai.mule.wasm.StructureLimits;
 import static ai.mule.runner.wasm.execution.WasmStepExecutorTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ai.mule.gateway.modules;
+package ai.mule.wasm;
 
 import java.util.Map;
 import java.util.Set;
@@ -7,15 +7,15 @@ import java.util.Set;
  * What the WASM runner links a module against, so that a module needing anything else is refused at upload
  * rather than failing every job later: the WASI preview 1 functions Chicory implements, and Mule v2's
  * {@code env} host functions the runner offers (each taking i32 (ptr, len) arguments and returning an i32).
- * Mule v2's shell, git and working-directory functions are deliberately absent. Keep in step with the
- * runner's {@code MuleHost.FUNCTIONS}.
+ * Mule v2's shell, git and working-directory functions are deliberately absent. The gateway checks uploads
+ * against this; the runner's host ({@code MuleHost}) links exactly these {@code env} functions.
  */
-final class OfferedImports {
+public final class OfferedImports {
 
-    static final String WASI = "wasi_snapshot_preview1";
-    static final String ENV = "env";
+    public static final String WASI = "wasi_snapshot_preview1";
+    public static final String ENV = "env";
 
-    static final Set<String> WASI_FUNCTIONS = Set.of("args_get", "args_sizes_get", "clock_res_get",
+    public static final Set<String> WASI_FUNCTIONS = Set.of("args_get", "args_sizes_get", "clock_res_get",
             "clock_time_get", "environ_get", "environ_sizes_get", "fd_advise", "fd_allocate", "fd_close",
             "fd_datasync", "fd_fdstat_get", "fd_fdstat_set_flags", "fd_fdstat_set_rights", "fd_filestat_get",
             "fd_filestat_set_size", "fd_filestat_set_times", "fd_pread", "fd_prestat_dir_name", "fd_prestat_get",
@@ -26,7 +26,7 @@ final class OfferedImports {
             "sock_send", "sock_shutdown");
 
     /** Mule v2's host functions offered, with their number of i32 parameters. */
-    static final Map<String, Integer> ENV_FUNCTIONS = Map.of(
+    public static final Map<String, Integer> ENV_FUNCTIONS = Map.of(
             "http_request", 6, "http_request_with_headers", 8, "get_last_response_body", 2,
             "get_last_response_status", 0, "get_last_response_header", 4, "trigger_workflow_or_agent", 6,
             "get_last_operation_result", 2, "get_last_operation_status", 0, "get_job_output", 4,

@@ -1,5 +1,6 @@
-package ai.mule.gateway.modules;
+package ai.mule.wasm;
 
+import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.CompType;
 import com.dylibso.chicory.wasm.types.ElementSection;
 import com.dylibso.chicory.wasm.types.ExternalType;
@@ -15,32 +16,42 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a module may declare outside its linear memory: the WASM runner allocates these on its heap for every
- * run, so it caps them, and the gateway refuses a module past a cap at upload (422 naming the limit) rather
- * than let every job that uses it fail. The numbers and their reasons are the runner's
- * ({@code ai.mule.runner.wasm.execution.StructureLimits}): keep the two in step.
+ * What a module may declare outside its linear memory (which the runner's memory ceiling caps). Every run
+ * allocates these on the runner's heap, so they are capped too: sixty {@code (table 10000000 funcref)} would ask
+ * for about 7 GB. The numbers leave real modules (a wasi-sdk or Emscripten build of a language runtime declares
+ * one table of a few thousand functions, a few hundred globals) far below them.
+ * <p>
+ * The gateway refuses such modules at upload (422 naming the limit); the runner checks again before
+ * instantiating, for modules stored before the limits existed, and fails the step with {@code limit_exceeded}.
  */
-final class StructureLimits {
+public final class StructureLimits {
 
     /**
      * Table elements over all tables, imported or defined: their initial sizes, and what a run may grow them
      * to together ({@code table.grow} past it returns -1). An element costs about 12 bytes of heap per run,
      * so the cap is about 1.2 MB per run.
      */
-    static final int MAX_TABLE_ELEMENTS = 100_000;
+    public static final int MAX_TABLE_ELEMENTS = 100_000;
     /** Tables, imported or defined: each costs a few objects per run even when empty. */
-    static final int MAX_TABLES = 100;
+    public static final int MAX_TABLES = 100;
     /** Entries over all element segments, kept parsed in memory with the module (about 100 bytes each). */
-    static final int MAX_ELEMENT_ENTRIES = 100_000;
+    public static final int MAX_ELEMENT_ENTRIES = 100_000;
     /** Globals, imported or defined: an object per global per run. */
-    static final int MAX_GLOBALS = 100_000;
+    public static final int MAX_GLOBALS = 100_000;
     /** Linear memories: the memory ceiling is per memory, so a second memory would double it. */
-    static final int MAX_MEMORIES = 1;
+    public static final int MAX_MEMORIES = 1;
 
     private StructureLimits() {
     }
 
-    static List<String> problems(TypeSection types, ImportSection imports, TableSection tables,
+    /** Why the runner refuses to instantiate this module, naming each limit it breaks; empty if none. */
+    public static Optional<String> violation(WasmModule module) {
+        List<String> problems = problems(module.typeSection(), module.importSection(), module.tableSection(),
+                module.memorySection(), module.globalSection(), module.elementSection());
+        return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+    }
+
+    public static List<String> problems(TypeSection types, ImportSection imports, TableSection tables,
                                  Optional<MemorySection> memories, GlobalSection globals, ElementSection elements) {
         List<String> problems = new ArrayList<>();
         long tableCount = tables.tableCount();
