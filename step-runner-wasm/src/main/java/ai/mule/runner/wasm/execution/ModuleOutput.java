@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
  *   <li>otherwise an object's {@code message} field is the output, and an object without one is the output
  *       whole, as is any other JSON value;</li>
  *   <li>stdout that is not one JSON value is the output as a string (trimmed); empty stdout is {@code ""};</li>
- *   <li>JSON nested deeper than {@code mule.limits.max-json-depth} fails the step ({@code limit_exceeded}): it
- *       is not text, and no later hop could carry it.</li>
+ *   <li>an output nested deeper than {@code mule.limits.max-json-depth} fails the step ({@code limit_exceeded}):
+ *       it is not text, and no later hop could carry it.</li>
  * </ul>
  * Thread-safe and immutable.
  */
@@ -38,9 +38,10 @@ public final class ModuleOutput {
     /** @param limits where {@code maxJsonDepth} comes from ({@code mule.limits.max-json-depth}) */
     public ModuleOutput(Limits limits) {
         this.limits = limits;
-        // the parser itself refuses to go deeper than the limit: a hostile stdout is never built as a tree
+        // the parser itself refuses to go deeper than the limit (plus the {"message": ...} around an output): a
+        // hostile stdout is never built as a tree
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxJsonDepth()).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(limits.maxJsonDepth() + 1).build())
                 .build();
         // trailing text after a JSON value ("{} and more") means the stdout is not JSON, so it stays text
         this.reader = new ObjectMapper(factory).reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -68,22 +69,30 @@ public final class ModuleOutput {
         } catch (JsonProcessingException e) {
             return new Reading(TextNode.valueOf(text), null);
         }
-        if (value == null || !value.isObject()) {
-            return new Reading(value == null ? TextNode.valueOf(text) : value, null);
+        if (value == null) {
+            return new Reading(TextNode.valueOf(text), null);
         }
         JsonNode success = value.get("success");
-        if (success != null && success.isBoolean() && !success.booleanValue()) {
+        if (value.isObject() && success != null && success.isBoolean() && !success.booleanValue()) {
             return new Reading(null, StepFailure.of(StepFailure.Reason.MODULE_REPORTED_FAILURE, reason(value)));
         }
-        return new Reading(value.has("message") ? value.get("message") : value, null);
+        JsonNode output = value.isObject() && value.has("message") ? value.get("message") : value;
+        if (Limits.depthOf(output, limits.maxJsonDepth()) > limits.maxJsonDepth()) {
+            return new Reading(null, StepFailure.of(StepFailure.Reason.OUTPUT_LIMIT, tooDeep()));
+        }
+        return new Reading(output, null);
     }
 
     private String tooDeep(StreamConstraintsException e) {
         if (e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")) {
-            return "the module's stdout is JSON nested deeper than the limit of " + limits.maxJsonDepth() + " levels ("
-                    + Limits.PREFIX + "max-json-depth); flatten it or print it as a string";
+            return tooDeep();
         }
         return "the module's stdout is JSON beyond what the runner reads: " + e.getOriginalMessage();
+    }
+
+    private String tooDeep() {
+        return "the module's output is JSON nested deeper than the limit of " + limits.maxJsonDepth() + " levels ("
+                + Limits.PREFIX + "max-json-depth); flatten it or print it as a string";
     }
 
     private static String reason(JsonNode failure) {

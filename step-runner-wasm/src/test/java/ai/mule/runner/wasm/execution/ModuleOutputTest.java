@@ -62,19 +62,21 @@ class ModuleOutputTest {
     }
 
     @Test
-    void jsonDeeperThanTheLimitFailsTheStepNamingTheSetting() {
+    void anOutputDeeperThanTheLimitFailsTheStepNamingTheSetting() {
         ModuleOutput output = new ModuleOutput(new Limits(1_000_000, 8, 1024, 1024, 1024, 1024));
 
-        ModuleOutput.Reading atLimit = output.read("[".repeat(8) + "]".repeat(8));
-        ModuleOutput.Reading pastLimit = output.read("{\"message\":" + "[".repeat(8) + "]".repeat(8) + "}");
+        ModuleOutput.Reading atLimit = output.read("{\"message\":" + "[".repeat(8) + "]".repeat(8) + "}");
+        ModuleOutput.Reading pastLimit = output.read("{\"message\":" + "[".repeat(9) + "]".repeat(9) + "}");
+        ModuleOutput.Reading wholeObjectPastLimit = output.read("{\"a\":" + "[".repeat(8) + "]".repeat(8) + "}");
 
         assertThat(atLimit.failed()).isFalse();
         assertThat(Limits.depthOf(atLimit.output(), 100)).isEqualTo(8);
         assertThat(pastLimit.output()).isNull();
         assertThat(pastLimit.failure().reason()).isEqualTo(StepFailure.Reason.OUTPUT_LIMIT);
         assertThat(pastLimit.failure().reason().kind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
-        assertThat(pastLimit.failure().message()).isEqualTo("the module's stdout is JSON nested deeper than the limit "
+        assertThat(pastLimit.failure().message()).isEqualTo("the module's output is JSON nested deeper than the limit "
                 + "of 8 levels (mule.limits.max-json-depth); flatten it or print it as a string");
+        assertThat(wholeObjectPastLimit.failure().reason()).isEqualTo(StepFailure.Reason.OUTPUT_LIMIT);
     }
 
     @Test
