@@ -22,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Accepts jobs: the {@code jobs} row (status queued) and the outbox row carrying its {@link JobRequest} are
  * written in one transaction, so a job exists exactly when its request will reach Kafka. Accepting never
- * waits for Kafka; the outbox relay publishes right after the commit.
+ * waits for Kafka; the outbox relay publishes right after the commit. Cancels are recorded the same way, as a
+ * message in the outbox: the gateway creates a job's row and never writes its status.
  */
 @Service
 public class JobService {

@@ -71,7 +71,9 @@ class CancelRaceIT {
         Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
         StackConfig config = new StackConfig(repo, Files.createTempDirectory("mule-race"), freePort(), freePort(),
                 freePort(), freePort(), 3);
+        long starting = System.nanoTime();
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
+        System.out.println("stack started in " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - starting) + " s");
         client = new MuleClient(config.gatewayUrl());
         new ExampleWorkflows(client, repo).ensure(WORKFLOW, "greet, then shout", List.of("greet", "upper"));
         // the job id of a sync call is only in its answer: learn it from its request, as the orchestrator does
@@ -113,7 +115,9 @@ class CancelRaceIT {
 
     @Test
     void rowEventAndSyncAnswerAgreeWhicheverOfCancelAndCompletionWins() throws Exception {
+        long warmingUp = System.nanoTime();
         WarmUp warm = warmUpAndMeasureSyncLatency();
+        System.out.println("warm-up took " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - warmingUp) + " s");
         long[] latencies = warm.syncMs();
         // from the call to the moment the orchestrator decides the job's end, and a little past it
         long spreadMs = Math.max(10, warm.endEmittedMs() * 5 / 4);
@@ -121,6 +125,7 @@ class CancelRaceIT {
         Map<String, Integer> outcomes = new TreeMap<>();
         Map<String, Integer> deleteAnswers = new TreeMap<>();
         List<String> disagreements = new ArrayList<>();
+        Map<String, String> outcomeByJob = new TreeMap<>();
         long started = System.nanoTime();
 
         for (int i = 0; i < RACES; i++) {
@@ -128,11 +133,22 @@ class CancelRaceIT {
             long delayMs = (i * 37L) % (spreadMs + 1);
             Race race = race(run + "-" + i, delayMs);
             outcomes.merge(race.outcome(), 1, Integer::sum);
+            outcomeByJob.put(race.jobId(), race.outcome());
             deleteAnswers.merge(race.deleteAnswer(), 1, Integer::sum);
             race.disagreement().ifPresent(disagreements::add);
         }
 
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+        // settled: no second terminal event was committed later, and no row changed after its end
+        Thread.sleep(1_000);
+        outcomeByJob.forEach((jobId, outcome) -> {
+            String now = client.get("/api/v1/jobs/" + jobId).data().path("status").asText();
+            int ends = terminalsByJob.get(jobId).size();
+            if (!now.equals(outcome) || ends != 1) {
+                disagreements.add("job " + jobId + " ended " + outcome + ", later reads " + now + " with " + ends
+                        + " committed terminal events");
+            }
+        });
         System.out.printf("cancel race: %d runs in %d s, cancels spread over 0..%d ms; outcomes %s; DELETE answers %s;"
                 + " warm sync latency p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n", RACES, seconds, spreadMs, outcomes,
                 deleteAnswers, percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
@@ -210,7 +226,7 @@ class CancelRaceIT {
     }
 
     /** What one race ended as, seen three ways, and the DELETE's answer. */
-    private record Race(String outcome, String deleteAnswer, Optional<String> disagreement) {
+    private record Race(String jobId, String outcome, String deleteAnswer, Optional<String> disagreement) {
 
         static Race compare(String prompt, String jobId, long delayMs, MuleClient.Answer delete,
                             MuleClient.Answer answer, List<JobEvent> terminals, JsonNode row, JsonNode steps) {
@@ -259,7 +275,7 @@ class CancelRaceIT {
             }
             Optional<String> disagreement = wrong.isEmpty() ? Optional.empty()
                     : Optional.of("job " + jobId + " (cancel after " + delayMs + " ms): " + wrong);
-            return new Race(rowStatus, deleteAnswer, disagreement);
+            return new Race(jobId, rowStatus, deleteAnswer, disagreement);
         }
     }
 
