@@ -26,6 +26,8 @@ import org.springframework.stereotype.Component;
  * this consumer assigns itself all partitions instead of joining a consumer group, and starts at the end:
  * a waiter is always registered before its job exists, so older events can never concern it. Start-up waits
  * until the end offsets are resolved, so no event of a job accepted after start-up is skipped.
+ * It reads committed events only ({@link KafkaClients#ungroupedConsumer}): what a caller is told is what the job
+ * status writer records, whatever the orchestrator's transactions that were aborted had emitted.
  * Only events whose job has a waiter or a subscriber are decoded (every event while someone follows all jobs);
  * an undecodable event is logged and skipped. Should the loop die all the same (an {@code Error}, e.g. out of
  * memory), {@link BackgroundLoop} restarts it, positioned at the end again; meanwhile, and whenever it is not

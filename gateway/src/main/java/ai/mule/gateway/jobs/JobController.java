@@ -91,7 +91,10 @@ class JobController {
         return PageResponse.all(jobs.steps(job(id).id()));
     }
 
-    /** Mule v2's cancel. Cancelling is asynchronous: 202 with the job as it is now. */
+    /**
+     * Mule v2's cancel, made a request: 202 with the job as it stands (queued or running), 409 once its row shows it
+     * ended. Whether it ends cancelled is the orchestrator's decision ({@link JobService#requestCancel}).
+     */
     @DeleteMapping("/{id}")
     @ResponseStatus(HttpStatus.ACCEPTED)
     DataResponse<Job> cancel(@PathVariable String id) {

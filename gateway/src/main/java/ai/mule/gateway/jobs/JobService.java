@@ -1,6 +1,5 @@
 package ai.mule.gateway.jobs;
 
-import ai.mule.gateway.orchestration.JobCancellation;
 import ai.mule.gateway.orchestration.JobDeadlines;
 import ai.mule.gateway.outbox.MessageTooLargeException;
 import ai.mule.gateway.outbox.Outbox;
@@ -23,7 +22,8 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Accepts jobs: the {@code jobs} row (status queued) and the outbox row carrying its {@link JobRequest} are
  * written in one transaction, so a job exists exactly when its request will reach Kafka. Accepting never
- * waits for Kafka; the outbox relay publishes right after the commit.
+ * waits for Kafka; the outbox relay publishes right after the commit. Cancels are recorded the same way, as a
+ * message in the outbox: the gateway creates a job's row and never writes its status.
  */
 @Service
 public class JobService {
@@ -33,18 +33,18 @@ public class JobService {
 
     public static final String SOURCE_KAFKA = "kafka";
 
+    /** The reason a cancel through the API carries; the job's {@code error_message} once it is cancelled. */
+    static final String CANCEL_REASON = "cancelled through the API";
+
     private final JobRepository jobs;
     private final Outbox outbox;
     private final JobDeadlines deadlines;
-    private final JobCancellation cancellation;
     private final RequestLimits limits;
 
-    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, JobCancellation cancellation,
-               RequestLimits limits) {
+    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, RequestLimits limits) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.deadlines = deadlines;
-        this.cancellation = cancellation;
         this.limits = limits;
     }
 
@@ -153,20 +153,21 @@ public class JobService {
     }
 
     /**
-     * Cancels a job that has not ended: its row is {@code cancelled} when this returns (a finished job never changes
-     * again), and the {@code JobControl} in the same transaction tells the orchestrator (which drops the running
-     * step's late result) and the runners (which stop the running step).
+     * Records a request to cancel a job that has not ended, as far as its row tells: the {@code JobControl} goes to
+     * the outbox, and nothing else is written. The orchestrator decides: a job it still runs is cancelled (its
+     * {@code job_cancelled} event is recorded by the job status writer, the one writer of {@code jobs}, and the
+     * runners stop the running step); a job it has already finished keeps its real outcome, even if the row did not
+     * show it yet. The returned job is the row as it stands now.
      */
     @Transactional
     public Job requestCancel(UUID jobId) {
         Job job = jobs.find(jobId).orElseThrow(() -> ApiException.notFound("no job with id '" + jobId + "'"));
-        Instant now = Timestamps.now();
-        String reason = "cancelled through the API";
-        if (JobStatus.fromWire(job.status()).terminal() || !cancellation.cancel(jobId, reason, now)) {
-            throw ApiException.conflict("job " + jobId + " has already ended (" + jobs.find(jobId).map(Job::status)
-                    .orElse(job.status()) + "); only queued or running jobs can be cancelled");
+        if (JobStatus.fromWire(job.status()).terminal()) {
+            throw ApiException.conflict("job " + jobId + " has already ended (" + job.status()
+                    + "); only queued or running jobs can be cancelled");
         }
-        outbox.append(Topics.JOB_CONTROL, jobId.toString(), JobControl.cancel(jobId.toString(), reason, now));
-        return jobs.find(jobId).orElse(job);
+        Instant now = Timestamps.now();
+        outbox.append(Topics.JOB_CONTROL, jobId.toString(), JobControl.cancel(jobId.toString(), CANCEL_REASON, now));
+        return job;
     }
 }

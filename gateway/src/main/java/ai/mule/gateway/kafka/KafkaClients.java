@@ -50,15 +50,18 @@ public class KafkaClients {
     }
 
     /**
-     * A consumer without a group, for assigning partitions by hand. {@code read_uncommitted}: the gateway sees
-     * the orchestrator's events before its transaction commits, which saves a commit interval per sync call;
-     * an event of an aborted transaction is re-emitted by the orchestrator when it reprocesses.
+     * A consumer without a group, for assigning partitions by hand. {@code read_committed}: a caller is answered
+     * only from events the orchestrator committed, the same events the job status writer records. Read uncommitted,
+     * an answer could come from a transaction that is later aborted; the orchestrator then processes its inputs
+     * again, possibly in another order (a cancel before the last step's result, or an agent step run again with
+     * another reply), and the row would record an end the caller was never told. The price is waiting for the
+     * orchestrator's commit, which it requests as soon as a job finishes.
      */
     public KafkaConsumer<String, byte[]> ungroupedConsumer(String clientId) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());

@@ -216,10 +216,12 @@ class JobApiIT extends IntegrationTestBase {
         Http.Response cancelled = http.delete("/api/v1/jobs/" + jobId);
 
         assertThat(cancelled.status()).isEqualTo(202);
+        assertThat(cancelled.json().at("/data/status").asText()).as("the job as it stands").isEqualTo("queued");
         List<JobControl> controls = TestKafka.read(Topics.JOB_CONTROL, jobId, 1, KAFKA_WAIT);
         assertThat(controls).hasSize(1);
         assertThat(controls.get(0).action()).isEqualTo(JobControl.Action.CANCEL);
 
+        // as the job status writer records the orchestrator's job_cancelled
         jdbc.sql("UPDATE jobs SET status = 'cancelled' WHERE id = CAST(? AS UUID)").param(jobId).update();
         assertThat(http.delete("/api/v1/jobs/" + jobId).status()).isEqualTo(409);
     }

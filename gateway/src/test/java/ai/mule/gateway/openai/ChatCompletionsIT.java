@@ -15,8 +15,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /** The tests play the orchestrator: they read the JobRequest from Kafka and answer with the job's events. */
@@ -84,6 +89,38 @@ class ChatCompletionsIT extends IntegrationTestBase {
         assertThat(error.get("message").asText()).contains(jobId).contains("step 1 failed: module trapped");
         assertThat(error.has("param")).isTrue();
         assertThat(error.get("job_id").asText()).isEqualTo(jobId);
+    }
+
+    /**
+     * As when the orchestrator emits a completion, then crashes before committing, and on reprocessing meets the
+     * job's cancel first: the caller is told what the job status writer records (the cancel), never the completion
+     * of the aborted transaction, which it cannot even see while that transaction is open.
+     */
+    @Test
+    void answersOnlyFromCommittedEventsNeverFromAnAbortedTransaction() throws Exception {
+        String workflow = workflowWithOneStep();
+
+        CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
+                map("model", "workflow/" + workflow, "messages", List.of(map("role", "user", "content", "x")))));
+        String jobId = acceptedJob(workflow);
+        try (KafkaProducer<String, JobEvent> orchestrator = transactionalProducer()) {
+            orchestrator.beginTransaction();
+            orchestrator.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), jobId, completed(jobId,
+                    JsonSerde.mapper().createObjectNode().put("prompt", "NEVER COMMITTED")))).get();
+            Thread.sleep(1_000); // read uncommitted, the caller would have its answer within milliseconds
+            boolean answeredWhileOpen = call.isDone();
+            orchestrator.abortTransaction();
+            orchestrator.beginTransaction();
+            orchestrator.send(new ProducerRecord<>(Topics.JOB_EVENTS.name(), jobId, new JobEvent.JobCancelled(
+                    Topics.SCHEMA_VERSION, jobId, 4, Instant.now(), "cancelled through the API")));
+            orchestrator.commitTransaction();
+
+            Http.Response response = call.get(20, TimeUnit.SECONDS);
+            assertThat(answeredWhileOpen).as("answered from an open transaction").isFalse();
+            assertThat(response.status()).as(response.toString()).isEqualTo(502);
+            assertThat(response.json().at("/error/code").asText()).isEqualTo("job_cancelled");
+            assertThat(response.json().at("/error/message").asText()).contains("cancelled through the API");
+        }
     }
 
     @Test
@@ -190,6 +227,19 @@ class ChatCompletionsIT extends IntegrationTestBase {
         return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(workflowName)
                         .query(String.class).optional().orElse(null), id -> id != null);
+    }
+
+    private static KafkaProducer<String, JobEvent> transactionalProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "fake-orchestrator-" + UUID.randomUUID());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // should the test fail inside a transaction, the broker aborts it soon, so other tests read on
+        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000);
+        KafkaProducer<String, JobEvent> producer = new KafkaProducer<>(props,
+                Topics.JOB_EVENTS.keySerde().serializer(), Topics.JOB_EVENTS.valueSerde().serializer());
+        producer.initTransactions();
+        return producer;
     }
 
     private static JobEvent completed(String jobId, JsonNode output) {

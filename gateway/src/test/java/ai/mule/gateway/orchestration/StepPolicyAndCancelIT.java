@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Step policies set through the workflow API reach the job's snapshot; a cancel is final at once. */
+/**
+ * Step policies set through the workflow API reach the job's snapshot; a cancel is a request the orchestrator
+ * decides on, so the gateway never writes a job's status.
+ */
 class StepPolicyAndCancelIT extends IntegrationTestBase {
 
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
@@ -117,32 +120,50 @@ class StepPolicyAndCancelIT extends IntegrationTestBase {
     }
 
     @Test
-    void cancellingAJobMakesItCancelledAtOnceAndTellsTheOrchestrator() {
+    void cancellingARunningJobRecordsTheRequestAndLeavesItsRowToTheOrchestrator() {
         String moduleId = api.module("greet.wasm", "").get("id").asText();
         String jobId = http.post("/api/v1/jobs", map("wasm_module_id", moduleId)).json().at("/data/id").asText();
-        // as if the orchestrator had started it and its step were running
+        // as the job status writer records a job whose step is running
         jdbc.sql("UPDATE jobs SET status = 'running' WHERE id = ?").param(UUID.fromString(jobId)).update();
         jdbc.sql("INSERT INTO job_steps (id, job_id, step_index, step_order, status, attempt) "
                 + "VALUES (?, ?, 0, 1, 'running', 1)").params(UUID.randomUUID(), UUID.fromString(jobId)).update();
         jdbc.sql("INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at) "
                 + "VALUES (?, 0, 1, 'running', now())").param(UUID.fromString(jobId)).update();
 
-        Http.Response cancelled = http.delete("/api/v1/jobs/" + jobId);
+        Http.Response requested = http.delete("/api/v1/jobs/" + jobId);
 
-        assertThat(cancelled.status()).isEqualTo(202);
-        assertThat(cancelled.json().at("/data/status").asText()).isEqualTo("cancelled");
-        assertThat(http.get("/api/v1/jobs/" + jobId).json().at("/data/status").asText()).isEqualTo("cancelled");
-        assertThat(http.get("/api/v1/jobs/" + jobId + "/steps").json().at("/data/0/status").asText())
-                .isEqualTo("cancelled");
-        assertThat(jdbc.sql("SELECT status FROM job_step_attempts WHERE job_id = ?").param(UUID.fromString(jobId))
-                .query(String.class).single()).isEqualTo("cancelled");
+        assertThat(requested.status()).as(requested.toString()).isEqualTo(202);
+        assertThat(requested.json().at("/data/status").asText()).as("the job as it stands").isEqualTo("running");
+        assertThat(requested.json().at("/data/id").asText()).isEqualTo(jobId);
         List<JobControl> controls = TestKafka.read(Topics.JOB_CONTROL, jobId, 1, KAFKA_WAIT);
         assertThat(controls).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(JobControl.Action.CANCEL);
+            assertThat(c.reason()).isEqualTo("cancelled through the API");
             assertThat(c.at()).isBefore(Instant.now().plusSeconds(1));
         });
+        // the gateway wrote nothing into the job: the orchestrator decides, the status writer records
+        assertThat(http.get("/api/v1/jobs/" + jobId).json().at("/data/status").asText()).isEqualTo("running");
+        assertThat(http.get("/api/v1/jobs/" + jobId + "/steps").json().at("/data/0/status").asText())
+                .isEqualTo("running");
+        assertThat(jdbc.sql("SELECT status FROM job_step_attempts WHERE job_id = ?").param(UUID.fromString(jobId))
+                .query(String.class).single()).isEqualTo("running");
+    }
+
+    @Test
+    void aJobThatFinishedBeforeItsCancelKeepsItsOutcomeAndFurtherCancelsAnswer409() {
+        String moduleId = api.module("greet.wasm", "").get("id").asText();
+        String jobId = http.post("/api/v1/jobs", map("wasm_module_id", moduleId)).json().at("/data/id").asText();
+        assertThat(http.delete("/api/v1/jobs/" + jobId).status()).isEqualTo(202);
+        // the orchestrator had already finished the job: it ignores the cancel, the status writer records completion
+        jdbc.sql("UPDATE jobs SET status = 'completed', output_data = '{\"prompt\": \"Hello!\"}', "
+                + "completed_at = now() WHERE id = ?").param(UUID.fromString(jobId)).update();
+
         Http.Response again = http.delete("/api/v1/jobs/" + jobId);
+
         assertThat(again.status()).isEqualTo(409);
-        assertThat(again.json().get("detail").asText()).contains("cancelled");
+        assertThat(again.json().get("detail").asText()).contains("completed");
+        assertThat(http.get("/api/v1/jobs/" + jobId).json().at("/data/status").asText()).isEqualTo("completed");
+        assertThat(TestKafka.read(Topics.JOB_CONTROL, jobId, 2, Duration.ofSeconds(3)))
+                .as("only the first cancel was recorded").hasSize(1);
     }
 }

@@ -28,7 +28,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Applies job events to the {@code jobs} and {@code job_steps} tables, idempotently. An event is applied only
+ * Applies job events to the {@code jobs} and {@code job_steps} tables, idempotently: the one writer of a job's
+ * status (the gateway only creates the row; a cancel through the API reaches the row as the orchestrator's
+ * {@code job_cancelled}, or not at all if the job finished first). An event is applied only
  * if its {@code seq} is above the job's {@code last_event_seq} and the job is not finished: the guard and the
  * write are one UPDATE, so a redelivered or out-of-date event changes nothing and a terminal status never
  * changes again (Mule v2 let a late completion overwrite a cancel).
@@ -195,8 +197,10 @@ public class JobStatusRepository {
         } else if (event instanceof JobFailed failed) {
             assignments = ", status = 'failed', error_message = :error, completed_at = :at";
             values.put("error", text(failed.error()));
-        } else if (event instanceof JobCancelled) {
-            assignments = ", status = 'cancelled', completed_at = :at";
+        } else if (event instanceof JobCancelled cancelled) {
+            // the reason (e.g. "cancelled through the API") is what a caller that reads the row is told
+            assignments = ", status = 'cancelled', error_message = :error, completed_at = :at";
+            values.put("error", text(cancelled.reason()));
         }
         int updated = jdbc.sql(ADVANCE_JOB.formatted(assignments))
                 .param("seq", event.seq())

@@ -88,12 +88,12 @@ class JobStatusWriterIT {
         String completed = newJobId();
         String failed = newJobId();
         String cancelled = newJobId();
-        String cancelledByGateway = newJobId();
+        String alreadyCancelled = newJobId();
         String missing = newJobId();
         insertJob(completed, "queued");
         insertJob(failed, "queued");
         insertJob(cancelled, "queued");
-        insertJob(cancelledByGateway, "cancelled");
+        insertJob(alreadyCancelled, "cancelled");
 
         send(new JobStarted(1, completed, 1, at(1), "wf", 2));
         send(stepStarted(completed, 2, 0, prompt("hello"), 2));
@@ -116,7 +116,7 @@ class JobStatusWriterIT {
         send(stepStarted(cancelled, 2, 0, prompt("hello"), 2));
         send(new JobCancelled(1, cancelled, 3, at(3), "user asked"));
 
-        send(new JobStarted(1, cancelledByGateway, 1, at(1), "wf", 1));
+        send(new JobStarted(1, alreadyCancelled, 1, at(1), "wf", 1));
         send(new JobStarted(1, missing, 1, at(1), "wf", 1));
 
         startWriter();
@@ -143,12 +143,13 @@ class JobStatusWriterIT {
                 .containsEntry("status", "failed").containsEntry("error_message", "boom")
                 .containsEntry("duration_micros", 700L));
 
-        assertThat(job(cancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 3L);
+        assertThat(job(cancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 3L)
+                .containsEntry("error_message", "user asked");
         assertThat(timestamp(job(cancelled).get("completed_at"))).isEqualTo(at(3));
         assertThat(steps(cancelled)).singleElement().satisfies(step -> assertThat(step)
                 .containsEntry("status", "cancelled"));
 
-        assertThat(job(cancelledByGateway)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 0L)
+        assertThat(job(alreadyCancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 0L)
                 .containsEntry("started_at", null);
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE id = ?").param(UUID.fromString(missing))
                 .query(Long.class).single()).isZero();
