@@ -6,7 +6,6 @@ import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
-import ai.mule.gateway.kafka.KafkaProperties;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +30,6 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -62,7 +59,6 @@ public class JobIngress extends BackgroundLoop {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final IngressProperties properties;
-    private final String bootstrapServers;
     private final KafkaClients clients;
     private final JobPlanner planner;
     private final JobService jobs;
@@ -72,11 +68,9 @@ public class JobIngress extends BackgroundLoop {
     private Producer<String, byte[]> deadLetters;
     private ReplyTopics replyTopics;
 
-    JobIngress(IngressProperties properties, KafkaProperties kafka, KafkaClients clients, JobPlanner planner,
-               JobService jobs) {
+    JobIngress(IngressProperties properties, KafkaClients clients, JobPlanner planner, JobService jobs) {
         super("mule-job-ingress", STOP_TIMEOUT);
         this.properties = properties;
-        this.bootstrapServers = kafka.bootstrapServers();
         this.clients = clients;
         this.planner = planner;
         this.jobs = jobs;
@@ -108,7 +102,7 @@ public class JobIngress extends BackgroundLoop {
     @Override
     protected void loop() {
         deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
-        consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = clients.groupConsumer(consumerConfig());
         try {
             consumer.subscribe(List.of(Topics.JOB_INGRESS.name()));
             while (isRunning()) {
@@ -250,7 +244,6 @@ public class JobIngress extends BackgroundLoop {
 
     private Map<String, Object> consumerConfig() {
         Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "mule-gateway-ingress");
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

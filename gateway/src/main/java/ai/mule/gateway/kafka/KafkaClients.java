@@ -1,7 +1,7 @@
 package ai.mule.gateway.kafka;
 
+import ai.mule.kafka.KafkaClientConfig;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,16 +18,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the gateway's Kafka clients with the settings the latency targets depend on. Values travel as bytes:
- * the outbox already holds serialized messages, and the event listener decodes only the events someone waits on.
+ * Builds the gateway's Kafka clients with the settings the latency targets depend on, over the configuration every
+ * Mule service shares ({@link KafkaClientConfig}: {@code MULE_KAFKA_BOOTSTRAP_SERVERS}, {@code MULE_KAFKA_PROPERTIES_*}).
+ * Values travel as bytes: the outbox already holds serialized messages, and the event listener decodes only the
+ * events someone waits on.
  */
 @Component
 public class KafkaClients {
 
-    private final String bootstrapServers;
+    private final KafkaClientConfig config;
 
-    public KafkaClients(KafkaProperties properties) {
-        this.bootstrapServers = properties.bootstrapServers();
+    public KafkaClients(KafkaClientConfig config) {
+        this.config = config;
     }
 
     /**
@@ -36,10 +38,7 @@ public class KafkaClients {
      * how long a send may block or wait for its ack before the relay gives up and retries later.
      */
     public Producer<String, byte[]> producer(String clientId, Duration sendTimeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        Map<String, Object> props = config.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         int half = (int) Math.max(1000, sendTimeout.toMillis() / 2);
@@ -58,22 +57,22 @@ public class KafkaClients {
      * orchestrator's commit, which it requests as soon as a job finishes.
      */
     public KafkaConsumer<String, byte[]> ungroupedConsumer(String clientId) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Map<String, Object> props = config.consumer(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, clientId));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 
+    /** A consumer of a group, configured by {@code settings} over the shared configuration. */
+    public KafkaConsumer<String, byte[]> groupConsumer(Map<String, Object> settings) {
+        return new KafkaConsumer<>(config.consumer(settings), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
     /** An admin client for readiness checks, with short timeouts so /health answers quickly when Kafka is down. */
     public Admin admin(Duration timeout) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "mule-gateway-health");
-        props.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        return Admin.create(props);
+        return Admin.create(config.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "mule-gateway-health",
+                CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())));
     }
 }

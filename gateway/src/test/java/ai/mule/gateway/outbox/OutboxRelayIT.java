@@ -3,7 +3,8 @@ package ai.mule.gateway.outbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.kafka.KafkaClients;
-import ai.mule.gateway.kafka.KafkaProperties;
+import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.kafka.KafkaProperties;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
@@ -31,7 +32,7 @@ class OutboxRelayIT {
         AtomicReference<String> bootstrap = new AtomicReference<>("127.0.0.1:1");
         OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(2));
         OutboxRelay relay = new OutboxRelay(jdbc, transactions,
-                () -> new KafkaClients(new KafkaProperties(bootstrap.get())).producer("outbox-it", properties.sendTimeout()),
+                () -> new KafkaClients(new KafkaClientConfig(KafkaProperties.of(bootstrap.get()))).producer("outbox-it", properties.sendTimeout()),
                 properties);
         Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS);
         String jobId = UUID.randomUUID().toString();
