@@ -99,16 +99,17 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             log.error("Skipping {} for job {}: it cannot be applied", commandName, jobId, e);
             return;
         }
-        if (transition.ignored()) {
-            log.debug("Ignoring {} for job {}: {}", commandName, jobId, transition.ignoredBecause());
+        if (transition instanceof Transition.Ignored ignored) {
+            log.debug("Ignoring {} for job {}: {}", commandName, jobId, ignored.because());
             return;
         }
-        Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, transition);
+        Transition.Applied applied = (Transition.Applied) transition;
+        Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, applied);
         if (tooLarge.isPresent()) {
             log.warn("Failing job {}: applying {} would write a record that does not fit: {}", jobId, commandName,
                     tooLarge.get().message());
-            transition = Changes.recordTooLarge(before, transition.state(), tooLarge.get(), now);
-            Optional<Limits.Violation> stillTooLarge = records.firstTooLarge(jobId, transition);
+            applied = Changes.recordTooLarge(before, applied.state(), tooLarge.get(), now);
+            Optional<Limits.Violation> stillTooLarge = records.firstTooLarge(jobId, applied);
             if (stillTooLarge.isPresent()) {
                 // only a job id far beyond any the gateway makes could get here; the job is left as it was
                 log.error("Skipping {} for job {}: even its failure does not fit: {}", commandName, jobId,
@@ -116,18 +117,18 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                 return;
             }
         }
-        save(before, transition.state());
-        transition.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
-        transition.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
-        transition.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
-        transition.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
+        save(before, applied.state());
+        applied.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
+        applied.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
+        applied.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
+        applied.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
     }
 
     private void save(JobState before, JobState after) {
         jobs.put(after.jobId(), after);
         boolean justFinished = after.status().terminal() && (before == null || !before.status().terminal());
         if (justFinished) {
-            finishedJobs.put(timeKey(after.finishedAt(), after.jobId()), after.jobId());
+            finishedJobs.put(timeKey(after.progress().finishedAt(), after.jobId()), after.jobId());
         }
         Instant wasDue = before == null ? null : before.wakeAt();
         Instant due = after.wakeAt();
