@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
+ * The record (or wake-up) that ends a job requests a commit, so that read_committed readers see the job's terminal
+ * event without waiting for the commit interval (see {@link OrchestratorTopology}).
+ * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
  * replaced by one that fails the job with an error naming the record and the limit
@@ -122,6 +125,11 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         applied.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
         applied.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
         applied.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
+        if (applied.endsJob()) {
+            // read_committed readers (the status writer, the gateway's sync answers) wait for this event: commit
+            // after this record instead of up to a commit interval later
+            context.commit();
+        }
     }
 
     private void save(JobState before, JobState after) {

@@ -28,6 +28,11 @@ public sealed interface Transition permits Transition.Applied, Transition.Ignore
             replies = List.copyOf(replies);
             controls = List.copyOf(controls);
         }
+
+        /** Whether this transition emits the job's terminal event (completed, failed or cancelled). */
+        boolean endsJob() {
+            return events.stream().anyMatch(JobEvent::terminal);
+        }
     }
 
     /** The command changes nothing; {@code because} says why (logged at debug). */
