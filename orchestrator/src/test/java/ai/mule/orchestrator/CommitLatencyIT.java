@@ -62,7 +62,7 @@ class CommitLatencyIT {
     private static final Logger log = LoggerFactory.getLogger(CommitLatencyIT.class);
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int JOBS = Integer.getInteger("mule.commit-latency.jobs", 40);
-    private static final int BURST = Integer.getInteger("mule.commit-latency.burst", 200);
+    private static final int BURST = Integer.getInteger("mule.commit-latency.burst", 100);
 
     @TempDir
     static Path stateDir;
