@@ -87,7 +87,8 @@ final class Changes {
      * @param before  the job as stored, or null when the command was its first
      * @param wouldBe the state the refused transition would have stored (for a new job's name and reply topic)
      */
-    static Transition.Applied recordTooLarge(JobState before, JobState wouldBe, Limits.Violation violation, Instant now) {
+    static Transition.Applied recordTooLarge(JobState before, JobState wouldBe, Limits.Violation violation,
+                                             Instant now) {
         String error = "the job cannot go on: " + violation.message();
         JobState job = before != null ? before : wouldBe.withLastSeq(0);
         Changes changes = after(job, now);

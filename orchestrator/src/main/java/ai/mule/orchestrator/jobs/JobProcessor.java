@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
  * The record (or wake-up) that ends a job requests a commit, so that read_committed readers see the job's terminal
- * event without waiting for the commit interval (see {@link OrchestratorTopology}).
+ * event without waiting for the commit interval (see {@link OrchestratorTopology}); when jobs end in quick
+ * succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back.
  * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
@@ -53,17 +54,22 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final Duration sweepInterval;
     private final Duration timerInterval;
     private final RecordCheck records;
+    private final CommitPacer commits;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
     private KeyValueStore<String, String> timers;
+    /** A job ended since this processor last requested a commit. */
+    private boolean commitWanted;
 
-    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records) {
+    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records,
+                 CommitPacer commits) {
         this.clock = clock;
         this.retention = retention;
         this.sweepInterval = sweepInterval;
         this.timerInterval = timerInterval;
         this.records = records;
+        this.commits = commits;
     }
 
     @Override
@@ -128,7 +134,16 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         if (applied.endsJob()) {
             // read_committed readers (the status writer, the gateway's sync answers) wait for this event: commit
             // after this record instead of up to a commit interval later
+            commitWanted = true;
+            requestWantedCommit();
+        }
+    }
+
+    /** Requests the commit an ended job wants, unless the pacer says the last request was too recent. */
+    private void requestWantedCommit() {
+        if (commitWanted && commits.mayRequest()) {
             context.commit();
+            commitWanted = false;
         }
     }
 
@@ -163,6 +178,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             timers.delete(timer.key);
             handle(new WakeUp(timer.value), new Record<>(timer.value, null, now.toEpochMilli()));
         }
+        // a job that ended too soon after the last commit request is committed now
+        requestWantedCommit();
     }
 
     private void sweepExpiredJobs() {

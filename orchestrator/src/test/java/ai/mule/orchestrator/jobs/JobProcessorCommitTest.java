@@ -26,14 +26,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor asks Streams to commit right after the record that ends a job, so read_committed readers see the
- * terminal event without waiting for the commit interval; any other record waits for the interval as before.
+ * terminal event without waiting for the commit interval; any other record waits for the interval as before. Jobs
+ * that end in quick succession are committed at most once per {@link CommitPacer#GAP}.
  */
 class JobProcessorCommitTest {
 
     private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS));
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock));
 
     @BeforeEach
     void initProcessor() {
@@ -83,12 +84,41 @@ class JobProcessorCommitTest {
         context.resetCommit();
 
         clock.advance(Duration.ofSeconds(3));
-        MockProcessorContext.CapturedPunctuator timers = context.scheduledPunctuators().get(1);
-        assertThat(timers.getInterval()).isEqualTo(Duration.ofMillis(20));
-        timers.getPunctuator().punctuate(clock.instant().toEpochMilli());
+        assertThat(context.scheduledPunctuators().get(1).getInterval()).isEqualTo(Duration.ofMillis(20));
+        timerTick();
 
         assertThat(lastEvent()).isInstanceOf(JobEvent.JobFailed.class);
         assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void aJobThatEndsRightAfterAnotherIsCommittedAtTheNextTimerTick() {
+        String first = newJobId();
+        String second = newJobId();
+        process(new StartJob(request(first, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand firstCommand = lastCommand();
+        process(new StartJob(request(second, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand secondCommand = lastCommand();
+        process(StepFinished.of(succeeded(firstCommand), Limits.DEFAULTS));
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+
+        clock.advance(CommitPacer.GAP.dividedBy(2));
+        process(StepFinished.of(succeeded(secondCommand), Limits.DEFAULTS));
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).as("within the gap of the last request").isFalse();
+
+        clock.advance(CommitPacer.GAP.dividedBy(2));
+        timerTick();
+        assertThat(context.committed()).as("at the first timer tick past the gap").isTrue();
+        context.resetCommit();
+        clock.advance(CommitPacer.GAP);
+        timerTick();
+        assertThat(context.committed()).as("nothing more to commit").isFalse();
+    }
+
+    private void timerTick() {
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(clock.instant().toEpochMilli());
     }
 
     private void process(JobCommand command) {

@@ -25,24 +25,86 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobStateCompatibilityTest {
 
-    /** Written by the previous version's JsonSerde from a running job: step 2 of 2, attempt 2, with tokens. */
-    static final String RUNNING = "{\"job_id\":\"0b6f3a52-3f0e-4a8e-9a57-1f6c2f0d9e11\",\"workflow_name\":\"test-workflow\",\"steps\":[{\"type\":\"w"
-            + "asm_module\",\"step_order\":10,\"workflow_step_id\":\"e2de037e-71ae-43ed-aac0-2c75f880b83a\",\"module_id\":\"3"
-            + "564b728-8401-4845-bfbe-390c45d8aeb8\",\"module_name\":\"upper\",\"sha256\":\"abababababababababababababababa"
-            + "babababababababababababababababab\",\"config\":{\"mode\":\"test\"},\"policy\":{\"max_attempts\":3,\"initial_back"
-            + "off_ms\":400,\"backoff_multiplier\":2.0,\"max_backoff_ms\":10000,\"timeout_ms\":5000,\"retry_step_failures\":"
-            + "false}},{\"type\":\"agent\",\"step_order\":20,\"workflow_step_id\":\"722f13d8-8b29-4de8-9255-fe262c66a075\",\"a"
-            + "gent_id\":\"77811e20-a9bd-41db-bc0a-a1c5c06f43e6\",\"agent_name\":\"poet\",\"provider_id\":\"a7f1027f-b324-41f"
-            + "3-9b7e-72a1405c550f\",\"api_base_url\":\"http://127.0.0.1:11434/v1\",\"model\":\"test-model\",\"system_prompt\""
-            + ":\"Answer briefly.\",\"config\":{},\"policy\":{\"max_attempts\":3,\"initial_backoff_ms\":1000,\"backoff_multipl"
-            + "ier\":2.0,\"max_backoff_ms\":30000,\"timeout_ms\":120000,\"retry_step_failures\":false},\"tools\":[]}],\"statu"
-            + "s\":\"running\",\"step_index\":1,\"attempt\":2,\"last_seq\":5,\"step_input\":{\"prompt\":\"HELLO\"},\"step_deadline\""
-            + ":\"2026-03-01T12:00:35Z\",\"job_deadline\":\"2026-03-01T13:00:00Z\",\"step_grace_ms\":5000,\"reply_topic\":\"re"
-            + "plies.test\",\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}";
+    /**
+     * Written by the previous version's JsonSerde from a running job: step 2 of 2, attempt 2, with tokens (the
+     * bytes were one line; indented here to be read).
+     */
+    static final String RUNNING = """
+            {
+              "job_id": "0b6f3a52-3f0e-4a8e-9a57-1f6c2f0d9e11",
+              "workflow_name": "test-workflow",
+              "steps": [
+                {
+                  "type": "wasm_module",
+                  "step_order": 10,
+                  "workflow_step_id": "e2de037e-71ae-43ed-aac0-2c75f880b83a",
+                  "module_id": "3564b728-8401-4845-bfbe-390c45d8aeb8",
+                  "module_name": "upper",
+                  "sha256": "abababababababababababababababababababababababababababababababab",
+                  "config": {
+                    "mode": "test"
+                  },
+                  "policy": {
+                    "max_attempts": 3,
+                    "initial_backoff_ms": 400,
+                    "backoff_multiplier": 2.0,
+                    "max_backoff_ms": 10000,
+                    "timeout_ms": 5000,
+                    "retry_step_failures": false
+                  }
+                },
+                {
+                  "type": "agent",
+                  "step_order": 20,
+                  "workflow_step_id": "722f13d8-8b29-4de8-9255-fe262c66a075",
+                  "agent_id": "77811e20-a9bd-41db-bc0a-a1c5c06f43e6",
+                  "agent_name": "poet",
+                  "provider_id": "a7f1027f-b324-41f3-9b7e-72a1405c550f",
+                  "api_base_url": "http://127.0.0.1:11434/v1",
+                  "model": "test-model",
+                  "system_prompt": "Answer briefly.",
+                  "config": {},
+                  "policy": {
+                    "max_attempts": 3,
+                    "initial_backoff_ms": 1000,
+                    "backoff_multiplier": 2.0,
+                    "max_backoff_ms": 30000,
+                    "timeout_ms": 120000,
+                    "retry_step_failures": false
+                  },
+                  "tools": []
+                }
+              ],
+              "status": "running",
+              "step_index": 1,
+              "attempt": 2,
+              "last_seq": 5,
+              "step_input": {
+                "prompt": "HELLO"
+              },
+              "step_deadline": "2026-03-01T12:00:35Z",
+              "job_deadline": "2026-03-01T13:00:00Z",
+              "step_grace_ms": 5000,
+              "reply_topic": "replies.test",
+              "usage": {
+                "prompt_tokens": 10,
+                "completion_tokens": 5,
+                "total_tokens": 15
+              }
+            }""";
 
     /** Written by the previous version for a job cancelled before its request arrived. */
-    static final String CANCELLED_UNSEEN = "{\"job_id\":\"5d1c8f0e-8d57-4bd5-b8a4-6a0f3c2e7b90\",\"steps\":[],\"status\":\"cancelled\",\"step_index\":0,\"att"
-            + "empt\":0,\"last_seq\":1,\"finished_at\":\"2026-03-01T12:00:01Z\",\"step_grace_ms\":0}";
+    static final String CANCELLED_UNSEEN = """
+            {
+              "job_id": "5d1c8f0e-8d57-4bd5-b8a4-6a0f3c2e7b90",
+              "steps": [],
+              "status": "cancelled",
+              "step_index": 0,
+              "attempt": 0,
+              "last_seq": 1,
+              "finished_at": "2026-03-01T12:00:01Z",
+              "step_grace_ms": 0
+            }""";
 
     private final JsonSerde<JobState> serde = new JsonSerde<>(JobState.class);
 
