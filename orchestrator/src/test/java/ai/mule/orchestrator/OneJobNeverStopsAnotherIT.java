@@ -85,7 +85,7 @@ class OneJobNeverStopsAnotherIT {
         String normal = newJobId();
 
         Map<String, Object> row = runPoisonThenNormal(deep, request(deep, wasm(1, "nest"), wasm(2, "upper")),
-                command -> StepResult.succeeded(command, nested(998), null, null, 10, Instant.now()), normal);
+                command -> Results.succeeded(command, nested(998), null, null, 10, Instant.now()), normal);
 
         assertThat(row).containsEntry("status", "failed");
         assertThat((String) row.get("error_message")).contains("mule.limits.max-json-depth");
@@ -102,7 +102,7 @@ class OneJobNeverStopsAnotherIT {
                 second.moduleName(), second.sha256(), config);
 
         Map<String, Object> row = runPoisonThenNormal(big, request(big, wasm(1, "big"), bigConfig),
-                command -> StepResult.succeeded(command, text("o".repeat(700_000)), null, null, 10, Instant.now()),
+                command -> Results.succeeded(command, text("o".repeat(700_000)), null, null, 10, Instant.now()),
                 normal);
 
         assertThat(row).containsEntry("status", "failed");
@@ -117,7 +117,7 @@ class OneJobNeverStopsAnotherIT {
         ObjectNode output = JsonSerde.mapper().createObjectNode().put("message", "before\u0000after\ud800end");
 
         Map<String, Object> row = runPoisonThenNormal(odd, request(odd, wasm(1, "nul")),
-                command -> StepResult.succeeded(command, output, "out\u0000", null, 10, Instant.now()), normal);
+                command -> Results.succeeded(command, output, "out\u0000", null, 10, Instant.now()), normal);
 
         assertThat(row).containsEntry("status", "completed");
         assertThat(json(row.get("output")).path("prompt").path("message").asText())
@@ -136,7 +136,7 @@ class OneJobNeverStopsAnotherIT {
         insertQueuedJob(normalId);
         try (FakeRunner runner = new FakeRunner(List.of(poisonId, normalId), command -> Optional.of(
                 command.jobId().equals(poisonId) ? poisonRunner.apply(command)
-                        : StepResult.succeeded(command, text("FINE"), null, null, 10, Instant.now())))) {
+                        : Results.succeeded(command, text("FINE"), null, null, 10, Instant.now())))) {
             Instant sent = Instant.now();
             TestKafka.send(Topics.JOB_REQUESTS, poisonId, poison);
             await().atMost(PATIENCE).until(() -> terminal(jobStatus(poisonId)));

@@ -139,7 +139,7 @@ class OrchestratorApplicationIT {
             assertThat(TestKafka.read(Topics.JOB_EVENTS, jobId, 3, PATIENCE)).extracting(JobEvent::seq)
                     .containsExactly(1L, 2L, 3L);
             TestKafka.send(Topics.STEP_RESULTS, jobId,
-                    StepResult.succeeded(held, text("HELLO"), null, null, 10, Instant.now()));
+                    Results.succeeded(held, text("HELLO"), null, null, 10, Instant.now()));
             await().atMost(PATIENCE).until(() -> "cancelled".equals(jobStatus(jobId)));
 
             // the late result started nothing: no fourth event, no second command
@@ -162,7 +162,7 @@ class OrchestratorApplicationIT {
         } else {
             output = new StringBuilder(input).reverse().toString().toUpperCase();
         }
-        return StepResult.succeeded(command, text(output), null, null, 100, Instant.now());
+        return Results.succeeded(command, text(output), null, null, 100, Instant.now());
     }
 
     private static void insertQueuedJob(String jobId) {

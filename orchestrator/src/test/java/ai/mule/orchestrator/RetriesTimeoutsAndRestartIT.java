@@ -112,9 +112,9 @@ class RetriesTimeoutsAndRestartIT {
         try (FakeRunner runner = new FakeRunner(List.of(jobId), command -> {
             receivedAt.put(command.attempt(), Instant.now());
             return Optional.of(command.attempt() < 3
-                    ? StepResult.failed(command, FailureKind.PROVIDER_UNAVAILABLE, "upstream 503 #" + command.attempt(),
+                    ? Results.failed(command, FailureKind.PROVIDER_UNAVAILABLE, "upstream 503 #" + command.attempt(),
                     null, null, 1_000, Instant.now())
-                    : StepResult.succeeded(command, text("third time lucky"), null, null, 2_000, Instant.now()));
+                    : Results.succeeded(command, text("third time lucky"), null, null, 2_000, Instant.now()));
         })) {
             TestKafka.send(Topics.JOB_REQUESTS, jobId, request(jobId, wasm(1, "flaky", policy)));
             await().atMost(PATIENCE).until(() -> "completed".equals(jobStatus(jobId)));
@@ -174,7 +174,7 @@ class RetriesTimeoutsAndRestartIT {
             sleep(600);
             TestKafka.send(Topics.STEPS_STARTED, jobId, StepStarted.of(command, Instant.now()));
             sleep(1_200);
-            return Optional.of(StepResult.succeeded(command, text("late but fine"), null, null, 1_200_000,
+            return Optional.of(Results.succeeded(command, text("late but fine"), null, null, 1_200_000,
                     Instant.now()));
         })) {
             sent = Instant.now();
@@ -205,7 +205,7 @@ class RetriesTimeoutsAndRestartIT {
         // a healthy runner answers whatever is sent from now on (it never sees attempt 1 answered)
         try (FakeRunner healthy = new FakeRunner(List.of(jobId), command -> command.attempt() == 1
                 && command.stepIndex() == 0 ? Optional.empty()
-                : Optional.of(StepResult.succeeded(command, text("done " + command.stepIndex()), null, null, 10,
+                : Optional.of(Results.succeeded(command, text("done " + command.stepIndex()), null, null, 10,
                 Instant.now())))) {
             await().atMost(PATIENCE).until(() -> "completed".equals(jobStatus(jobId)));
         }
@@ -225,7 +225,7 @@ class RetriesTimeoutsAndRestartIT {
         try (FakeRunner runner = new FakeRunner(jobIds, command -> {
             sleep(15);
             answered.add(command.jobId() + "/" + command.stepIndex() + "/" + command.attempt());
-            return Optional.of(StepResult.succeeded(command, text("s" + command.stepIndex()), null, null, 15_000,
+            return Optional.of(Results.succeeded(command, text("s" + command.stepIndex()), null, null, 15_000,
                     Instant.now()));
         })) {
             try (KafkaProducer<String, JobRequest> producer = producer()) {
@@ -267,7 +267,7 @@ class RetriesTimeoutsAndRestartIT {
         try (KafkaProducer<String, StepResult> duplicates = new KafkaProducer<>(producerProperties(),
                 new StringSerializer(), Topics.STEP_RESULTS.valueSerde().serializer());
              FakeRunner runner = new FakeRunner(List.of(jobId), command -> {
-                 StepResult result = StepResult.succeeded(command, text("out " + command.stepIndex()), null, null, 10,
+                 StepResult result = Results.succeeded(command, text("out " + command.stepIndex()), null, null, 10,
                          Instant.now());
                  // runners deliver at least once: each result arrives three times
                  duplicates.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), jobId, result));

@@ -38,7 +38,7 @@ final class Changes {
     }
 
     static Changes after(JobState job, Instant now) {
-        return new Changes(job.lastSeq(), now);
+        return new Changes(job.progress().lastSeq(), now);
     }
 
     Changes emit(EventFactory event) {
@@ -52,12 +52,13 @@ final class Changes {
      */
     Changes startStep(JobState job) {
         StepDefinition step = job.currentStep();
-        JsonNode input = job.stepInput();
-        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, job.stepIndex(),
-                step.stepOrder(), step.workflowStepId(), job.attempt(), input));
+        JobProgress progress = job.progress();
+        JsonNode input = progress.stepInput();
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, progress.stepIndex(),
+                step.stepOrder(), step.workflowStepId(), progress.attempt(), input));
         // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
-        commands.add(StepCommand.of(job.jobId(), job.stepIndex(), job.attempt(), step, input, now,
-                job.stepDeadline()));
+        commands.add(StepCommand.of(job.jobId(), progress.stepIndex(), progress.attempt(), step, input, now,
+                progress.stepDeadline()));
         return this;
     }
 
@@ -67,13 +68,14 @@ final class Changes {
         return this;
     }
 
-    Transition into(JobState next) {
+    Transition.Applied into(JobState next) {
         List<Transition.Reply> replies = new ArrayList<>(0);
-        if (next.replyTopic() != null) {
+        String replyTopic = next.snapshot().replyTopic();
+        if (replyTopic != null) {
             events.stream().filter(JobEvent::terminal)
-                    .forEach(event -> replies.add(new Transition.Reply(next.replyTopic(), event)));
+                    .forEach(event -> replies.add(new Transition.Reply(replyTopic, event)));
         }
-        return Transition.to(next.withLastSeq(seq), events, commands, replies, controls);
+        return new Transition.Applied(next.withLastSeq(seq), events, commands, replies, controls);
     }
 
     /**
@@ -85,14 +87,17 @@ final class Changes {
      * @param before  the job as stored, or null when the command was its first
      * @param wouldBe the state the refused transition would have stored (for a new job's name and reply topic)
      */
-    static Transition recordTooLarge(JobState before, JobState wouldBe, Limits.Violation violation, Instant now) {
+    static Transition.Applied recordTooLarge(JobState before, JobState wouldBe, Limits.Violation violation,
+                                             Instant now) {
         String error = "the job cannot go on: " + violation.message();
         JobState job = before != null ? before : wouldBe.withLastSeq(0);
         Changes changes = after(job, now);
-        if (before != null && !before.status().terminal() && !before.waitsForRetry() && !before.steps().isEmpty()) {
+        if (before != null && !before.status().terminal() && !before.waitsForRetry()
+                && !before.snapshot().steps().isEmpty()) {
             StepDefinition step = before.currentStep();
+            JobProgress progress = before.progress();
             changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                    job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error, 0,
+                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, 0,
                     FailureKind.LIMIT_EXCEEDED));
         }
         return changes
@@ -106,26 +111,27 @@ final class Changes {
      * this same transition. {@code streams} are what the failed attempt's module wrote, carried on the
      * {@code StepFailed} event when the step fails for good.
      */
-    static Transition attemptFailed(JobState job, Instant now, FailureKind kind, String error, long durationMicros,
-                                    StepStreams streams) {
+    static Transition.Applied attemptFailed(JobState job, Instant now, FailureKind kind, String error,
+                                            long durationMicros, StepStreams streams) {
         StepDefinition step = job.currentStep();
         StepPolicy policy = step.policy();
+        JobProgress progress = job.progress();
         Changes changes = after(job, now);
-        if (policy.retries(kind, job.attempt())) {
-            Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(job.attempt() + 1));
+        if (policy.retries(kind, progress.attempt())) {
+            Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(progress.attempt() + 1));
             changes.emit((seq, at) -> new JobEvent.StepRetrying(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                    job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error, kind,
+                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, kind,
                     durationMicros, retryAt));
             JobState waiting = job.retryingAt(retryAt);
             if (JobState.due(retryAt, now)) {
-                JobState running = waiting.running(job.stepInput(), now);
+                JobState running = waiting.running(progress.stepInput(), now);
                 return changes.startStep(running).into(running);
             }
             return changes.into(waiting);
         }
         return changes
                 .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), error,
+                        progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error,
                         durationMicros, kind, streams.stdout(), streams.stderr()))
                 .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         "step " + step.stepOrder() + " failed: " + error))

@@ -32,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
+ * The record (or wake-up) that ends a job requests a commit, so that read_committed readers see the job's terminal
+ * event without waiting for the commit interval (see {@link OrchestratorTopology}); when jobs end in quick
+ * succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back.
+ * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
  * replaced by one that fails the job with an error naming the record and the limit
@@ -50,17 +54,22 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final Duration sweepInterval;
     private final Duration timerInterval;
     private final RecordCheck records;
+    private final CommitPacer commits;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
     private KeyValueStore<String, String> timers;
+    /** A job ended since this processor last requested a commit. */
+    private boolean commitWanted;
 
-    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records) {
+    JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records,
+                 CommitPacer commits) {
         this.clock = clock;
         this.retention = retention;
         this.sweepInterval = sweepInterval;
         this.timerInterval = timerInterval;
         this.records = records;
+        this.commits = commits;
     }
 
     @Override
@@ -99,16 +108,17 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             log.error("Skipping {} for job {}: it cannot be applied", commandName, jobId, e);
             return;
         }
-        if (transition.ignored()) {
-            log.debug("Ignoring {} for job {}: {}", commandName, jobId, transition.ignoredBecause());
+        if (transition instanceof Transition.Ignored ignored) {
+            log.debug("Ignoring {} for job {}: {}", commandName, jobId, ignored.because());
             return;
         }
-        Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, transition);
+        Transition.Applied applied = (Transition.Applied) transition;
+        Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, applied);
         if (tooLarge.isPresent()) {
             log.warn("Failing job {}: applying {} would write a record that does not fit: {}", jobId, commandName,
                     tooLarge.get().message());
-            transition = Changes.recordTooLarge(before, transition.state(), tooLarge.get(), now);
-            Optional<Limits.Violation> stillTooLarge = records.firstTooLarge(jobId, transition);
+            applied = Changes.recordTooLarge(before, applied.state(), tooLarge.get(), now);
+            Optional<Limits.Violation> stillTooLarge = records.firstTooLarge(jobId, applied);
             if (stillTooLarge.isPresent()) {
                 // only a job id far beyond any the gateway makes could get here; the job is left as it was
                 log.error("Skipping {} for job {}: even its failure does not fit: {}", commandName, jobId,
@@ -116,18 +126,32 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                 return;
             }
         }
-        save(before, transition.state());
-        transition.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
-        transition.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
-        transition.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
-        transition.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
+        save(before, applied.state());
+        applied.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
+        applied.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
+        applied.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
+        applied.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
+        if (applied.endsJob()) {
+            // read_committed readers (the status writer, the gateway's sync answers) wait for this event: commit
+            // after this record instead of up to a commit interval later
+            commitWanted = true;
+            requestWantedCommit();
+        }
+    }
+
+    /** Requests the commit an ended job wants, unless the pacer says the last request was too recent. */
+    private void requestWantedCommit() {
+        if (commitWanted && commits.mayRequest()) {
+            context.commit();
+            commitWanted = false;
+        }
     }
 
     private void save(JobState before, JobState after) {
         jobs.put(after.jobId(), after);
         boolean justFinished = after.status().terminal() && (before == null || !before.status().terminal());
         if (justFinished) {
-            finishedJobs.put(timeKey(after.finishedAt(), after.jobId()), after.jobId());
+            finishedJobs.put(timeKey(after.progress().finishedAt(), after.jobId()), after.jobId());
         }
         Instant wasDue = before == null ? null : before.wakeAt();
         Instant due = after.wakeAt();
@@ -154,6 +178,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             timers.delete(timer.key);
             handle(new WakeUp(timer.value), new Record<>(timer.value, null, now.toEpochMilli()));
         }
+        // a job that ended too soon after the last commit request is committed now
+        requestWantedCommit();
     }
 
     private void sweepExpiredJobs() {

@@ -15,12 +15,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param applicationId        the Streams application id: its consumer group, and the prefix of its internal topics
  * @param stateDir             where the job state stores live on disk ({@code MULE_STATE_DIR})
- * @param commitInterval       how often the exactly-once transaction commits; read_committed readers (the status
- *                             writer) see an event up to this much later. Runners read uncommitted and do not wait,
- *                             but every commit stalls the stream thread (and the next transaction may meet
- *                             CONCURRENT_TRANSACTIONS): a 2-step sync call measured p50 71 ms at 20 ms, 55 ms at
- *                             100 ms and 43 ms at 500 ms on the 2-core machine, so 100 ms trades a 0.1 s lag of
- *                             the job rows for most of that gain
+ * @param commitInterval       how often the exactly-once transaction commits. Runners read uncommitted and do not
+ *                             wait for it; read_committed readers (the status writer, the gateway's sync answers)
+ *                             do. A job's terminal event does not wait: the processor requests a commit right after
+ *                             the record that ends a job, so this bounds only how late the other events (a job
+ *                             started, a step done) reach the job rows: up to this interval plus an idle poll as
+ *                             long again. Every commit stalls the stream thread (and the next transaction may meet
+ *                             CONCURRENT_TRANSACTIONS), so this is not shorter; with the commit at a job's end,
+ *                             sync answers measured no faster at 20 ms or 500 ms than at 100 ms (CommitLatencyIT:
+ *                             p50 66 and 67 against 66-70 ms), so it stays at Streams' exactly-once default
  * @param producerRetryBackoff the producer's retry backoff; a transaction that meets CONCURRENT_TRANSACTIONS waits
  *                             this long, so the 100 ms default would be paid by many steps
  * @param sessionTimeout       how soon a crashed instance's partitions move to another one
@@ -30,7 +33,9 @@ import org.springframework.validation.annotation.Validated;
  *                             waits for its result before it counts the runner as lost: the runner enforces the
  *                             timeout itself and reports it, so this covers queueing and the result's trip back
  * @param timerInterval        how often due retries and deadlines are looked for (wall-clock); a backoff or a
- *                             deadline is late by up to this much (plus the stream thread's poll time when idle)
+ *                             deadline is late by up to this much (plus the stream thread's poll time when idle).
+ *                             A job that ended too soon after the last commit request ({@code CommitPacer}) is
+ *                             committed at this tick too
  * @param threadReplacements   how many failed stream threads are replaced within {@code threadReplacementWindow}
  *                             before the service gives up and exits non-zero, so that its supervisor restarts it
  *                             (and an operator sees a crash loop) instead of it failing on the same record forever

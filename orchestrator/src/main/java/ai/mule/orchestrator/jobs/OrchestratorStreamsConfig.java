@@ -41,7 +41,7 @@ public final class OrchestratorStreamsConfig {
         // A stream thread commits only between polls: an idle poll of the default 100 ms would hold the
         // transaction (and every read_committed reader) that long past the commit interval.
         config.put(StreamsConfig.POLL_MS_CONFIG, commitMs);
-        // Each command stands alone: never hold a record back to line up timestamps across the three inputs.
+        // Each command stands alone: never hold a record back to line up timestamps across the inputs.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
 
         config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipPoisonRecords.class);

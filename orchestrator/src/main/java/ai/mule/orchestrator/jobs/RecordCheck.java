@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Measures every record a {@link Transition} would write, as the sinks and the state store will write it (the
+ * Measures every record a {@link Transition.Applied} would write, as the sinks and the state store will write it (the
  * same mapper, the same objects), before anything is forwarded. A record the producer would refuse (over
  * {@code max.request.size}) or that cannot be written at all (nested past Jackson's 1000 levels) must never reach
  * the exactly-once transaction: the transaction would abort and the same input replay forever, stalling every job
@@ -27,7 +27,7 @@ final class RecordCheck {
     }
 
     /** The first record of {@code transition} that would not fit, as a violation that names it and the limit. */
-    Optional<Limits.Violation> firstTooLarge(String jobId, Transition transition) {
+    Optional<Limits.Violation> firstTooLarge(String jobId, Transition.Applied transition) {
         int keyBytes = jobId.getBytes(StandardCharsets.UTF_8).length;
         for (StepCommand command : transition.commands()) {
             Optional<Limits.Violation> violation = check("the step command of step " + command.step().stepOrder()

@@ -22,17 +22,19 @@ public record RunnerStarted(StepStarted started) implements JobCommand {
         if (job == null || job.status().terminal()) {
             return Transition.ignored("the job is gone or has ended");
         }
+        JobProgress progress = job.progress();
         if (!job.waitsFor(started.stepIndex(), started.attempt())) {
             return Transition.ignored("step " + started.stepIndex() + " attempt " + started.attempt()
-                    + " started, but the job waits for step " + job.stepIndex() + " attempt " + job.attempt()
-                    + (job.waitsForRetry() ? " to be sent at " + job.retryAt() : ""));
+                    + " started, but the job waits for step " + progress.stepIndex() + " attempt "
+                    + progress.attempt() + (job.waitsForRetry() ? " to be sent at " + progress.retryAt() : ""));
         }
         // a runner's clock ahead of ours must not buy the step more time than it can have used: a start is at the
         // latest when its report arrives
         Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(now) ? now : started.startedAt();
-        Instant deadline = startedAt.plusMillis(job.currentStep().policy().timeoutMs() + job.stepGraceMs());
-        if (job.stepDeadline() != null && !deadline.isAfter(job.stepDeadline())) {
-            return Transition.ignored("the step's deadline " + job.stepDeadline() + " is already as late");
+        Instant deadline = startedAt.plusMillis(job.currentStep().policy().timeoutMs()
+                + job.snapshot().stepGraceMs());
+        if (progress.stepDeadline() != null && !deadline.isAfter(progress.stepDeadline())) {
+            return Transition.ignored("the step's deadline " + progress.stepDeadline() + " is already as late");
         }
         return Changes.after(job, now).into(job.awaitedUntil(deadline));
     }

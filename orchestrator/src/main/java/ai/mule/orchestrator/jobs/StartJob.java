@@ -24,7 +24,7 @@ public record StartJob(JobRequest request, Duration stepGrace) implements JobCom
             return Transition.ignored("the job is already known (" + job.status().wire() + ")");
         }
         JobState starting = JobState.starting(request, stepGrace);
-        if (starting.steps().isEmpty()) {
+        if (starting.snapshot().steps().isEmpty()) {
             return Changes.after(starting, now)
                     .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId(), seq, at,
                             "the job has no steps to run"))
@@ -40,7 +40,7 @@ public record StartJob(JobRequest request, Duration stepGrace) implements JobCom
         JobState running = starting.running(inputOrEmpty(request.input()), now);
         return Changes.after(starting, now)
                 .emit((seq, at) -> new JobEvent.JobStarted(Topics.SCHEMA_VERSION, jobId(), seq, at,
-                        request.workflowName(), starting.steps().size()))
+                        request.workflowName(), request.steps().size()))
                 .startStep(running)
                 .into(running);
     }

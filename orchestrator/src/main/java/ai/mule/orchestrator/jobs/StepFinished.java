@@ -60,34 +60,36 @@ public record StepFinished(StepResult result) implements JobCommand {
         if (job.status().terminal()) {
             return Transition.ignored("the job is already " + job.status().wire());
         }
+        JobProgress progress = job.progress();
         if (job.waitsForRetry()) {
             return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
-                    + " but the job waits to send attempt " + job.attempt() + " at " + job.retryAt());
+                    + " but the job waits to send attempt " + progress.attempt() + " at " + progress.retryAt());
         }
         if (!job.waitsFor(result.stepIndex(), result.attempt())) {
             return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
-                    + " but the job waits for step " + job.stepIndex() + " attempt " + job.attempt());
+                    + " but the job waits for step " + progress.stepIndex() + " attempt " + progress.attempt());
         }
         return result.success() ? succeeded(job, now) : failed(job, now);
     }
 
     private Transition succeeded(JobState job, Instant now) {
         StepDefinition step = job.currentStep();
+        JobProgress progress = job.progress();
         StepStreams streams = StepStreams.of(result);
         Changes changes = Changes.after(job, now)
                 .emit((seq, at) -> new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        job.stepIndex(), step.stepOrder(), step.workflowStepId(), job.attempt(), result.output(),
-                        result.durationMicros(), result.usage(), streams.stdout(), streams.stderr()));
+                        progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(),
+                        result.output(), result.durationMicros(), result.usage(), streams.stdout(), streams.stderr()));
         // Mule v2: a step's output reaches the next step, and the job's output, as {"prompt": output}
         ObjectNode prompt = prompt(result.output());
         JobState done = job.plusUsage(result.usage());
         if (job.onLastStep()) {
             return changes
                     .emit((seq, at) -> new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, prompt,
-                            done.usage()))
+                            done.progress().usage()))
                     .into(done.finished(JobStatus.COMPLETED, now));
         }
-        JobState next = done.atStep(job.stepIndex() + 1).running(prompt, now);
+        JobState next = done.atStep(progress.stepIndex() + 1).running(prompt, now);
         return changes.startStep(next).into(next);
     }
 

@@ -6,32 +6,40 @@ import ai.mule.schemas.StepCommand;
 import java.util.List;
 
 /**
- * The result of applying a {@link JobCommand}: the job's new state, the events and the step commands to emit,
- * the terminal event for a reply topic and control messages for the runners, or, when the command changes
- * nothing (a duplicate, a stale result), why it was ignored.
+ * The result of applying a {@link JobCommand}: either it changes the job ({@link Applied}), or it changes nothing
+ * (a duplicate, a stale result) and says why ({@link Ignored}).
  */
-public record Transition(JobState state, List<JobEvent> events, List<StepCommand> commands, List<Reply> replies,
-                         List<JobControl> controls, String ignoredBecause) {
+public sealed interface Transition permits Transition.Applied, Transition.Ignored {
+
+    static Ignored ignored(String because) {
+        return new Ignored(because);
+    }
+
+    /**
+     * The job's new state, and what to emit: events, step commands, the terminal event for a reply topic, and
+     * control messages for the runners.
+     */
+    record Applied(JobState state, List<JobEvent> events, List<StepCommand> commands, List<Reply> replies,
+                   List<JobControl> controls) implements Transition {
+
+        public Applied {
+            events = List.copyOf(events);
+            commands = List.copyOf(commands);
+            replies = List.copyOf(replies);
+            controls = List.copyOf(controls);
+        }
+
+        /** Whether this transition emits the job's terminal event (completed, failed or cancelled). */
+        boolean endsJob() {
+            return events.stream().anyMatch(JobEvent::terminal);
+        }
+    }
+
+    /** The command changes nothing; {@code because} says why (logged at debug). */
+    record Ignored(String because) implements Transition {
+    }
 
     /** A job's terminal event, copied to the reply topic its Kafka ingress request named. */
-    public record Reply(String topic, JobEvent event) {
-    }
-
-    public static Transition to(JobState state, List<JobEvent> events, List<StepCommand> commands) {
-        return to(state, events, commands, List.of(), List.of());
-    }
-
-    public static Transition to(JobState state, List<JobEvent> events, List<StepCommand> commands, List<Reply> replies,
-                                List<JobControl> controls) {
-        return new Transition(state, List.copyOf(events), List.copyOf(commands), List.copyOf(replies),
-                List.copyOf(controls), null);
-    }
-
-    public static Transition ignored(String because) {
-        return new Transition(null, List.of(), List.of(), List.of(), List.of(), because);
-    }
-
-    public boolean ignored() {
-        return ignoredBecause != null;
+    record Reply(String topic, JobEvent event) {
     }
 }

@@ -27,18 +27,19 @@ public record WakeUp(String jobId) implements JobCommand {
         if (job == null || job.status().terminal()) {
             return Transition.ignored("the job is gone or has ended");
         }
-        if (JobState.due(job.jobDeadline(), now)) {
+        JobProgress progress = job.progress();
+        if (JobState.due(job.snapshot().jobDeadline(), now)) {
             return jobTimedOut(job, now);
         }
         if (job.waitsForRetry()) {
-            if (!JobState.due(job.retryAt(), now)) {
-                return Transition.ignored("its retry is due at " + job.retryAt());
+            if (!JobState.due(progress.retryAt(), now)) {
+                return Transition.ignored("its retry is due at " + progress.retryAt());
             }
-            JobState running = job.running(job.stepInput(), now);
+            JobState running = job.running(progress.stepInput(), now);
             return Changes.after(job, now).startStep(running).into(running);
         }
-        if (JobState.due(job.stepDeadline(), now)) {
-            long waitedMs = job.currentStep().policy().timeoutMs() + job.stepGraceMs();
+        if (JobState.due(progress.stepDeadline(), now)) {
+            long waitedMs = job.currentStep().policy().timeoutMs() + job.snapshot().stepGraceMs();
             return Changes.attemptFailed(job, now, FailureKind.RUNNER_LOST, "no result within " + waitedMs
                     + " ms (the step's timeout plus grace): its runner was lost or is stuck", 0, StepStreams.NONE);
         }
@@ -46,12 +47,14 @@ public record WakeUp(String jobId) implements JobCommand {
     }
 
     private Transition jobTimedOut(JobState job, Instant now) {
-        String error = "the job timed out: it had not ended by its deadline " + job.jobDeadline();
+        String error = "the job timed out: it had not ended by its deadline " + job.snapshot().jobDeadline();
         StepDefinition step = job.currentStep();
+        JobProgress progress = job.progress();
         Changes changes = Changes.after(job, now);
         if (!job.waitsForRetry()) {
-            changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, seq, at, job.stepIndex(),
-                    step.stepOrder(), step.workflowStepId(), job.attempt(), error, 0, FailureKind.TIMEOUT));
+            changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, seq, at,
+                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, 0,
+                    FailureKind.TIMEOUT));
             changes.control(JobControl.cancel(jobId, error, now));
         }
         return changes

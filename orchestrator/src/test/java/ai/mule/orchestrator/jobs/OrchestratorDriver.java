@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -22,6 +24,8 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 /** The orchestrator topology in a {@link TopologyTestDriver}, with its real configuration and a hand-moved clock. */
 final class OrchestratorDriver implements AutoCloseable {
@@ -88,11 +92,18 @@ final class OrchestratorDriver implements AutoCloseable {
         started.pipeInput(report.jobId(), report);
     }
 
-    /** The orchestrator's properties with their defaults, as a test's. */
+    /** The orchestrator's properties with their defaults, bound as the service binds them. */
     static OrchestratorProperties properties(String stateDir) {
-        return new OrchestratorProperties("mule-orchestrator", stateDir, Duration.ofMillis(20), 1, 0,
-                Duration.ofMillis(10), Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofMinutes(1),
-                Duration.ofSeconds(5), Duration.ofMillis(20), 3, Duration.ofMinutes(10));
+        return properties(stateDir, Map.of());
+    }
+
+    /** The orchestrator's properties: these settings (names as in {@code mule.orchestrator.*}), else the defaults. */
+    static OrchestratorProperties properties(String stateDir, Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>();
+        settings.forEach((name, value) -> all.put("mule.orchestrator." + name, value));
+        all.put("mule.orchestrator.state-dir", stateDir);
+        return new Binder(new MapConfigurationPropertySource(all))
+                .bindOrCreate("mule.orchestrator", OrchestratorProperties.class);
     }
 
     void resultKeyed(String key, StepResult result) {
@@ -133,6 +144,12 @@ final class OrchestratorDriver implements AutoCloseable {
     JobState state(String jobId) {
         KeyValueStore<String, JobState> store = driver.getKeyValueStore(OrchestratorTopology.JOBS_STORE);
         return store.get(jobId);
+    }
+
+    /** Puts a job's state into the store, as a restart restores it from the changelog. */
+    void restore(JobState state) {
+        KeyValueStore<String, JobState> store = driver.getKeyValueStore(OrchestratorTopology.JOBS_STORE);
+        store.put(state.jobId(), state);
     }
 
     /** How many jobs the timer index holds (each running job once, at its next wake time). */

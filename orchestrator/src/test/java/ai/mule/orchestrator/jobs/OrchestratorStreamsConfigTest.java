@@ -3,7 +3,6 @@ package ai.mule.orchestrator.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.schemas.Limits;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -13,9 +12,9 @@ import org.junit.jupiter.api.Test;
 /** The settings per-step latency depends on reach the clients Streams creates, not just the properties. */
 class OrchestratorStreamsConfigTest {
 
-    private final OrchestratorProperties properties = new OrchestratorProperties("mule-orchestrator", "/tmp/state",
-            Duration.ofMillis(15), 2, 1, Duration.ofMillis(7), Duration.ofSeconds(12), Duration.ofHours(24),
-            Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMillis(20), 3, Duration.ofMinutes(10));
+    private final OrchestratorProperties properties = OrchestratorDriver.properties("/tmp/state", Map.of(
+            "commit-interval", "15ms", "stream-threads", "2", "standby-replicas", "1",
+            "producer-retry-backoff", "7ms", "session-timeout", "12s"));
     private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, Limits.DEFAULTS,
             "broker:9092"));
 

@@ -9,6 +9,7 @@ import static ai.mule.orchestrator.TestJobs.threeMixedSteps;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.orchestrator.Results;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobEvent.JobCancelled;
@@ -98,8 +99,8 @@ class OrchestratorTopologyTest {
 
         JobState state = orchestrator.state(jobId);
         assertThat(state.status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(state.stepIndex()).isZero();
-        assertThat(state.lastSeq()).isEqualTo(2);
+        assertThat(state.progress().stepIndex()).isZero();
+        assertThat(state.progress().lastSeq()).isEqualTo(2);
     }
 
     @Test
@@ -134,8 +135,8 @@ class OrchestratorTopologyTest {
 
         JobState state = orchestrator.state(jobId);
         assertThat(state.status()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(state.finishedAt()).isEqualTo(orchestrator.clock.instant());
-        assertThat(state.lastSeq()).isEqualTo(8);
+        assertThat(state.progress().finishedAt()).isEqualTo(orchestrator.clock.instant());
+        assertThat(state.progress().lastSeq()).isEqualTo(8);
     }
 
     @Test
@@ -182,7 +183,7 @@ class OrchestratorTopologyTest {
 
         assertThat(orchestrator.events()).isEmpty();
         assertThat(orchestrator.commands()).isEmpty();
-        assertThat(orchestrator.state(jobId).lastSeq()).isEqualTo(2);
+        assertThat(orchestrator.state(jobId).progress().lastSeq()).isEqualTo(2);
     }
 
     @Test
@@ -199,8 +200,8 @@ class OrchestratorTopologyTest {
         assertThat(orchestrator.events()).isEmpty();
         assertThat(orchestrator.commands()).isEmpty();
         JobState state = orchestrator.state(jobId);
-        assertThat(state.stepIndex()).isEqualTo(1);
-        assertThat(state.lastSeq()).isEqualTo(4);
+        assertThat(state.progress().stepIndex()).isEqualTo(1);
+        assertThat(state.progress().lastSeq()).isEqualTo(4);
     }
 
     @Test
@@ -210,8 +211,8 @@ class OrchestratorTopologyTest {
         StepCommand first = single(orchestrator.wasmCommands());
         orchestrator.events();
 
-        orchestrator.result(new StepResult(1, jobId, 1, 1, true, text("too early"), null, null, null, 5, null));
-        orchestrator.result(new StepResult(1, jobId, 0, 2, true, text("other attempt"), null, null, null, 5, null));
+        orchestrator.result(Results.succeededFor(jobId, 1, 1, text("too early")));
+        orchestrator.result(Results.succeededFor(jobId, 0, 2, text("other attempt")));
 
         assertThat(orchestrator.events()).isEmpty();
         assertThat(orchestrator.commands()).isEmpty();
@@ -223,7 +224,7 @@ class OrchestratorTopologyTest {
     void aResultForAnUnknownJobIsDropped() {
         String jobId = newJobId();
 
-        orchestrator.result(new StepResult(1, jobId, 0, 1, true, text("orphan"), null, null, null, 5, null));
+        orchestrator.result(Results.succeededFor(jobId, 0, 1, text("orphan")));
 
         assertThat(orchestrator.events()).isEmpty();
         assertThat(orchestrator.commands()).isEmpty();
@@ -334,7 +335,7 @@ class OrchestratorTopologyTest {
         orchestrator.resultKeyed(newJobId(), succeeded(first, "HELLO"));
 
         assertThat(orchestrator.events()).isEmpty();
-        assertThat(orchestrator.state(jobId).stepIndex()).isZero();
+        assertThat(orchestrator.state(jobId).progress().stepIndex()).isZero();
     }
 
     @Test
@@ -376,7 +377,7 @@ class OrchestratorTopologyTest {
         String next = newJobId();
         orchestrator.request(request(deep, wasm(1, "nest"), wasm(2, "upper")));
 
-        orchestrator.result(StepResult.succeeded(single(orchestrator.wasmCommands()), nested(depth), null, null, 40,
+        orchestrator.result(Results.succeeded(single(orchestrator.wasmCommands()), nested(depth), null, null, 40,
                 orchestrator.clock.instant()));
 
         List<JobEvent> events = orchestrator.events();
@@ -422,9 +423,9 @@ class OrchestratorTopologyTest {
         List<StepCommand> commands = orchestrator.wasmCommands();
         Instant now = orchestrator.clock.instant();
 
-        orchestrator.result(StepResult.succeeded(commands.get(0), text("HELLO"), "{\"message\":\"HELLO\"}",
+        orchestrator.result(Results.succeeded(commands.get(0), text("HELLO"), "{\"message\":\"HELLO\"}",
                 "upper: 5 bytes\n", 40, now));
-        orchestrator.result(StepResult.failed(commands.get(1), FailureKind.MODULE_FAILED,
+        orchestrator.result(Results.failed(commands.get(1), FailureKind.MODULE_FAILED,
                 "module returned success: false: no prompt", "{\"success\":false}", "missing prompt\n", 30, now));
 
         List<JobEvent> events = orchestrator.events();
@@ -448,7 +449,7 @@ class OrchestratorTopologyTest {
         String stderr = "\u0001".repeat(20_000);       // 120,000 bytes once escaped in JSON
         String fits = "a".repeat(StepStreams.MAX_JSON_BYTES);
 
-        orchestrator.result(StepResult.succeeded(single(orchestrator.wasmCommands()), text("HELLO"), stdout, stderr,
+        orchestrator.result(Results.succeeded(single(orchestrator.wasmCommands()), text("HELLO"), stdout, stderr,
                 40, orchestrator.clock.instant()));
 
         StepCompleted done = (StepCompleted) orchestrator.events().get(2);
@@ -474,11 +475,11 @@ class OrchestratorTopologyTest {
     }
 
     private StepResult succeeded(StepCommand command, String output) {
-        return StepResult.succeeded(command, text(output), "{}", "", 1234, orchestrator.clock.instant());
+        return Results.succeeded(command, text(output), "{}", "", 1234, orchestrator.clock.instant());
     }
 
     private StepResult failed(StepCommand command, String error) {
-        return StepResult.failed(command, error, "", "trace", 99, orchestrator.clock.instant());
+        return Results.failed(command, FailureKind.INTERNAL, error, "", "trace", 99, orchestrator.clock.instant());
     }
 
     private static <T> T single(List<T> values) {

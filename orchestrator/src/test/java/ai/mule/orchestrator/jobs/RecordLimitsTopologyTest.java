@@ -6,6 +6,7 @@ import static ai.mule.orchestrator.TestJobs.text;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.orchestrator.Results;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobEvent.JobCompleted;
@@ -77,7 +78,7 @@ class RecordLimitsTopologyTest {
         assertThat(orchestrator.commands()).isEmpty();
         JobState state = orchestrator.state(big);
         assertThat(state.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(state.steps()).as("the failed state keeps no snapshot").isEmpty();
+        assertThat(state.snapshot().steps()).as("the failed state keeps no snapshot").isEmpty();
         assertThat(orchestrator.timerCount()).isZero();
 
         assertTheNextJobCompletes();
@@ -116,7 +117,7 @@ class RecordLimitsTopologyTest {
         assertThat(orchestrator.commands()).isEmpty();
         JobState state = orchestrator.state(huge);
         assertThat(state.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(state.lastSeq()).isEqualTo(1);
+        assertThat(state.progress().lastSeq()).isEqualTo(1);
 
         orchestrator.request(request);
         assertThat(orchestrator.events()).as("a redelivered request is still recognised").isEmpty();
@@ -128,7 +129,7 @@ class RecordLimitsTopologyTest {
         String jobId = newJobId();
         orchestrator.request(request(jobId, wasm(1, "chatty")));
 
-        orchestrator.result(StepResult.failed(single(orchestrator.wasmCommands()), FailureKind.MODULE_FAILED,
+        orchestrator.result(Results.failed(single(orchestrator.wasmCommands()), FailureKind.MODULE_FAILED,
                 "e".repeat(900_000), null, null, 10, orchestrator.clock.instant()));
 
         StepFailed failed = (StepFailed) orchestrator.events().get(2);
@@ -151,7 +152,7 @@ class RecordLimitsTopologyTest {
     }
 
     private StepResult succeeded(StepCommand command, JsonNode output) {
-        return StepResult.succeeded(command, output, null, null, 10, orchestrator.clock.instant());
+        return Results.succeeded(command, output, null, null, 10, orchestrator.clock.instant());
     }
 
     private static <T> T single(List<T> values) {

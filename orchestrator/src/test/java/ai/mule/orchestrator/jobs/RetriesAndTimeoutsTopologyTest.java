@@ -8,6 +8,7 @@ import static ai.mule.orchestrator.TestJobs.text;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.orchestrator.Results;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
@@ -328,10 +329,10 @@ class RetriesAndTimeoutsTopologyTest {
     void theTokensEachStepReportedAreSummedIntoTheJobsCompletion() {
         String jobId = newJobId();
         orchestrator.request(request(jobId, agent(1, "a"), wasm(2, "upper"), agent(3, "b")));
-        orchestrator.result(StepResult.succeeded(single(orchestrator.commands()), text("x"), null, null, 5,
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()), text("x"), null, null, 5,
                 orchestrator.clock.instant(), new TokenUsage(10, 5, 15)));
         orchestrator.result(succeeded(single(orchestrator.commands()), "X"));
-        orchestrator.result(StepResult.succeeded(single(orchestrator.commands()), text("y"), null, null, 5,
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()), text("y"), null, null, 5,
                 orchestrator.clock.instant(), new TokenUsage(1, 2, 3)));
 
         List<JobEvent> events = orchestrator.events();
@@ -341,11 +342,11 @@ class RetriesAndTimeoutsTopologyTest {
     }
 
     private StepResult succeeded(StepCommand command, String output) {
-        return StepResult.succeeded(command, text(output), "{}", "", 55, orchestrator.clock.instant());
+        return Results.succeeded(command, text(output), "{}", "", 55, orchestrator.clock.instant());
     }
 
     private StepResult failed(StepCommand command, FailureKind kind, String error) {
-        return StepResult.failed(command, kind, error, "", "", 77, orchestrator.clock.instant());
+        return Results.failed(command, kind, error, "", "", 77, orchestrator.clock.instant());
     }
 
     private static <T> T single(List<T> values) {

@@ -6,6 +6,7 @@ import static ai.mule.orchestrator.TestJobs.text;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.orchestrator.Results;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobEvent.JobCompleted;
@@ -54,7 +55,7 @@ class StepDeadlinesTopologyTest {
         String jobId = newJobId();
         orchestrator.request(request(jobId, wasm(1, "flaky", QUICK), wasm(2, "upper", QUICK)));
         StepCommand first = single(orchestrator.commands());
-        orchestrator.result(StepResult.failed(first, FailureKind.PROVIDER_UNAVAILABLE, "503", null, null, 5,
+        orchestrator.result(Results.failed(first, FailureKind.PROVIDER_UNAVAILABLE, "503", null, null, 5,
                 orchestrator.clock.instant()));
         orchestrator.advance(Duration.ofMillis(120));
         StepCommand retry = single(orchestrator.commands());
@@ -65,7 +66,7 @@ class StepDeadlinesTopologyTest {
             assertThat(command.deadline()).isEqualTo(command.issuedAt().plus(TIMEOUT_PLUS_GRACE));
         }
         assertThat(retry.attempt()).isEqualTo(2);
-        assertThat(orchestrator.state(jobId).stepDeadline()).isEqualTo(second.deadline());
+        assertThat(orchestrator.state(jobId).progress().stepDeadline()).isEqualTo(second.deadline());
     }
 
     @Test
@@ -82,7 +83,7 @@ class StepDeadlinesTopologyTest {
         orchestrator.advance(Duration.ofMillis(5_500));
         Instant startedAt = orchestrator.clock.instant();
         orchestrator.started(StepStarted.of(queuedCommand, startedAt));
-        assertThat(orchestrator.state(queued).stepDeadline()).isEqualTo(startedAt.plus(TIMEOUT_PLUS_GRACE));
+        assertThat(orchestrator.state(queued).progress().stepDeadline()).isEqualTo(startedAt.plus(TIMEOUT_PLUS_GRACE));
 
         orchestrator.advance(Duration.ofMillis(600)); // past the first deadline: only the silent one is lost
         assertThat(orchestrator.events()).singleElement().isInstanceOfSatisfying(StepRetrying.class, lost -> {
@@ -110,7 +111,7 @@ class StepDeadlinesTopologyTest {
         assertThat(orchestrator.events()).isEmpty();
         JobState state = orchestrator.state(jobId);
         assertThat(state.waitsForRetry()).isTrue();
-        assertThat(state.attempt()).isEqualTo(2);
+        assertThat(state.progress().attempt()).isEqualTo(2);
     }
 
     @Test
@@ -118,20 +119,20 @@ class StepDeadlinesTopologyTest {
         String jobId = newJobId();
         orchestrator.request(request(jobId, wasm(1, "slow", QUICK)));
         StepCommand first = single(orchestrator.commands());
-        Instant deadline = orchestrator.state(jobId).stepDeadline();
+        Instant deadline = orchestrator.state(jobId).progress().stepDeadline();
         long timers = orchestrator.timerCount();
 
         // another attempt, another step, and a start no later than the command's own issue time
         orchestrator.started(new StepStarted(1, jobId, 0, 2, orchestrator.clock.instant().plusSeconds(2)));
         orchestrator.started(new StepStarted(1, jobId, 1, 1, orchestrator.clock.instant().plusSeconds(2)));
         orchestrator.started(StepStarted.of(first, first.issuedAt()));
-        assertThat(orchestrator.state(jobId).stepDeadline()).isEqualTo(deadline);
+        assertThat(orchestrator.state(jobId).progress().stepDeadline()).isEqualTo(deadline);
 
         orchestrator.advance(Duration.ofSeconds(2));
         StepStarted late = StepStarted.of(first, orchestrator.clock.instant());
         orchestrator.started(late);
         orchestrator.started(late);
-        assertThat(orchestrator.state(jobId).stepDeadline()).isEqualTo(late.startedAt().plus(TIMEOUT_PLUS_GRACE));
+        assertThat(orchestrator.state(jobId).progress().stepDeadline()).isEqualTo(late.startedAt().plus(TIMEOUT_PLUS_GRACE));
         assertThat(orchestrator.timerCount()).as("the timer moved, it was not added").isEqualTo(timers);
         assertThat(orchestrator.events()).extracting(e -> e.getClass().getSimpleName())
                 .as("a start report is no job event").containsExactly("JobStarted", "StepStarted");
@@ -146,7 +147,7 @@ class StepDeadlinesTopologyTest {
 
         orchestrator.started(StepStarted.of(first, orchestrator.clock.instant().plus(Duration.ofHours(1))));
 
-        assertThat(orchestrator.state(jobId).stepDeadline())
+        assertThat(orchestrator.state(jobId).progress().stepDeadline())
                 .isEqualTo(orchestrator.clock.instant().plus(TIMEOUT_PLUS_GRACE));
     }
 
@@ -161,11 +162,11 @@ class StepDeadlinesTopologyTest {
         orchestrator.started(StepStarted.of(first, orchestrator.clock.instant()));
 
         assertThat(orchestrator.events()).isEmpty();
-        assertThat(orchestrator.state(jobId).lastSeq()).isEqualTo(before.size());
+        assertThat(orchestrator.state(jobId).progress().lastSeq()).isEqualTo(before.size());
     }
 
     private StepResult succeeded(StepCommand command, String output) {
-        return StepResult.succeeded(command, text(output), null, null, 10, orchestrator.clock.instant());
+        return Results.succeeded(command, text(output), null, null, 10, orchestrator.clock.instant());
     }
 
     private static <T> T single(List<T> values) {

@@ -1,0 +1,152 @@
+package ai.mule.orchestrator.jobs;
+
+import static ai.mule.orchestrator.TestJobs.newJobId;
+import static ai.mule.orchestrator.TestJobs.request;
+import static ai.mule.orchestrator.TestJobs.text;
+import static ai.mule.orchestrator.TestJobs.wasm;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mule.orchestrator.Results;
+import ai.mule.schemas.JobControl;
+import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.Limits;
+import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepPolicy;
+import ai.mule.schemas.StepResult;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The processor asks Streams to commit right after the record that ends a job, so read_committed readers see the
+ * terminal event without waiting for the commit interval; any other record waits for the interval as before. Jobs
+ * that end in quick succession are committed at most once per {@link CommitPacer#GAP}.
+ */
+class JobProcessorCommitTest {
+
+    private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
+    private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+    private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock));
+
+    @BeforeEach
+    void initProcessor() {
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.JOBS_STORE),
+                Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingDisabled().build());
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.FINISHED_JOBS_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build());
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.TIMERS_STORE),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build());
+        processor.init(context);
+    }
+
+    @Test
+    void commitsAfterTheResultThatCompletesAJobAndNotBefore() {
+        String jobId = newJobId();
+
+        process(new StartJob(request(jobId, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
+        assertThat(context.committed()).as("started").isFalse();
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        assertThat(context.committed()).as("first step done, second sent").isFalse();
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void commitsAfterACancelButNotAfterAMessageThatChangesNothing() {
+        String jobId = newJobId();
+        process(new StartJob(request(jobId, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand sent = lastCommand();
+
+        process(new CancelJob(JobControl.cancel(jobId, "no longer needed", clock.instant())));
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCancelled.class);
+        assertThat(context.committed()).isTrue();
+
+        context.resetCommit();
+        process(StepFinished.of(succeeded(sent), Limits.DEFAULTS));
+        assertThat(context.committed()).as("a late result for a cancelled job").isFalse();
+    }
+
+    @Test
+    void commitsAfterAWakeUpThatFailsAJob() {
+        String jobId = newJobId();
+        StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
+        process(new StartJob(request(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+        context.resetCommit();
+
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(context.scheduledPunctuators().get(1).getInterval()).isEqualTo(Duration.ofMillis(20));
+        timerTick();
+
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobFailed.class);
+        assertThat(context.committed()).isTrue();
+    }
+
+    @Test
+    void aJobThatEndsRightAfterAnotherIsCommittedAtTheNextTimerTick() {
+        String first = newJobId();
+        String second = newJobId();
+        process(new StartJob(request(first, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand firstCommand = lastCommand();
+        process(new StartJob(request(second, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand secondCommand = lastCommand();
+        process(StepFinished.of(succeeded(firstCommand), Limits.DEFAULTS));
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+
+        clock.advance(CommitPacer.GAP.dividedBy(2));
+        process(StepFinished.of(succeeded(secondCommand), Limits.DEFAULTS));
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).as("within the gap of the last request").isFalse();
+
+        clock.advance(CommitPacer.GAP.dividedBy(2));
+        timerTick();
+        assertThat(context.committed()).as("at the first timer tick past the gap").isTrue();
+        context.resetCommit();
+        clock.advance(CommitPacer.GAP);
+        timerTick();
+        assertThat(context.committed()).as("nothing more to commit").isFalse();
+    }
+
+    private void timerTick() {
+        context.scheduledPunctuators().get(1).getPunctuator().punctuate(clock.instant().toEpochMilli());
+    }
+
+    private void process(JobCommand command) {
+        processor.process(new Record<>(command.jobId(), command, clock.instant().toEpochMilli()));
+    }
+
+    private StepResult succeeded(StepCommand command) {
+        return Results.succeeded(command, text("ok"), null, null, 10, clock.instant());
+    }
+
+    private StepCommand lastCommand() {
+        return last(OrchestratorTopology.COMMANDS_OUT, StepCommand.class);
+    }
+
+    private JobEvent lastEvent() {
+        return last(OrchestratorTopology.EVENTS_OUT, JobEvent.class);
+    }
+
+    /** The last record the processor forwarded to this child. */
+    private <T> T last(String child, Class<T> type) {
+        List<T> values = context.forwarded().stream()
+                .filter(f -> f.childName().map(child::equals).orElse(false))
+                .map(f -> type.cast(f.record().value())).toList();
+        return values.get(values.size() - 1);
+    }
+
+    private void store(StateStore store) {
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+    }
+}
