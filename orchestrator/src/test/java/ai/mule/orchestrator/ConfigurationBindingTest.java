@@ -1,5 +1,6 @@
 package ai.mule.orchestrator;
 
+import ai.mule.kafka.KafkaProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.orchestrator.jobs.OrchestratorProperties;
@@ -18,7 +19,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 class ConfigurationBindingTest {
 
     @Configuration(proxyBeanMethods = false)
-    @EnableConfigurationProperties({MuleKafkaProperties.class, OrchestratorProperties.class, StatusWriterProperties.class})
+    @EnableConfigurationProperties({KafkaProperties.class, OrchestratorProperties.class, StatusWriterProperties.class})
     static class PropertiesOnly {
     }
 
@@ -30,7 +31,7 @@ class ConfigurationBindingTest {
     void defaultsNeedNoEnvironment() {
         context.run(app -> {
             assertThat(app).hasNotFailed();
-            assertThat(app.getBean(MuleKafkaProperties.class).bootstrapServers()).isEqualTo("127.0.0.1:9092");
+            assertThat(app.getBean(KafkaProperties.class).bootstrapServers()).isEqualTo("127.0.0.1:9092");
             OrchestratorProperties orchestrator = app.getBean(OrchestratorProperties.class);
             assertThat(orchestrator.applicationId()).isEqualTo("mule-orchestrator");
             assertThat(orchestrator.stateDir()).endsWith("mule-streams");
@@ -59,7 +60,7 @@ class ConfigurationBindingTest {
                                 "MULE_LIMITS_MAX_JSON_DEPTH", "32"))))
                 .run(app -> {
                     assertThat(app).hasNotFailed();
-                    assertThat(app.getBean(MuleKafkaProperties.class).bootstrapServers())
+                    assertThat(app.getBean(KafkaProperties.class).bootstrapServers())
                             .isEqualTo("kafka-1:9092,kafka-2:9092");
                     OrchestratorProperties orchestrator = app.getBean(OrchestratorProperties.class);
                     assertThat(orchestrator.stateDir()).isEqualTo("/var/lib/mule/streams");

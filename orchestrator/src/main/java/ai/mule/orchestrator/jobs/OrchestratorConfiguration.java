@@ -1,6 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
-import ai.mule.orchestrator.MuleKafkaProperties;
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.schemas.Limits;
 import java.time.Clock;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -20,11 +20,11 @@ class OrchestratorConfiguration {
     }
 
     @Bean
-    OrchestratorStreams orchestratorStreams(OrchestratorProperties properties, Limits limits, MuleKafkaProperties kafka,
+    OrchestratorStreams orchestratorStreams(OrchestratorProperties properties, Limits limits, KafkaClientConfig kafka,
                                             Clock clock, ConfigurableApplicationContext context) {
         return new OrchestratorStreams(
                 OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits),
-                OrchestratorStreamsConfig.of(properties, limits, kafka.bootstrapServers()),
+                OrchestratorStreamsConfig.of(properties, limits, kafka),
                 new StreamThreadFailures(properties.threadReplacements(), properties.threadReplacementWindow(), clock),
                 () -> System.exit(SpringApplication.exit(context, () -> 1)));
     }

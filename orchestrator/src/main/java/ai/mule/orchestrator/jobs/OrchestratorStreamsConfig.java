@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.schemas.Limits;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,10 +28,13 @@ public final class OrchestratorStreamsConfig {
     /** The producer's default {@code max.request.size} (1 MiB). */
     private static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
 
-    public static Properties of(OrchestratorProperties properties, Limits limits, String bootstrapServers) {
+    /**
+     * The tuning below, under the configuration every Mule service shares ({@code MULE_KAFKA_*}: the cluster, any
+     * client property, the internal topics' replication factor and min.insync.replicas, acks=all).
+     */
+    public static Properties of(OrchestratorProperties properties, Limits limits, KafkaClientConfig kafka) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, properties.applicationId());
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
@@ -61,7 +65,7 @@ public final class OrchestratorStreamsConfig {
         // Streams does not leave its group on close; a short session lets a replacement take over soon.
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) properties.sessionTimeout().toMillis());
-        return config;
+        return kafka.streams(config);
     }
 
     /** The largest request the producer sends: at least its default, and any record the limits let through. */

@@ -1,13 +1,15 @@
 package ai.mule.orchestrator.status;
 
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +45,7 @@ public final class JobStatusWriter implements SmartLifecycle {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
     private final StatusWriterProperties properties;
-    private final String bootstrapServers;
+    private final KafkaClientConfig kafka;
     private final JobStatusRepository repository;
     private final Runnable onFatalError;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
@@ -55,10 +57,10 @@ public final class JobStatusWriter implements SmartLifecycle {
      * @param onFatalError called (on its own thread) when the writer's thread dies of an {@link Error}, so that the
      *                     process exits and its supervisor restarts it, rather than living on without writing
      */
-    public JobStatusWriter(StatusWriterProperties properties, String bootstrapServers, JobStatusRepository repository,
+    public JobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka, JobStatusRepository repository,
                            Runnable onFatalError) {
         this.properties = properties;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.repository = repository;
         this.onFatalError = onFatalError;
     }
@@ -249,15 +251,14 @@ public final class JobStatusWriter implements SmartLifecycle {
         }
     }
 
-    private Properties consumerConfig() {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, properties.groupId());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a new group starts from the oldest event still kept: every job's row must reach its final status
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, properties.maxPollRecords());
-        return config;
+        return kafka.consumer(config);
     }
 }

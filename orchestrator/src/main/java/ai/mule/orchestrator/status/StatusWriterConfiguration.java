@@ -1,6 +1,6 @@
 package ai.mule.orchestrator.status;
 
-import ai.mule.orchestrator.MuleKafkaProperties;
+import ai.mule.kafka.KafkaClientConfig;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -17,9 +17,9 @@ class StatusWriterConfiguration {
     }
 
     @Bean
-    JobStatusWriter jobStatusWriter(StatusWriterProperties properties, MuleKafkaProperties kafka,
+    JobStatusWriter jobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka,
                                     JobStatusRepository repository, ConfigurableApplicationContext context) {
-        return new JobStatusWriter(properties, kafka.bootstrapServers(), repository,
+        return new JobStatusWriter(properties, kafka, repository,
                 () -> System.exit(SpringApplication.exit(context, () -> 1)));
     }
 }

@@ -1,5 +1,7 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.kafka.KafkaProperties;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
@@ -55,7 +57,7 @@ final class OrchestratorDriver implements AutoCloseable {
         properties = properties(stateDir.toString());
         this.limits = limits;
         driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits),
-                OrchestratorStreamsConfig.of(properties, limits, "127.0.0.1:9"), START);
+                OrchestratorStreamsConfig.of(properties, limits, new KafkaClientConfig(KafkaProperties.of("127.0.0.1:9"))), START);
         requests = input(Topics.JOB_REQUESTS);
         results = input(Topics.STEP_RESULTS);
         started = input(Topics.STEPS_STARTED);

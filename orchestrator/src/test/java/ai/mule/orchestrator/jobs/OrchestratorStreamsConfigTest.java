@@ -1,5 +1,7 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.kafka.KafkaProperties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.schemas.Limits;
@@ -15,8 +17,7 @@ class OrchestratorStreamsConfigTest {
     private final OrchestratorProperties properties = OrchestratorDriver.properties("/tmp/state", Map.of(
             "commit-interval", "15ms", "stream-threads", "2", "standby-replicas", "1",
             "producer-retry-backoff", "7ms", "session-timeout", "12s"));
-    private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, Limits.DEFAULTS,
-            "broker:9092"));
+    private final StreamsConfig config = new StreamsConfig(OrchestratorStreamsConfig.of(properties, Limits.DEFAULTS, new KafkaClientConfig(KafkaProperties.of("broker:9092"))));
 
     @Test
     void streamsCommitsOftenAndExactlyOnce() {
@@ -41,7 +42,7 @@ class OrchestratorStreamsConfigTest {
     @Test
     void theProducerTakesEveryRecordTheLimitsLetThrough() {
         Limits raised = new Limits(4_000_000, 64, 1024, 1024, 1024, 1024);
-        StreamsConfig raisedConfig = new StreamsConfig(OrchestratorStreamsConfig.of(properties, raised, "b:9092"));
+        StreamsConfig raisedConfig = new StreamsConfig(OrchestratorStreamsConfig.of(properties, raised, new KafkaClientConfig(KafkaProperties.of("b:9092"))));
 
         assertThat(config.getProducerConfigs("client").get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))
                 .hasToString(String.valueOf(Limits.DEFAULTS.maxRecordBytes() + OrchestratorStreamsConfig.RECORD_OVERHEAD_BYTES));

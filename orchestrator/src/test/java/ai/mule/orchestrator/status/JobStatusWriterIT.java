@@ -1,5 +1,7 @@
 package ai.mule.orchestrator.status;
 
+import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.kafka.KafkaProperties;
 import static ai.mule.orchestrator.TestJobs.newJobId;
 import static ai.mule.orchestrator.TestJobs.prompt;
 import static ai.mule.orchestrator.TestJobs.text;
@@ -359,7 +361,8 @@ class JobStatusWriterIT {
     private void startWriter(JobStatusRepository repository, Runnable onFatalError) {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
         writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
-                Duration.ofMillis(200)), TestKafka.bootstrapServers(), repository, onFatalError);
+                Duration.ofMillis(200)), new KafkaClientConfig(KafkaProperties.of(TestKafka.bootstrapServers())), repository,
+                onFatalError);
         writer.start();
     }
 
