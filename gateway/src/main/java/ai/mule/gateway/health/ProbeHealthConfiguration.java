@@ -20,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 class ProbeHealthConfiguration {
 
     @Bean
-    HealthIndicator gatewayLoops(List<BackgroundLoop> loops) {
+    HealthIndicator gatewayLoopsHealthIndicator(List<BackgroundLoop> loops) {
         return () -> {
             List<String> dead = loops.stream()
                     .filter(loop -> !loop.isRunning())
@@ -31,7 +31,7 @@ class ProbeHealthConfiguration {
     }
 
     @Bean
-    HealthIndicator pipeline(Readiness readiness) {
+    HealthIndicator pipelineHealthIndicator(Readiness readiness) {
         return () -> {
             Readiness.Result result = readiness.check();
             return result.ready() ? Health.up().build()

@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
 class OrchestratorHealthConfiguration {
 
     @Bean
-    HealthIndicator orchestratorLoops(OrchestratorStreams streams, JobStatusWriter writer, JobEventMetrics metrics) {
+    HealthIndicator orchestratorLoopsHealthIndicator(OrchestratorStreams streams, JobStatusWriter writer, JobEventMetrics metrics) {
         return () -> {
             List<String> problems = new ArrayList<>();
             State state = streams.state();
@@ -43,7 +43,7 @@ class OrchestratorHealthConfiguration {
     }
 
     @Bean
-    HealthIndicator orchestrator(OrchestratorStreams streams, JobStatusWriter writer) {
+    HealthIndicator orchestratorHealthIndicator(OrchestratorStreams streams, JobStatusWriter writer) {
         return () -> {
             List<String> problems = new ArrayList<>();
             State state = streams.state();

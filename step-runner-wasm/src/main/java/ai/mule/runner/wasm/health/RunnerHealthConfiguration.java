@@ -15,12 +15,12 @@ import org.springframework.context.annotation.Configuration;
 class RunnerHealthConfiguration {
 
     @Bean
-    HealthIndicator stepRunnerLoops(StepRunner runner) {
+    HealthIndicator stepRunnerLoopsHealthIndicator(StepRunner runner) {
         return StepRunnerHealth.liveness(runner);
     }
 
     @Bean
-    HealthIndicator stepRunner(StepRunner runner) {
+    HealthIndicator stepRunnerHealthIndicator(StepRunner runner) {
         return StepRunnerHealth.readiness(runner);
     }
 }
