@@ -10,6 +10,7 @@ import * as modules from './pages/modules.js';
 import * as agents from './pages/agents.js';
 import * as providers from './pages/providers.js';
 import * as settings from './pages/settings.js';
+import * as metrics from './pages/metrics.js';
 
 const routes = [
   [/^run$/, run, 'run'],
@@ -20,6 +21,7 @@ const routes = [
   [/^modules$/, modules, 'modules'],
   [/^agents$/, agents, 'agents'],
   [/^providers$/, providers, 'providers'],
+  [/^metrics$/, metrics, 'metrics'],
   [/^settings$/, settings, 'settings'],
 ];
 

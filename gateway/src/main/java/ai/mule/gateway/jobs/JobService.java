@@ -1,6 +1,7 @@
 package ai.mule.gateway.jobs;
 
 import ai.mule.gateway.orchestration.JobDeadlines;
+import ai.mule.gateway.metrics.JobMetrics;
 import ai.mule.gateway.outbox.MessageTooLargeException;
 import ai.mule.gateway.outbox.Outbox;
 import ai.mule.gateway.web.ApiException;
@@ -40,12 +41,14 @@ public class JobService {
     private final Outbox outbox;
     private final JobDeadlines deadlines;
     private final RequestLimits limits;
+    private final JobMetrics metrics;
 
-    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, RequestLimits limits) {
+    JobService(JobRepository jobs, Outbox outbox, JobDeadlines deadlines, RequestLimits limits, JobMetrics metrics) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.deadlines = deadlines;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     /**
@@ -58,6 +61,7 @@ public class JobService {
         Instant now = Timestamps.now();
         Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
         publish(jobId, plan, input, now, null);
+        metrics.accepted(source);
         return job;
     }
 
@@ -110,6 +114,7 @@ public class JobService {
             Instant now = Timestamps.now();
             Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
             publish(jobId, plan, input, now, replyTopic);
+            metrics.accepted(source);
             return new Accepted(job, false);
         }
         if (idempotencyKey == null) {
@@ -128,6 +133,7 @@ public class JobService {
             return new Accepted(existing, true);
         }
         publish(jobId, plan, input, now, replyTopic);
+        metrics.accepted(source);
         return new Accepted(inserted.get(), false);
     }
 

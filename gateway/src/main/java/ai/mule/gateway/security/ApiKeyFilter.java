@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Asks for {@code Authorization: Bearer <key>} (the header OpenAI clients already send) on every endpoint except
- * {@code /health} (and the dashboard's static files), as soon as any key is configured. Runs before any other filter, so a request without a valid
+ * {@code /health}, the probes under {@code /actuator/health} (and the dashboard's static files), as soon as any key
+ * is configured ({@code /actuator/prometheus} takes a key like the API). Runs before any other filter, so a request without a valid
  * key is never read. {@code /api/v1/api-keys} takes only the admin key.
  */
 @Component
@@ -40,7 +41,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = path(request);
-        if (path.equals("/health") || isDashboardAsset(request.getMethod(), path)) {
+        if (path.equals("/health") || isProbe(path) || isDashboardAsset(request.getMethod(), path)) {
             chain.doFilter(request, response);
             return;
         }
@@ -70,6 +71,11 @@ class ApiKeyFilter extends OncePerRequestFilter {
         } else {
             chain.doFilter(request, response);
         }
+    }
+
+    /** Liveness and readiness probes: a kubelet or load balancer sends no key; they tell no data. */
+    static boolean isProbe(String path) {
+        return path.equals("/actuator/health") || path.startsWith("/actuator/health/");
     }
 
     /**

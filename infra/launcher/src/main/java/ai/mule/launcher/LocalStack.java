@@ -1,5 +1,7 @@
 package ai.mule.launcher;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +27,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
     private static final String KAFKA_BOOTSTRAP = "MULE_KAFKA_BOOTSTRAP_SERVERS";
+    /** The orchestrator's and the runners' health and metrics server; the gateway serves them on its API port. */
+    private static final String MANAGEMENT_PORT = "MULE_MANAGEMENT_PORT";
 
     private final StackConfig config;
     private final Map<String, String> extraEnvironment;
@@ -96,9 +100,19 @@ public final class LocalStack implements AutoCloseable {
                 "MULE_HTTP_ADDRESS", "127.0.0.1",
                 "MULE_STATE_DIR", config.home().resolve("streams").toString()));
         for (ServiceProcess service : services) {
-            progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log()) + ")");
+            Map<String, String> own = new HashMap<>(env);
+            String management = config.gatewayUrl();
+            if (!service.name().equals("gateway")) {
+                // a free port of its own, kept across restarts, so that stacks side by side never collide
+                int port = freePort();
+                own.put(MANAGEMENT_PORT, String.valueOf(port));
+                management = "http://127.0.0.1:" + port;
+            }
+            progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log())
+                    + "; health and metrics: " + management + "/actuator/health, " + management
+                    + "/actuator/prometheus)");
             started.push(service);
-            service.start(env);
+            service.start(own);
         }
         awaitReady(progress);
         StatusFile statusFile = new StatusFile(config.home(), config.gatewayUrl());
@@ -106,6 +120,12 @@ public final class LocalStack implements AutoCloseable {
         started.push(statusFile::delete);
         started.push(supervisor);
         supervisor.start();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** What {@code ./mule status} shows of each service now. */

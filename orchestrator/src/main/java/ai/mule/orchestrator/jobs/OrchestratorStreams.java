@@ -1,7 +1,10 @@
 package ai.mule.orchestrator.jobs;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -75,5 +78,11 @@ public final class OrchestratorStreams implements SmartLifecycle {
     public KafkaStreams.State state() {
         KafkaStreams current = streams;
         return current == null ? KafkaStreams.State.NOT_RUNNING : current.state();
+    }
+
+    /** The Streams client's metrics (its consumers' lag among them); empty when stopped. */
+    public Map<MetricName, ? extends Metric> metrics() {
+        KafkaStreams current = streams;
+        return current == null ? Map.of() : current.metrics();
     }
 }

@@ -12,6 +12,7 @@ import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,8 +42,9 @@ class AgentRunnerConfiguration {
     /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
     StepRunner stepRunner(AgentStepExecutor executor, AgentRunnerProperties properties, KafkaClientConfig kafka,
-                          Environment environment) {
+                          Environment environment, MeterRegistry meters) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_AGENT, GROUP_ID, properties.concurrency(),
-                properties.shutdownTimeout(), new KafkaClients(kafka), Limits.from(environment::getProperty)), executor);
+                properties.shutdownTimeout(), new KafkaClients(kafka), Limits.from(environment::getProperty)), executor,
+                meters);
     }
 }

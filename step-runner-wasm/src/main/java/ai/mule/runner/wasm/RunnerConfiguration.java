@@ -14,6 +14,7 @@ import ai.mule.runner.wasm.modules.ModuleStore;
 import ai.mule.runner.wasm.steps.WasmStepHandler;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,8 +68,9 @@ class RunnerConfiguration {
     /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
     StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, KafkaClientConfig kafka,
-                          Limits limits) {
+                          Limits limits, MeterRegistry meters) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_WASM, GROUP_ID, properties.effectiveConcurrency(),
-                properties.shutdownGrace(), new KafkaClients(kafka), properties.withResultSize(limits)), handler);
+                properties.shutdownGrace(), new KafkaClients(kafka), properties.withResultSize(limits)), handler,
+                meters);
     }
 }

@@ -114,6 +114,7 @@ class ScaleOutIT {
         builder.environment().put("MULE_DB_USER", db.username());
         builder.environment().put("MULE_DB_PASSWORD", db.password());
         builder.environment().put("MULE_KAFKA_BOOTSTRAP_SERVERS", TestKafka.bootstrapServers());
+        builder.environment().put("MULE_MANAGEMENT_PORT", "0");
         builder.redirectErrorStream(true).redirectOutput(new File("target/scale-out-runner.log"));
         return builder.start();
     }

@@ -1,5 +1,6 @@
 package ai.mule.runner.runtime;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,20 +30,32 @@ public final class StepRunner implements AutoCloseable {
     private final StepHandler handler;
     private final Clock clock;
     private final Fatal fatal;
+    private final RunnerMetrics metrics;
     private volatile boolean running;
     private Thread thread;
     private ConsumerLoop loop;
     private JobControlListener control;
 
     public StepRunner(RunnerSettings settings, StepHandler handler) {
-        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess());
+        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), null);
+    }
+
+    /** @param meters where the runner's metrics go ({@code mule_step_duration_seconds}, {@code mule_consumer_lag_records}) */
+    public StepRunner(RunnerSettings settings, StepHandler handler, MeterRegistry meters) {
+        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), meters);
     }
 
     public StepRunner(RunnerSettings settings, StepHandler handler, Clock clock, Fatal fatal) {
+        this(settings, handler, clock, fatal, null);
+    }
+
+    /** @param meters where the runner's metrics go; null keeps them in a registry nobody reads */
+    public StepRunner(RunnerSettings settings, StepHandler handler, Clock clock, Fatal fatal, MeterRegistry meters) {
         this.settings = settings;
         this.handler = handler;
         this.clock = clock;
         this.fatal = fatal;
+        this.metrics = new RunnerMetrics(meters, settings.groupId());
     }
 
     public synchronized void start() {
@@ -55,10 +68,12 @@ public final class StepRunner implements AutoCloseable {
         WorkerPool workers = new WorkerPool(settings.concurrency(), name + "-step");
         ResultPublisher publisher = new ResultPublisher(new KafkaProducer<>(kafka.producer(name + "-results"),
                 new StringSerializer(), new ByteArraySerializer()), name);
-        StepWork work = new StepWork(handler, steps, publisher, workers, settings.limits(), clock);
+        StepWork work = new StepWork(handler, steps, publisher, workers, settings.limits(), clock,
+                metrics);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 kafka.commandConsumer(name), new StringDeserializer(),
                 new ByteArrayDeserializer());
+        metrics.watchLag(consumer, name);
         loop = new ConsumerLoop(consumer, settings.commands(), workers, work, settings.shutdownGrace(),
                 () -> running);
         control = new JobControlListener(() -> new KafkaConsumer<>(kafka.assignedConsumer(), new StringDeserializer(),
@@ -98,6 +113,15 @@ public final class StepRunner implements AutoCloseable {
             problems.add("the job control listener is not running: cancels would not stop steps");
         }
         return problems;
+    }
+
+    /**
+     * Whether the runner's own threads live (the step command consumer and the job control listener), whatever
+     * Kafka's state: a liveness probe, which restarts the process when false. Reaching Kafka is readiness.
+     */
+    public boolean isAlive() {
+        Thread consumer = thread;
+        return consumer != null && consumer.isAlive() && control != null && control.isAlive();
     }
 
     public boolean isHealthy() {

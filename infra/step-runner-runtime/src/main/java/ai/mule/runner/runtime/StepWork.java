@@ -34,15 +34,17 @@ final class StepWork {
     private final WorkerPool workers;
     private final Limits limits;
     private final Clock clock;
+    private final RunnerMetrics metrics;
 
     StepWork(StepHandler handler, RunningSteps steps, ResultPublisher publisher, WorkerPool workers, Limits limits,
-             Clock clock) {
+             Clock clock, RunnerMetrics metrics) {
         this.handler = handler;
         this.steps = steps;
         this.publisher = publisher;
         this.workers = workers;
         this.limits = limits;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void run(StepCommand command, Runnable done) {
@@ -81,6 +83,7 @@ final class StepWork {
         } finally {
             steps.end(command.jobId(), cancel);
         }
+        metrics.stepRan(command, result, System.nanoTime() - started);
         if (workers.abandoned()) {
             log.info("job {} step {} attempt {}: run stopped by the runner's shutdown; left for another runner",
                     command.jobId(), command.stepIndex(), command.attempt());

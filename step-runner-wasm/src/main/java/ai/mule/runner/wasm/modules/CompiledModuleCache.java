@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,8 @@ public final class CompiledModuleCache {
     private final LinkedHashMap<String, CompletableFuture<LoadedModule>> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Long> footprints = new HashMap<>();
     private long footprint;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
 
     /** A cache whose modules take at most half of this JVM's heap. */
     public CompiledModuleCache(ModuleSource source, ModuleCompiler compiler, int capacity) {
@@ -70,7 +73,10 @@ public final class CompiledModuleCache {
             }
         }
         if (loadHere) {
+            misses.increment();
             load(key, entry);
+        } else {
+            hits.increment();
         }
         try {
             return entry.join();
@@ -88,6 +94,16 @@ public final class CompiledModuleCache {
         synchronized (entries) {
             return entries.size();
         }
+    }
+
+    /** Requests answered by a module already loaded or being loaded (no fetch, no compile of their own). */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Requests that fetched and compiled their module. */
+    public long misses() {
+        return misses.sum();
     }
 
     /** Heap the cached modules take, estimated. */
