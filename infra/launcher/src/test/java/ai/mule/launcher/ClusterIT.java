@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
 
     private static final int JOBS = 150;
+    /** How long broker 2 stays dead while jobs are submitted. */
+    private static final Duration DOWN = Duration.ofSeconds(15);
 
     @Test
     void jobsKeepFlowingThroughABrokerCrashAndEachEndsExactlyOnce() throws Exception {
@@ -59,12 +61,13 @@ class ClusterIT {
                         cluster.kill(2);
                         killedAt = System.nanoTime();
                     }
-                    if (i == 2 * JOBS / 3) {
+                    if (killedAt != 0 && restartedAt == 0 && System.nanoTime() - killedAt > DOWN.toNanos()) {
                         cluster.start(2);
                         restartedAt = System.nanoTime();
                     }
-                    Thread.sleep(50);
+                    Thread.sleep(150);
                 }
+                assertThat(restartedAt).as("broker 2 was started again while jobs were submitted").isPositive();
                 for (String jobId : jobs) {
                     JsonNode job = await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                             .until(() -> client.get("/api/v1/jobs/" + jobId).data(),
