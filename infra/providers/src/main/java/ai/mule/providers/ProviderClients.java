@@ -47,7 +47,8 @@ public final class ProviderClients {
                 ProviderClients::streaming);
     }
 
-    synchronized int size() {
+    /** How many clients are kept. */
+    public synchronized int size() {
         return clients.size();
     }
 
