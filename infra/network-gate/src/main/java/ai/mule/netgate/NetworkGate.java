@@ -62,11 +62,8 @@ public final class NetworkGate {
 
     /** Checks the URL and resolves its host once; the destination names the address to connect to. */
     public Destination check(URI uri) throws GateRefusal {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new GateRefusal("only http and https URLs are allowed, not '" + uri + "'");
-        }
-        HostPort where = HostPort.of(uri, scheme);
+        HostPort where = HostPort.of(uri);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         List<InetAddress> addresses;
         try {
             addresses = Addresses.resolve(where.host());
@@ -87,10 +84,18 @@ public final class NetworkGate {
         return HttpExchange.run(check(request.uri()), request);
     }
 
-    /** A URL's host and port; read from the raw authority when {@link URI} found no server-based host in it. */
-    record HostPort(String host, int port) {
+    /**
+     * An http(s) URL's host (lower case, IPv6 without brackets) and port (the scheme's when none is written), as the
+     * gate reads them; for checking a URL against an allowlist of names before the gate resolves it.
+     */
+    public record HostPort(String host, int port) {
 
-        static HostPort of(URI uri, String scheme) throws GateRefusal {
+        /** Read from the raw authority when {@link URI} found no server-based host in it ({@code 0x7f.1}). */
+        public static HostPort of(URI uri) throws GateRefusal {
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new GateRefusal("only http and https URLs are allowed, not '" + uri + "'");
+            }
             int defaultPort = scheme.equals("https") ? 443 : 80;
             String host = uri.getHost();
             int port = uri.getPort();
