@@ -1,17 +1,23 @@
 package ai.mule.gateway.providers;
 
 import ai.mule.gateway.web.ApiException;
+import ai.mule.netgate.GateRefusal;
+import ai.mule.netgate.GatedRequest;
+import ai.mule.netgate.GatedResponse;
+import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -19,15 +25,56 @@ import org.springframework.stereotype.Component;
  * Asks a provider for its models, in its kind's own way: {@code GET <api_base_url>/models} for OpenAI-compatible
  * servers (OpenAI, OpenRouter, vLLM, LM Studio...), Anthropic ({@code x-api-key}) and Gemini ({@code x-goog-api-key});
  * {@code GET <api_base_url>/api/tags} for Ollama. Errors name the provider's status, never its key.
+ *
+ * <p>Whoever holds an API key chooses a provider's URL, so the call goes through the {@link NetworkGate}: no
+ * redirect followed, at most {@link #MAX_BODY} read, and no loopback, private or link-local address (the cloud
+ * metadata endpoint) unless the operator allows that host ({@code MULE_PROVIDERS_INTERNAL_HOSTS}). Local models
+ * (Ollama, LM Studio on the same machine) are the common case of a gateway that listens on loopback only, so there
+ * the default allows loopback ({@code 127.0.0.1}, {@code localhost}, {@code ::1}); a gateway on a network allows
+ * none until the operator lists them.
  */
 @Component
 class ProviderModels {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_MODELS = 10_000;
+    /** OpenRouter's list of some 300 models, descriptions included, is about 1 MB. */
+    static final int MAX_BODY = 8 * 1024 * 1024;
+    static final List<String> LOOPBACK = List.of("127.0.0.1", "localhost", "::1");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final NetworkGate gate;
+
+    /**
+     * @param internalHosts {@code mule.providers.internal-hosts}: hosts ({@code host} or {@code host:port}) on
+     *                      internal addresses that providers may use; {@code none} for none; unset for the default
+     * @param address       the address the gateway listens on ({@code MULE_HTTP_ADDRESS})
+     */
+    ProviderModels(@Value("${mule.providers.internal-hosts:}") String internalHosts,
+                   @Value("${server.address:}") String address) {
+        this.gate = new NetworkGate(NetworkGate.InternalAccess.listed(internalHosts(internalHosts, address)),
+                "providers on internal hosts need an entry in MULE_PROVIDERS_INTERNAL_HOSTS (mule.providers.internal-hosts)");
+    }
+
+    static List<String> internalHosts(String configured, String address) {
+        if (configured == null || configured.isBlank()) {
+            return loopback(address) ? LOOPBACK : List.of();
+        }
+        if (configured.strip().equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        return Arrays.stream(configured.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+    }
+
+    private static boolean loopback(String address) {
+        if (address == null || address.isBlank()) {
+            return false; // every interface
+        }
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
 
     List<ProviderModel> list(ProviderRepository.Endpoint endpoint) {
         String base = endpoint.apiBaseUrl().endsWith("/") ? endpoint.apiBaseUrl() : endpoint.apiBaseUrl() + "/";
@@ -59,21 +106,27 @@ class ProviderModels {
     }
 
     private JsonNode ask(String url, String base, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET()
-                .header("Accept", "application/json");
-        headers.forEach(request::header);
-        HttpResponse<String> response;
+        GatedResponse response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            GatedRequest request = GatedRequest.get(URI.create(url), TIMEOUT, MAX_BODY).withHeader("Accept",
+                    "application/json");
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                request = request.withHeader(header.getKey(), header.getValue());
+            }
+            response = gate.send(request);
+        } catch (GateRefusal e) {
+            throw badGateway("the provider at " + base + " is refused: " + e.getMessage());
+        } catch (InterruptedIOException e) {
+            throw badGateway("interrupted while asking the provider for its models");
         } catch (IOException | IllegalArgumentException e) {
             throw badGateway("the provider at " + base + " could not be reached: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw badGateway("interrupted while asking the provider for its models");
         }
-        if (response.statusCode() != 200) {
-            throw badGateway("the provider answered GET " + url + " with HTTP " + response.statusCode()
-                    + (response.statusCode() == 401 || response.statusCode() == 403 ? " (check its api_key)" : ""));
+        if (response.status() != 200) {
+            throw badGateway("the provider answered GET " + url + " with HTTP " + response.status()
+                    + (response.status() == 401 || response.status() == 403 ? " (check its api_key)" : ""));
+        }
+        if (response.truncated()) {
+            throw badGateway("the provider's model list is larger than " + MAX_BODY / (1024 * 1024) + " MB");
         }
         try {
             return JsonSerde.mapper().readTree(response.body());

@@ -31,6 +31,7 @@ final class HttpExchange {
 
     /** How often a blocked read looks at the deadline and at the thread's interrupt. */
     private static final int SLICE_MS = 200;
+    private static final int CONNECT_MS = 10_000;
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_HEADERS = 64 * 1024;
     /** Set by the gate; a caller cannot send its own (request smuggling, a body of another length). */
@@ -45,7 +46,9 @@ final class HttpExchange {
         String method = request.method().strip().toUpperCase(Locale.ROOT);
         byte[] head = head(to, request, method);
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(to.address(), to.port()), remainingMillis(deadline, request));
+            // a connect does not see an interrupt: it gets at most CONNECT_MS of the call's time
+            socket.connect(new InetSocketAddress(to.address(), to.port()),
+                    Math.min(CONNECT_MS, remainingMillis(deadline, request)));
             Socket channel = to.scheme().equals("https") ? tls(socket, to, deadline, request) : socket;
             OutputStream out = channel.getOutputStream();
             out.write(head);
