@@ -41,7 +41,7 @@ final class HttpExchange {
     private HttpExchange() {
     }
 
-    static GatedResponse run(Destination to, GatedRequest request) throws IOException {
+    static GatedResponse run(Destination to, GatedRequest request, SSLSocketFactory factory) throws IOException {
         long deadline = System.nanoTime() + request.timeout().toNanos();
         String method = request.method().strip().toUpperCase(Locale.ROOT);
         byte[] head = head(to, request, method);
@@ -49,7 +49,7 @@ final class HttpExchange {
             // a connect does not see an interrupt: it gets at most CONNECT_MS of the call's time
             socket.connect(new InetSocketAddress(to.address(), to.port()),
                     Math.min(CONNECT_MS, remainingMillis(deadline, request)));
-            Socket channel = to.scheme().equals("https") ? tls(socket, to, deadline, request) : socket;
+            Socket channel = to.scheme().equals("https") ? tls(factory, socket, to, deadline, request) : socket;
             OutputStream out = channel.getOutputStream();
             out.write(head);
             out.write(request.body());
@@ -96,9 +96,9 @@ final class HttpExchange {
         return head.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Socket tls(Socket socket, Destination to, long deadline, GatedRequest request) throws IOException {
-        SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                .createSocket(socket, to.host(), to.port(), true);
+    private static Socket tls(SSLSocketFactory factory, Socket socket, Destination to, long deadline,
+                              GatedRequest request) throws IOException {
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, to.host(), to.port(), true);
         SSLParameters parameters = tls.getSSLParameters();
         // the certificate must name the URL's host, though the socket was opened to an address
         parameters.setEndpointIdentificationAlgorithm("HTTPS");

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The one way Mule calls a URL that a user's configuration chose (an agent's {@code http_fetch} tool, a WASM
@@ -30,14 +31,21 @@ public final class NetworkGate {
 
     private final InternalAccess internalAccess;
     private final String howToAllow;
+    private final SSLSocketFactory tls;
 
     /**
      * @param internalAccess which internal hosts may be called anyway
      * @param howToAllow     the end of a refusal's message: what an operator sets to allow an internal host
      */
     public NetworkGate(InternalAccess internalAccess, String howToAllow) {
+        this(internalAccess, howToAllow, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** With the JDK's trust store replaced, for tests with their own certificates. */
+    NetworkGate(InternalAccess internalAccess, String howToAllow, SSLSocketFactory tls) {
         this.internalAccess = internalAccess;
         this.howToAllow = howToAllow;
+        this.tls = tls;
     }
 
     /** Which internal hosts the operator lets calls reach: by the URL's host (lower case, no brackets) and port. */
@@ -81,7 +89,7 @@ public final class NetworkGate {
 
     /** Checks the request's URL, then makes the call to the address checked. */
     public GatedResponse send(GatedRequest request) throws IOException {
-        return HttpExchange.run(check(request.uri()), request);
+        return HttpExchange.run(check(request.uri()), request, tls);
     }
 
     /**
