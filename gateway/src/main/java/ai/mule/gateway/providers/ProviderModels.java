@@ -8,8 +8,8 @@ import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -116,8 +116,8 @@ class ProviderModels {
             response = gate.send(request);
         } catch (GateRefusal e) {
             throw badGateway("the provider at " + base + " is refused: " + e.getMessage());
-        } catch (InterruptedIOException e) {
-            throw badGateway("interrupted while asking the provider for its models");
+        } catch (SocketTimeoutException e) {
+            throw badGateway("the provider at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException | IllegalArgumentException e) {
             throw badGateway("the provider at " + base + " could not be reached: " + e.getClass().getSimpleName());
         }

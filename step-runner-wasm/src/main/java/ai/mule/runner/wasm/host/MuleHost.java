@@ -13,7 +13,6 @@ import com.dylibso.chicory.wasm.types.ValType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -149,8 +148,6 @@ public final class MuleHost implements HostImports {
         } catch (IllegalArgumentException e) {
             note(name + " refused: " + e.getMessage());
             return 0xFFFFFFFDL;
-        } catch (InterruptedIOException e) {
-            throw interrupted();
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw interrupted();
