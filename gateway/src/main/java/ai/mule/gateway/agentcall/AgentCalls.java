@@ -1,10 +1,13 @@
 package ai.mule.gateway.agentcall;
 
+import ai.mule.gateway.providers.ProviderNetwork;
+import ai.mule.netgate.GateRefusal;
 import ai.mule.providers.ProviderClients;
 import ai.mule.providers.ProviderEndpoint;
 import ai.mule.providers.ProviderErrors;
 import ai.mule.providers.ProviderFailure;
 import ai.mule.providers.ProviderKind;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.TokenUsage;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -31,10 +34,12 @@ public class AgentCalls {
 
     private final ProviderClients clients;
     private final Duration timeout;
+    private final ProviderNetwork network;
 
-    AgentCalls(AgentCallProperties properties) {
+    AgentCalls(AgentCallProperties properties, ProviderNetwork network) {
         this.clients = new ProviderClients(properties.clientCache());
         this.timeout = properties.timeout();
+        this.network = network;
     }
 
     /** Asks and waits for the whole answer. */
@@ -86,12 +91,24 @@ public class AgentCalls {
         }
     }
 
-    /** The agent's provider as the library knows it; an unknown kind is refused ({@code INVALID_INPUT}), not guessed. */
-    private static ProviderEndpoint endpoint(CallableAgent agent) {
+    /**
+     * The agent's provider as the library knows it; an unknown kind is refused ({@code INVALID_INPUT}), not guessed,
+     * and so is a base URL on an internal address the operator did not allow ({@link ProviderNetwork}).
+     */
+    private ProviderEndpoint endpoint(CallableAgent agent) {
+        try {
+            network.check(agent.baseUrl());
+        } catch (GateRefusal e) {
+            throw new AgentCallFailure(FailureKind.INVALID_INPUT, "the provider at " + agent.baseUrl()
+                    + " is refused: " + e.getMessage());
+        }
         return new ProviderEndpoint(ProviderKind.of(agent.providerKind()), agent.baseUrl(), agent.apiKey());
     }
 
     private AgentCallFailure failure(Throwable error, CallableAgent agent) {
+        if (error instanceof AgentCallFailure known) {
+            return known;
+        }
         ProviderFailure failure = ProviderErrors.of(error, agent.baseUrl(), timeout);
         return new AgentCallFailure(failure.kind(), failure.getMessage());
     }

@@ -8,16 +8,12 @@ import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
@@ -26,54 +22,21 @@ import org.springframework.stereotype.Component;
  * servers (OpenAI, OpenRouter, vLLM, LM Studio...), Anthropic ({@code x-api-key}) and Gemini ({@code x-goog-api-key});
  * {@code GET <api_base_url>/api/tags} for Ollama. Errors name the provider's status, never its key.
  *
- * <p>Whoever holds an API key chooses a provider's URL, so the call goes through the {@link NetworkGate}: no
- * redirect followed, at most {@link #MAX_BODY} read, and no loopback, private or link-local address (the cloud
- * metadata endpoint) unless the operator allows that host ({@code MULE_PROVIDERS_INTERNAL_HOSTS}). Local models
- * (Ollama, LM Studio on the same machine) are the common case of a gateway that listens on loopback only, so there
- * the default allows loopback ({@code 127.0.0.1}, {@code localhost}, {@code ::1}); a gateway on a network allows
- * none until the operator lists them.
+ * <p>Through the {@link ProviderNetwork}'s gate: no redirect followed, at most {@link #MAX_BODY} read, no internal
+ * address the operator did not allow.
  */
 @Component
 class ProviderModels {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_MODELS = 10_000;
-    /** OpenRouter's list of some 300 models, descriptions included, is about 1 MB. */
+    /** Model lists hold hundreds of entries at most: 8 MB is far above any, and still a bounded read. */
     static final int MAX_BODY = 8 * 1024 * 1024;
-    static final List<String> LOOPBACK = List.of("127.0.0.1", "localhost", "::1");
 
     private final NetworkGate gate;
 
-    /**
-     * @param internalHosts {@code mule.providers.internal-hosts}: hosts ({@code host} or {@code host:port}) on
-     *                      internal addresses that providers may use; {@code none} for none; unset for the default
-     * @param address       the address the gateway listens on ({@code MULE_HTTP_ADDRESS})
-     */
-    ProviderModels(@Value("${mule.providers.internal-hosts:}") String internalHosts,
-                   @Value("${server.address:}") String address) {
-        this.gate = new NetworkGate(NetworkGate.InternalAccess.listed(internalHosts(internalHosts, address)),
-                "providers on internal hosts need an entry in MULE_PROVIDERS_INTERNAL_HOSTS (mule.providers.internal-hosts)");
-    }
-
-    static List<String> internalHosts(String configured, String address) {
-        if (configured == null || configured.isBlank()) {
-            return loopback(address) ? LOOPBACK : List.of();
-        }
-        if (configured.strip().equalsIgnoreCase("none")) {
-            return List.of();
-        }
-        return Arrays.stream(configured.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
-    }
-
-    private static boolean loopback(String address) {
-        if (address == null || address.isBlank()) {
-            return false; // every interface
-        }
-        try {
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
+    ProviderModels(ProviderNetwork network) {
+        this.gate = network.gate();
     }
 
     List<ProviderModel> list(ProviderRepository.Endpoint endpoint) {
