@@ -1,28 +1,21 @@
 package ai.mule.gateway.agentcall;
 
-/** A direct agent call that failed, in words for the caller, with what kind of failure it was. */
+import ai.mule.schemas.FailureKind;
+
+/**
+ * A direct agent call that failed, in words for the caller, with its {@link FailureKind} from the provider library's
+ * one mapping (the same an agent step gets); the OpenAI-compatible API answers the kind as an HTTP status.
+ */
 public class AgentCallFailure extends RuntimeException {
 
-    /** Why the call failed: decides the HTTP status the caller gets. */
-    public enum Kind {
-        /** The provider answered 429. */
-        RATE_LIMITED,
-        /** The provider answered 5xx, or could not be reached. */
-        UNAVAILABLE,
-        /** The provider refused the request (4xx): bad key, unknown model, bad request. */
-        REJECTED,
-        /** No answer within the call timeout. */
-        TIMEOUT
-    }
+    private final FailureKind kind;
 
-    private final Kind kind;
-
-    public AgentCallFailure(Kind kind, String message) {
+    public AgentCallFailure(FailureKind kind, String message) {
         super(message, null, false, false);
         this.kind = kind;
     }
 
-    public Kind kind() {
+    public FailureKind kind() {
         return kind;
     }
 }

@@ -1,5 +1,13 @@
 package ai.mule.gateway.agentcall;
 
+import ai.mule.gateway.providers.ProviderNetwork;
+import ai.mule.netgate.GateRefusal;
+import ai.mule.providers.ProviderClients;
+import ai.mule.providers.ProviderEndpoint;
+import ai.mule.providers.ProviderErrors;
+import ai.mule.providers.ProviderFailure;
+import ai.mule.providers.ProviderKind;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.TokenUsage;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -10,6 +18,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -17,24 +26,29 @@ import org.springframework.stereotype.Service;
 
 /**
  * Calls an agent directly, without a job: the agent's system prompt (with its skills) first, then the caller's whole
- * conversation, through the langchain4j client of the provider's kind. Used by {@code agent/<name>} chat completions.
+ * conversation, through the provider library's client of the provider's kind ({@link ProviderClients}, the one
+ * the agent runner uses too). Used by {@code agent/<name>} chat completions.
  */
 @Service
 public class AgentCalls {
 
     private final ProviderClients clients;
+    private final Duration timeout;
+    private final ProviderNetwork network;
 
-    AgentCalls(ProviderClients clients) {
-        this.clients = clients;
+    AgentCalls(AgentCallProperties properties, ProviderNetwork network) {
+        this.clients = new ProviderClients(properties.clientCache());
+        this.timeout = properties.timeout();
+        this.network = network;
     }
 
     /** Asks and waits for the whole answer. */
     public AgentAnswer call(CallableAgent agent, List<Turn> conversation) {
         ChatResponse response;
         try {
-            response = clients.chat(agent).chat(request(agent, conversation));
+            response = clients.chat(endpoint(agent), agent.model(), timeout).chat(request(agent, conversation));
         } catch (RuntimeException e) {
-            throw ProviderFailures.of(e, agent, clients.timeout());
+            throw failure(e, agent);
         }
         AiMessage answer = response.aiMessage();
         return new AgentAnswer(answer == null || answer.text() == null ? "" : answer.text(), usage(response));
@@ -48,7 +62,7 @@ public class AgentCalls {
     public void stream(CallableAgent agent, List<Turn> conversation, Listener listener, BooleanSupplier abandoned) {
         ChatRequest request = request(agent, conversation);
         try {
-            clients.streaming(agent).chat(request, new StreamingChatResponseHandler() {
+            clients.streaming(endpoint(agent), agent.model(), timeout).chat(request, new StreamingChatResponseHandler() {
                 @Override
                 public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
                     if (abandoned.getAsBoolean()) {
@@ -69,12 +83,34 @@ public class AgentCalls {
 
                 @Override
                 public void onError(Throwable error) {
-                    listener.onError(ProviderFailures.of(error, agent, clients.timeout()));
+                    listener.onError(failure(error, agent));
                 }
             });
         } catch (RuntimeException e) {
-            listener.onError(ProviderFailures.of(e, agent, clients.timeout()));
+            listener.onError(failure(e, agent));
         }
+    }
+
+    /**
+     * The agent's provider as the library knows it; an unknown kind is refused ({@code INVALID_INPUT}), not guessed,
+     * and so is a base URL on an internal address the operator did not allow ({@link ProviderNetwork}).
+     */
+    private ProviderEndpoint endpoint(CallableAgent agent) {
+        try {
+            network.check(agent.baseUrl());
+        } catch (GateRefusal e) {
+            throw new AgentCallFailure(FailureKind.INVALID_INPUT, "the provider at " + agent.baseUrl()
+                    + " is refused: " + e.getMessage());
+        }
+        return new ProviderEndpoint(ProviderKind.of(agent.providerKind()), agent.baseUrl(), agent.apiKey());
+    }
+
+    private AgentCallFailure failure(Throwable error, CallableAgent agent) {
+        if (error instanceof AgentCallFailure known) {
+            return known;
+        }
+        ProviderFailure failure = ProviderErrors.of(error, agent.baseUrl(), timeout);
+        return new AgentCallFailure(failure.kind(), failure.getMessage());
     }
 
     private static ChatRequest request(CallableAgent agent, List<Turn> conversation) {

@@ -113,10 +113,11 @@ class DirectAgentCompletion {
     private static OpenAiException error(CallableAgent agent, AgentCallFailure failure) {
         String message = "agent " + agent.name() + ": " + failure.getMessage();
         switch (failure.kind()) {
-            case RATE_LIMITED:
+            case PROVIDER_RATE_LIMITED:
                 return new OpenAiException(HttpStatus.TOO_MANY_REQUESTS, message, "rate_limit_error", null,
                         "provider_rate_limited", null);
-            case REJECTED:
+            case PROVIDER_REJECTED:
+            case INVALID_INPUT:
                 return new OpenAiException(HttpStatus.BAD_REQUEST, message, "invalid_request_error", null,
                         "provider_rejected", null);
             case TIMEOUT:

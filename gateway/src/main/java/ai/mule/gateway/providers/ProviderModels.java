@@ -1,13 +1,15 @@
 package ai.mule.gateway.providers;
 
 import ai.mule.gateway.web.ApiException;
+import ai.mule.netgate.GateRefusal;
+import ai.mule.netgate.GatedRequest;
+import ai.mule.netgate.GatedResponse;
+import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +21,23 @@ import org.springframework.stereotype.Component;
  * Asks a provider for its models, in its kind's own way: {@code GET <api_base_url>/models} for OpenAI-compatible
  * servers (OpenAI, OpenRouter, vLLM, LM Studio...), Anthropic ({@code x-api-key}) and Gemini ({@code x-goog-api-key});
  * {@code GET <api_base_url>/api/tags} for Ollama. Errors name the provider's status, never its key.
+ *
+ * <p>Through the {@link ProviderNetwork}'s gate: no redirect followed, at most {@link #MAX_BODY} read, no internal
+ * address the operator did not allow.
  */
 @Component
 class ProviderModels {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_MODELS = 10_000;
+    /** Model lists hold hundreds of entries at most: 8 MB is far above any, and still a bounded read. */
+    static final int MAX_BODY = 8 * 1024 * 1024;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final NetworkGate gate;
+
+    ProviderModels(ProviderNetwork network) {
+        this.gate = network.gate();
+    }
 
     List<ProviderModel> list(ProviderRepository.Endpoint endpoint) {
         String base = endpoint.apiBaseUrl().endsWith("/") ? endpoint.apiBaseUrl() : endpoint.apiBaseUrl() + "/";
@@ -59,21 +69,27 @@ class ProviderModels {
     }
 
     private JsonNode ask(String url, String base, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET()
-                .header("Accept", "application/json");
-        headers.forEach(request::header);
-        HttpResponse<String> response;
+        GatedResponse response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            GatedRequest request = GatedRequest.get(URI.create(url), TIMEOUT, MAX_BODY).withHeader("Accept",
+                    "application/json");
+            for (Map.Entry<String, String> header : headers.entrySet()) {
+                request = request.withHeader(header.getKey(), header.getValue());
+            }
+            response = gate.send(request);
+        } catch (GateRefusal e) {
+            throw badGateway("the provider at " + base + " is refused: " + e.getMessage());
+        } catch (SocketTimeoutException e) {
+            throw badGateway("the provider at " + base + " did not answer within " + TIMEOUT.toSeconds() + " s");
         } catch (IOException | IllegalArgumentException e) {
             throw badGateway("the provider at " + base + " could not be reached: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw badGateway("interrupted while asking the provider for its models");
         }
-        if (response.statusCode() != 200) {
-            throw badGateway("the provider answered GET " + url + " with HTTP " + response.statusCode()
-                    + (response.statusCode() == 401 || response.statusCode() == 403 ? " (check its api_key)" : ""));
+        if (response.status() != 200) {
+            throw badGateway("the provider answered GET " + url + " with HTTP " + response.status()
+                    + (response.status() == 401 || response.status() == 403 ? " (check its api_key)" : ""));
+        }
+        if (response.truncated()) {
+            throw badGateway("the provider's model list is larger than " + MAX_BODY / (1024 * 1024) + " MB");
         }
         try {
             return JsonSerde.mapper().readTree(response.body());

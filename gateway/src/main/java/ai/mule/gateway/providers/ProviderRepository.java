@@ -44,15 +44,37 @@ public class ProviderRepository {
         return new Provider(id, p.name(), p.kindOrDefault(), p.apiBaseUrl(), Provider.mask(sealed), now, now);
     }
 
-    /** Replaces name and URL, and the key unless the request keeps it; empty if there is no such provider. */
+    /**
+     * Replaces name and URL, and the key unless the request keeps it; empty if there is no such provider. A stored
+     * key stays only with its origin: a new scheme, host or port needs the key again, or whoever may edit providers
+     * could send every stored key to a server of theirs (model listing and agent calls send it to the base URL).
+     */
     Optional<Provider> update(UUID id, NewProvider p) {
         Instant now = Timestamps.now();
         try {
             if (p.keepsStoredKey()) {
-                return jdbc.sql("UPDATE providers SET name = ?, kind = COALESCE(?, kind), api_base_url = ?, updated_at = ? WHERE id = ? "
-                                + "RETURNING " + COLUMNS)
-                        .params(p.name(), p.kind(), p.apiBaseUrl(), Timestamps.param(now), id)
+                Optional<Stored> stored = jdbc.sql("SELECT api_base_url, api_key FROM providers WHERE id = ?").param(id)
+                        .query((rs, n) -> new Stored(rs.getString("api_base_url"), rs.getString("api_key"))).optional();
+                if (stored.isEmpty()) {
+                    return Optional.empty();
+                }
+                if (stored.get().sealedKey() != null && !ProviderOrigin.same(stored.get().baseUrl(), p.apiBaseUrl())) {
+                    throw ApiException.badRequest("api_key is required when api_base_url moves to another origin "
+                            + "(scheme, host or port): the stored key was given for " + ProviderOrigin.of(
+                            stored.get().baseUrl()) + ", send it again (or \"\" for none) to use it with "
+                            + ProviderOrigin.of(p.apiBaseUrl()));
+                }
+                // only if nothing changed since the check: a concurrent update could have added a key or moved the URL
+                Optional<Provider> updated = jdbc.sql("UPDATE providers SET name = ?, kind = COALESCE(?, kind), "
+                                + "api_base_url = ?, updated_at = ? WHERE id = ? AND api_base_url = ? "
+                                + "AND api_key IS NOT DISTINCT FROM ? RETURNING " + COLUMNS)
+                        .params(p.name(), p.kind(), p.apiBaseUrl(), Timestamps.param(now), id, stored.get().baseUrl(),
+                                stored.get().sealedKey())
                         .query(ProviderRepository::map).optional();
+                if (updated.isEmpty() && exists(id)) {
+                    throw ApiException.conflict("the provider changed while it was being updated; read it and try again");
+                }
+                return updated;
             }
             return jdbc.sql("UPDATE providers SET name = ?, kind = COALESCE(?, kind), api_base_url = ?, api_key = ?, updated_at = ? "
                             + "WHERE id = ? RETURNING " + COLUMNS)
@@ -62,6 +84,9 @@ public class ProviderRepository {
         } catch (DuplicateKeyException e) {
             throw nameTaken(p.name());
         }
+    }
+
+    private record Stored(String baseUrl, String sealedKey) {
     }
 
     /** Deletes a provider no agent uses; false if there was none. */

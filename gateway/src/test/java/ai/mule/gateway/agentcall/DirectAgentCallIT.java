@@ -145,6 +145,30 @@ class DirectAgentCallIT extends IntegrationTestBase {
     }
 
     @Test
+    void aProviderOnAnInternalAddressTheOperatorDidNotAllowIsNeverCalled() {
+        // the cloud metadata address; and the fake provider on loopback named as one number (not on the loopback list)
+        String metadata = created(http.post("/api/v1/providers", map("name", TestApi.unique("meta"),
+                "api_base_url", "http://169.254.169.254/latest", "api_key", "sk-x"))).get("id").asText();
+        String decimal = created(http.post("/api/v1/providers", map("name", TestApi.unique("dec"),
+                "api_base_url", openAi.baseUrl().replace("127.0.0.1", "2130706433"), "api_key", KEY)))
+                .get("id").asText();
+
+        for (String provider : List.of(metadata, decimal)) {
+            String agent = agent(provider, "", map());
+            Http.Response plain = http.post("/v1/chat/completions", map("model", "agent/" + agent,
+                    "messages", List.of(map("role", "user", "content", "x"))));
+            Http.Response streamed = http.post("/v1/chat/completions", map("model", "agent/" + agent, "stream", true,
+                    "messages", List.of(map("role", "user", "content", "x"))));
+
+            assertThat(plain.status()).as(plain.toString()).isEqualTo(400);
+            assertThat(plain.json().at("/error/message").asText()).contains("internal address")
+                    .contains("MULE_PROVIDERS_INTERNAL_HOSTS");
+            assertThat(streamed.body()).contains("internal address").endsWith("data: [DONE]\n\n");
+        }
+        assertThat(openAi.requests()).as("nothing reached the provider on loopback").isEmpty();
+    }
+
+    @Test
     void aProviderThatFailsIsA502AndAFailureDuringAStreamEndsItWithAnError() {
         String agent = agent(openAiProvider(), "", map());
         openAi.failWith(503, "overloaded");

@@ -35,7 +35,7 @@ class AgentRunnerConfiguration {
     AgentStepExecutor agentStepExecutor(ProviderCredentials credentials, AgentRunnerProperties properties) {
         ChatModels models = new ChatModels(properties.providerTimeout(), properties.modelCacheSize());
         AgentToolbox toolbox = new AgentToolbox(properties.gatewayUrl(), properties.gatewayApiKey(),
-                properties.toolTimeout());
+                properties.toolTimeout(), properties.internalHosts());
         return new AgentStepExecutor(credentials, models, Clock.systemUTC(), toolbox);
     }
 

@@ -4,6 +4,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -26,6 +27,9 @@ import org.springframework.validation.annotation.Validated;
  * @param gatewayUrl       the gateway's API, which agent tools call (workflows, agents, WASM modules)
  * @param gatewayApiKey    a Mule API key for those calls when the gateway requires keys ({@code MULE_RUNNER_AGENT_GATEWAY_API_KEY})
  * @param toolTimeout      longest one tool call may take (the step's remaining time can shorten it)
+ * @param internalHosts    loopback/private hosts ({@code host} or {@code host:port}) an http_fetch tool may reach when
+ *                         its allowed_hosts names them too ({@code MULE_RUNNER_AGENT_INTERNAL_HOSTS}, comma-separated);
+ *                         empty by default, so an agent's config alone never reaches the runner's own network
  */
 @ConfigurationProperties("mule.runner.agent")
 @Validated
@@ -38,13 +42,18 @@ public record AgentRunnerProperties(
         @NotNull @DurationMin(millis = 0) @DefaultValue("10s") Duration credentialCacheTtl,
         @NotBlank @DefaultValue("http://127.0.0.1:8080") String gatewayUrl,
         String gatewayApiKey,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration toolTimeout) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration toolTimeout,
+        List<String> internalHosts) {
+
+    public AgentRunnerProperties {
+        internalHosts = internalHosts == null ? List.of() : List.copyOf(internalHosts);
+    }
 
     @Override
     public String toString() {
         return "AgentRunnerProperties[concurrency=" + concurrency
                 + ", providerTimeout=" + providerTimeout + ", masterKey=" + (masterKey == null || masterKey.isBlank()
                 ? "unset" : "set") + ", gatewayUrl=" + gatewayUrl + ", gatewayApiKey="
-                + (gatewayApiKey == null || gatewayApiKey.isBlank() ? "unset" : "set") + "]";
+                + (gatewayApiKey == null || gatewayApiKey.isBlank() ? "unset" : "set") + ", internalHosts=" + internalHosts + "]";
     }
 }

@@ -55,7 +55,7 @@ class RunnerConfiguration {
                 .connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        return new MuleHostFactory(http, new GatewayClient(properties.gatewayUrl(), http, properties.gatewayApiKey()),
+        return new MuleHostFactory(new GatewayClient(properties.gatewayUrl(), http, properties.gatewayApiKey()),
                 Math.toIntExact(properties.maxHttpResponse().toBytes()), properties.internalHosts());
     }
 

@@ -1,5 +1,7 @@
 package ai.mule.runner.agent.execution;
 
+import ai.mule.providers.ProviderErrors;
+import ai.mule.providers.ProviderFailure;
 import ai.mule.runner.agent.tools.AgentToolbox;
 import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.runner.runtime.StepHandler;
@@ -86,8 +88,8 @@ public class AgentStepExecutor implements StepHandler {
         // timeout is the shorter of it and the provider timeout, and each call is cut at the time left
         Duration stepTimeout = Duration.ofMillis(step.policy().timeoutMs());
         Duration clientTimeout = stepTimeout.compareTo(models.timeout()) < 0 ? stepTimeout : models.timeout();
-        ChatModel model = models.get(step.providerKindOrDefault(), step.providerId(), step.apiBaseUrl(), step.model(),
-                apiKey, clientTimeout);
+        ChatModel model = models.get(step.providerKindOrDefault(), step.apiBaseUrl(), step.model(), apiKey,
+                clientTimeout);
         List<ToolSpecification> tools = step.tools().isEmpty() ? List.of() : toolbox().specifications(step.tools());
         int maxToolCalls = step.maxToolCalls() == null ? DEFAULT_MAX_TOOL_CALLS : step.maxToolCalls();
 
@@ -134,8 +136,8 @@ public class AgentStepExecutor implements StepHandler {
             throw failure;
         } catch (RuntimeException e) {
             log.debug("provider call of job {} step {} failed", command.jobId(), command.stepIndex(), e);
-            throw new AgentStepFailure(ProviderErrors.kind(e), ProviderErrors.describe(e, step.apiBaseUrl(),
-                    clientTimeout));
+            ProviderFailure failure = ProviderErrors.of(e, step.apiBaseUrl(), clientTimeout);
+            throw new AgentStepFailure(failure.kind(), failure.getMessage());
         }
     }
 

@@ -1,5 +1,9 @@
 package ai.mule.runner.agent.tools;
 
+import ai.mule.netgate.GateRefusal;
+import ai.mule.netgate.GatedRequest;
+import ai.mule.netgate.GatedResponse;
+import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the tools an agent step's snapshot gives it. The built-ins: an HTTP fetch limited to the tool's host
- * allowlist; calling a workflow or another agent, and running a WASM module, all through the gateway's HTTP API (so a
+ * allowlist, through the {@link NetworkGate} (internal addresses only when the operator lists them too); calling a workflow or another agent, and running a WASM module, all through the gateway's HTTP API (so a
  * module runs on the WASM runner, sandboxed, and every call is authorised and recorded as the API records it).
  *
  * <p>A tool that fails answers the model with the reason ({@code error: ...}) rather than failing the step: the
@@ -34,6 +41,7 @@ public class AgentToolbox {
     static final int MAX_RESULT_CHARS = 32_000;
 
     private final HttpClient http;
+    private final NetworkGate web;
     private final String gatewayUrl;
     private final String gatewayApiKey;
     private final Duration toolTimeout;
@@ -42,11 +50,16 @@ public class AgentToolbox {
      * @param gatewayUrl    where the gateway's API is, e.g. {@code http://127.0.0.1:8080}
      * @param gatewayApiKey a Mule API key when the gateway requires one, else null
      * @param toolTimeout   the longest one tool call may take (a step's remaining time can shorten it)
+     * @param internalHosts loopback and private hosts ({@code host} or {@code host:port}) an http_fetch tool may
+     *                      reach when its own allowed_hosts names them too; the operator's list, never the agent's
      */
-    public AgentToolbox(String gatewayUrl, String gatewayApiKey, Duration toolTimeout) {
+    public AgentToolbox(String gatewayUrl, String gatewayApiKey, Duration toolTimeout, List<String> internalHosts) {
+        // the gateway is the runner's own service: its URL is the operator's, not a user's, so no gate
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                // a redirect could leave the allowlist: never follow one
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.web = new NetworkGate(NetworkGate.InternalAccess.listed(internalHosts), "internal hosts need an entry "
+                + "in the tool's allowed_hosts and in the runner's mule.runner.agent.internal-hosts "
+                + "(MULE_RUNNER_AGENT_INTERNAL_HOSTS)");
         this.gatewayUrl = gatewayUrl.endsWith("/") ? gatewayUrl.substring(0, gatewayUrl.length() - 1) : gatewayUrl;
         this.gatewayApiKey = gatewayApiKey == null || gatewayApiKey.isBlank() ? null : gatewayApiKey;
         this.toolTimeout = toolTimeout;
@@ -84,28 +97,46 @@ public class AgentToolbox {
         }
     }
 
+    /**
+     * GET through the network gate: the host must be on the tool's allowed_hosts ({@code host} or
+     * {@code host:port}); an internal address also on the operator's list; no redirect is followed; at most
+     * {@link #MAX_RESULT_CHARS} bytes of the body are read.
+     */
     private String fetch(AgentTool tool, ObjectNode arguments, Duration timeout) {
         String url = arguments.path("url").asText("");
         URI uri;
+        NetworkGate.HostPort where;
         try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
+            uri = new URI(url.strip());
+            where = NetworkGate.HostPort.of(uri);
+        } catch (URISyntaxException e) {
             throw new ToolFailure("'" + url + "' is not a URL");
+        } catch (GateRefusal e) {
+            throw new ToolFailure(e.getMessage());
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new ToolFailure("only http and https URLs can be fetched, not '" + url + "'");
-        }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
         boolean allowed = false;
         for (JsonNode entry : tool.config().path("allowed_hosts")) {
-            allowed |= host.equals(entry.asText().toLowerCase(Locale.ROOT));
+            String allowedHost = entry.asText().strip().toLowerCase(Locale.ROOT);
+            allowed |= allowedHost.equals(where.host()) || allowedHost.equals(where.host() + ":" + where.port());
         }
         if (!allowed) {
-            throw new ToolFailure("host " + host + " is not on this tool's allowlist " + tool.config().path("allowed_hosts"));
+            throw new ToolFailure("host " + where.host() + " is not on this tool's allowlist "
+                    + tool.config().path("allowed_hosts"));
         }
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), url);
-        return "HTTP " + response.statusCode() + "\n" + response.body();
+        try {
+            GatedResponse response = web.send(GatedRequest.get(uri, timeout, MAX_RESULT_CHARS));
+            return "HTTP " + response.status() + "\n" + response.text() + (response.truncated() ? "\n[truncated]" : "");
+        } catch (GateRefusal e) {
+            throw new ToolFailure(e.getMessage());
+        } catch (SocketTimeoutException e) {
+            throw new ToolFailure(url + " did not answer within " + timeout.toMillis() + " ms");
+        } catch (InterruptedIOException e) {
+            throw new ToolFailure("interrupted"); // the thread stays interrupted: the step sees its cancel or timeout
+        } catch (IOException e) {
+            throw new ToolFailure("cannot reach " + url + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ToolFailure("cannot fetch " + url + ": " + e.getMessage());
+        }
     }
 
     /** A workflow or an agent through the gateway's OpenAI-compatible API: its answer's content. */

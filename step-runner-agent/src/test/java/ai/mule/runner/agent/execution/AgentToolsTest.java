@@ -47,7 +47,7 @@ class AgentToolsTest {
     private final StubHttpServer gateway = StubHttpServer.start();
     private final AgentStepExecutor executor = new AgentStepExecutor(id -> Optional.empty(),
             new ChatModels(Duration.ofSeconds(10), 8), Clock.systemUTC(),
-            new AgentToolbox(gateway.baseUrl(), "mule_runner_key", Duration.ofSeconds(10)));
+            new AgentToolbox(gateway.baseUrl(), "mule_runner_key", Duration.ofSeconds(10), List.of("127.0.0.1")));
 
     @AfterEach
     void stop() {

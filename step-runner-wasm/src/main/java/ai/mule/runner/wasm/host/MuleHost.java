@@ -1,5 +1,8 @@
 package ai.mule.runner.wasm.host;
 
+import ai.mule.netgate.GateRefusal;
+import ai.mule.netgate.GatedRequest;
+import ai.mule.netgate.GatedResponse;
 import ai.mule.wasm.OfferedImports;
 import ai.mule.runner.wasm.execution.HostImports;
 import ai.mule.schemas.JsonSerde;
@@ -11,19 +14,16 @@ import com.dylibso.chicory.wasm.types.ValType;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -48,22 +48,18 @@ public final class MuleHost implements HostImports {
     private static final Duration JOB_POLL = Duration.ofMillis(100);
 
     private final HostSettings settings;
-    private final HttpClient http;
     private final GatewayClient gateway;
     private final int maxResponseBytes;
     private final List<String> internalHosts;
     private final Set<String> startedJobs = Collections.synchronizedSet(new HashSet<>());
     private OutputStream stderr;
-    private HttpResponse<?> lastResponse;
-    private byte[] lastResponseBody;
+    private GatedResponse lastResponse;
     private byte[] lastOperationResult;
     private long lastOperationStatus;
 
     /** @param internalHosts internal hosts the operator lets steps call (still only when a step lists them) */
-    public MuleHost(HostSettings settings, HttpClient http, GatewayClient gateway, int maxResponseBytes,
-                    List<String> internalHosts) {
+    public MuleHost(HostSettings settings, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts) {
         this.settings = settings;
-        this.http = http;
         this.gateway = gateway;
         this.maxResponseBytes = maxResponseBytes;
         this.internalHosts = internalHosts;
@@ -102,11 +98,12 @@ public final class MuleHost implements HostImports {
         }
         URI uri;
         try {
-            uri = URI.create(url.strip());
-        } catch (IllegalArgumentException e) {
+            uri = new URI(url.strip());
+        } catch (URISyntaxException e) {
             return refuse(name, "'" + url + "' is not a URL");
         }
-        String refusal = new HttpGate(settings.httpHosts(), internalHosts).refusal(uri);
+        HttpGate gate = new HttpGate(settings.httpHosts(), internalHosts);
+        String refusal = gate.refusal(uri);
         if (refusal != null) {
             return refuse(name, refusal);
         }
@@ -114,74 +111,64 @@ public final class MuleHost implements HostImports {
         if (body == null) {
             return 0xFFFFFFF1L;
         }
-        HttpRequest.Builder request;
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (withHeaders && a[7] > 0) {
+            String text = GuestMemory.string(instance, a[6], a[7]);
+            if (text == null) {
+                return 0xFFFFFFF2L;
+            }
+            JsonNode parsed;
+            try {
+                parsed = JsonSerde.mapper().readTree(text);
+            } catch (JsonProcessingException e) {
+                return 0xFFFFFFF3L;
+            }
+            if (!parsed.isObject()) {
+                return 0xFFFFFFF3L;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = parsed.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> header = it.next();
+                headers.put(header.getKey(), header.getValue().asText());
+            }
+        }
+        if (!body.isEmpty() && (method.equalsIgnoreCase("POST") || method.equalsIgnoreCase("PUT"))
+                && headers.keySet().stream().noneMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
+            headers.put("Content-Type", "application/json");
+        }
+        GatedResponse response;
         try {
-            request = HttpRequest.newBuilder(uri).timeout(HTTP_TIMEOUT)
-                    .method(method.strip().toUpperCase(Locale.ROOT), body.isEmpty()
-                            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            if (withHeaders && a[7] > 0) {
-                String headers = GuestMemory.string(instance, a[6], a[7]);
-                if (headers == null) {
-                    return 0xFFFFFFF2L;
-                }
-                JsonNode parsed;
-                try {
-                    parsed = JsonSerde.mapper().readTree(headers);
-                } catch (JsonProcessingException e) {
-                    return 0xFFFFFFF3L;
-                }
-                if (!parsed.isObject()) {
-                    return 0xFFFFFFF3L;
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> it = parsed.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> header = it.next();
-                    request.setHeader(header.getKey(), header.getValue().asText());
-                }
-            }
-            if (!body.isEmpty() && (method.equalsIgnoreCase("POST") || method.equalsIgnoreCase("PUT"))
-                    && request.build().headers().firstValue("Content-Type").isEmpty()) {
-                request.setHeader("Content-Type", "application/json");
-            }
+            // the gate checks again, on the address it connects to: the check above only explains a refusal early
+            response = gate.send(new GatedRequest(method, uri, headers, body.getBytes(StandardCharsets.UTF_8),
+                    HTTP_TIMEOUT, maxResponseBytes));
+        } catch (GateRefusal e) {
+            return refuse(name, e.getMessage());
         } catch (IllegalArgumentException e) {
             note(name + " refused: " + e.getMessage());
             return 0xFFFFFFFDL;
-        }
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            throw interrupted();
-        } catch (IOException e) {
-            note(name + " " + uri + " failed: " + e);
-            return 0xFFFFFFFCL;
-        }
-        try (InputStream in = response.body()) {
-            byte[] bytes = in.readNBytes(maxResponseBytes + 1);
-            if (bytes.length > maxResponseBytes) {
-                note(name + " " + uri + ": the response body is larger than " + maxResponseBytes + " bytes");
-                return 0xFFFFFFFBL;
-            }
-            lastResponse = response;
-            lastResponseBody = bytes;
-            return 0;
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw interrupted();
             }
-            note(name + " " + uri + ": reading the response failed: " + e);
+            note(name + " " + uri + " failed: " + e);
+            return 0xFFFFFFFCL;
+        }
+        if (response.truncated()) {
+            note(name + " " + uri + ": the response body is larger than " + maxResponseBytes + " bytes");
             return 0xFFFFFFFBL;
         }
+        lastResponse = response;
+        return 0;
     }
 
     private long lastResponseBody(Instance instance, long[] a) {
-        if (lastResponseBody == null) {
+        if (lastResponse == null) {
             return 0xFFFFFFF4L;
         }
-        return GuestMemory.readBack(instance, lastResponseBody, a[0], a[1], 0xFFFFFFF5L, 0xFFFFFFF6L);
+        return GuestMemory.readBack(instance, lastResponse.body(), a[0], a[1], 0xFFFFFFF5L, 0xFFFFFFF6L);
     }
 
     private long lastResponseStatus() {
-        return lastResponse == null ? 0xFFFFFFF4L : lastResponse.statusCode();
+        return lastResponse == null ? 0xFFFFFFF4L : lastResponse.status();
     }
 
     private long lastResponseHeader(Instance instance, long[] a) {
@@ -192,7 +179,7 @@ public final class MuleHost implements HostImports {
         if (lastResponse == null) {
             return 0xFFFFFFF4L;
         }
-        String value = lastResponse.headers().firstValue(name).orElse("");
+        String value = lastResponse.header(name).orElse("");
         if (value.isEmpty()) {
             return 0;
         }

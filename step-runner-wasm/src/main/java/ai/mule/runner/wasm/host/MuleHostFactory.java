@@ -2,26 +2,23 @@ package ai.mule.runner.wasm.host;
 
 import ai.mule.runner.wasm.execution.HostImports;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.http.HttpClient;
 import java.util.List;
 import java.util.Locale;
 
-/** Makes each run's {@link MuleHost} from its step config; holds the clients every run shares. */
+/** Makes each run's {@link MuleHost} from its step config; holds what every run shares. */
 public final class MuleHostFactory {
 
-    private final HttpClient http;
     private final GatewayClient gateway;
     private final int maxResponseBytes;
     private final List<String> internalHosts;
 
-    public MuleHostFactory(HttpClient http, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts) {
-        this.http = http;
+    public MuleHostFactory(GatewayClient gateway, int maxResponseBytes, List<String> internalHosts) {
         this.gateway = gateway;
         this.maxResponseBytes = maxResponseBytes;
         this.internalHosts = internalHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
     public HostImports forConfig(JsonNode stepConfig) {
-        return new MuleHost(HostSettings.from(stepConfig), http, gateway, maxResponseBytes, internalHosts);
+        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts);
     }
 }

@@ -42,6 +42,16 @@ class HttpGateTest {
     }
 
     @Test
+    void loopbackInAnyIpv4SpellingIsInternal() {
+        HttpGate gate = new HttpGate(List.of("*", "2130706433"), List.of("127.0.0.1"));
+
+        for (String url : List.of("http://2130706433/", "http://0177.0.0.1/", "http://0x7f.1/", "http://127.1/",
+                "http://[::ffff:127.0.0.1]/", "http://[::ffff:a9fe:a9fe]/", "http://0xa9fea9fe/")) {
+            assertThat(gate.refusal(URI.create(url))).as(url).contains("internal address");
+        }
+    }
+
+    @Test
     void knowsWhichAddressesAreInternal() throws Exception {
         for (String internal : List.of("127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
                 "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1")) {

@@ -1,4 +1,4 @@
-package ai.mule.runner.agent.execution;
+package ai.mule.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ai.mule.runner.agent.execution;
+package ai.mule.providers;
 
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
@@ -14,12 +14,12 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 
 /**
- * Turns what langchain4j throws into a sentence a user can act on: which provider status came back and
+ * The one mapping of provider failures, for the gateway and the agent runner alike. Turns what langchain4j throws into a sentence a user can act on: which provider status came back and
  * what the provider said, or that it could not be reached in time. langchain4j wraps the HTTP failure
  * ({@link HttpException}, carrying the status and the response body) in its own exception types, so
  * the cause chain is searched rather than the top exception's type.
  */
-final class ProviderErrors {
+public final class ProviderErrors {
 
     /** Provider error bodies can be whole HTML pages; a step error should stay readable. */
     private static final int MAX_DETAIL = 300;
@@ -28,11 +28,23 @@ final class ProviderErrors {
     }
 
     /**
+     * What went wrong, as one failure: a {@link ProviderFailure} already in the cause chain (no key, unknown kind)
+     * as it is, else the kind and description below.
+     */
+    public static ProviderFailure of(Throwable failure, String baseUrl, Duration timeout) {
+        ProviderFailure known = find(failure, ProviderFailure.class);
+        if (known != null) {
+            return known;
+        }
+        return new ProviderFailure(kind(failure), describe(failure, baseUrl, timeout));
+    }
+
+    /**
      * The failure's kind for the orchestrator's retry decision: a 429 is {@code PROVIDER_RATE_LIMITED}, a 5xx or an
      * unreachable provider {@code PROVIDER_UNAVAILABLE} (both retried), no answer in time {@code TIMEOUT}, any other
      * 4xx {@code PROVIDER_REJECTED} (not retried: the same request would be refused again).
      */
-    static FailureKind kind(Throwable failure) {
+    public static FailureKind kind(Throwable failure) {
         HttpException http = find(failure, HttpException.class);
         if (http != null) {
             int status = http.statusCode();
@@ -50,7 +62,7 @@ final class ProviderErrors {
         return FailureKind.PROVIDER_UNAVAILABLE;
     }
 
-    static String describe(Throwable failure, String baseUrl, Duration timeout) {
+    public static String describe(Throwable failure, String baseUrl, Duration timeout) {
         HttpException http = find(failure, HttpException.class);
         if (http != null) {
             return describeStatus(http.statusCode(), detail(http.getMessage()), baseUrl);
