@@ -10,16 +10,19 @@ import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.runtime.KafkaClients;
 import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
+import ai.mule.runner.runtime.StepRunnerHealth;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @Configuration(proxyBeanMethods = false)
+@Import(StepRunnerHealth.class)
 class AgentRunnerConfiguration {
 
     /** The consumer group of every agent runner; the gateway's readiness looks for its members. */

@@ -4,6 +4,7 @@ import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.runtime.KafkaClients;
 import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
+import ai.mule.runner.runtime.StepRunnerHealth;
 import ai.mule.runner.wasm.execution.MountResolver;
 import ai.mule.runner.wasm.execution.WasmStepExecutor;
 import ai.mule.runner.wasm.host.GatewayClient;
@@ -21,10 +22,12 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 @Configuration(proxyBeanMethods = false)
+@Import(StepRunnerHealth.class)
 @EnableConfigurationProperties(WasmRunnerProperties.class)
 class RunnerConfiguration {
 
