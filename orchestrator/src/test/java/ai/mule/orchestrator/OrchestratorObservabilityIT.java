@@ -132,12 +132,12 @@ class OrchestratorObservabilityIT {
     private static Optional<StepResult> answer(StepCommand command, String retried, String failed) {
         if (command.jobId().equals(retried)) {
             return Optional.of(command.attempt() == 1
-                    ? StepResult.failed(command, FailureKind.INFRASTRUCTURE, "disk hiccup", null, null, 10,
+                    ? Results.failed(command, FailureKind.INFRASTRUCTURE, "disk hiccup", null, null, 10,
                     Instant.now())
-                    : StepResult.succeeded(command, text("ok"), null, null, 10, Instant.now()));
+                    : Results.succeeded(command, text("ok"), null, null, 10, Instant.now()));
         }
         if (command.jobId().equals(failed)) {
-            return Optional.of(StepResult.failed(command, FailureKind.MODULE_FAILED, "no", null, null, 10,
+            return Optional.of(Results.failed(command, FailureKind.MODULE_FAILED, "no", null, null, 10,
                     Instant.now()));
         }
         return Optional.empty();

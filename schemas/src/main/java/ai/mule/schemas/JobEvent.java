@@ -3,6 +3,7 @@ package ai.mule.schemas;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
@@ -41,6 +42,15 @@ public sealed interface JobEvent {
         return jobStatus().terminal();
     }
 
+    /**
+     * An event about one attempt of one step. Its {@link StepRef} is written flat into the event's JSON
+     * ({@code stepIndex}, {@code stepOrder}, {@code workflowStepId}, {@code attempt}).
+     */
+    sealed interface StepEvent extends JobEvent {
+
+        StepRef step();
+    }
+
     /** The job began running its first step. */
     record JobStarted(int version, String jobId, long seq, Instant at, String workflowName, int stepCount)
             implements JobEvent {
@@ -50,9 +60,8 @@ public sealed interface JobEvent {
     }
 
     /** A step's command was sent to its runner. */
-    record StepStarted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                       String workflowStepId, int attempt, JsonNode input)
-            implements JobEvent {
+    record StepStarted(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step, JsonNode input)
+            implements StepEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }
@@ -62,21 +71,9 @@ public sealed interface JobEvent {
      * A step finished successfully with this output. {@code stdout} and {@code stderr} are what a WASM module
      * wrote (capped by the orchestrator, marked when cut); null for agent steps and from old orchestrators.
      */
-    record StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                         String workflowStepId, int attempt, JsonNode output,
-                         long durationMicros, TokenUsage usage, String stdout, String stderr) implements JobEvent {
-        public StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                             String workflowStepId, int attempt, JsonNode output, long durationMicros) {
-            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, output, durationMicros, null);
-        }
-
-        public StepCompleted(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                             String workflowStepId, int attempt, JsonNode output, long durationMicros,
-                             TokenUsage usage) {
-            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, output, durationMicros, usage,
-                    null, null);
-        }
-
+    record StepCompleted(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step,
+                         JsonNode output, long durationMicros, TokenUsage usage, String stdout, String stderr)
+            implements StepEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }
@@ -88,22 +85,9 @@ public sealed interface JobEvent {
      * WASM module wrote before it failed (capped, marked when cut); null when there was no result (a timeout, a
      * lost runner), for agent steps, and from old orchestrators.
      */
-    record StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                      String workflowStepId, int attempt, String error, long durationMicros, FailureKind failureKind,
-                      String stdout, String stderr)
-            implements JobEvent {
-        public StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                          String workflowStepId, int attempt, String error, long durationMicros) {
-            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, error, durationMicros, null);
-        }
-
-        public StepFailed(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                          String workflowStepId, int attempt, String error, long durationMicros,
-                          FailureKind failureKind) {
-            this(version, jobId, seq, at, stepIndex, stepOrder, workflowStepId, attempt, error, durationMicros,
-                    failureKind, null, null);
-        }
-
+    record StepFailed(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step, String error,
+                      long durationMicros, FailureKind failureKind, String stdout, String stderr)
+            implements StepEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }
@@ -115,9 +99,8 @@ public sealed interface JobEvent {
      *
      * @param durationMicros how long the failed attempt ran on its runner (0 when no result came back)
      */
-    record StepRetrying(int version, String jobId, long seq, Instant at, int stepIndex, int stepOrder,
-                        String workflowStepId, int attempt, String error, FailureKind failureKind,
-                        long durationMicros, Instant retryAt) implements JobEvent {
+    record StepRetrying(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step, String error,
+                        FailureKind failureKind, long durationMicros, Instant retryAt) implements StepEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }
@@ -129,10 +112,6 @@ public sealed interface JobEvent {
      */
     record JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output, TokenUsage usage)
             implements JobEvent {
-        public JobCompleted(int version, String jobId, long seq, Instant at, JsonNode output) {
-            this(version, jobId, seq, at, output, null);
-        }
-
         public JobStatus jobStatus() {
             return JobStatus.COMPLETED;
         }

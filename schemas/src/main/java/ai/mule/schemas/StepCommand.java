@@ -22,10 +22,4 @@ public record StepCommand(int version, String jobId, int stepIndex, int attempt,
                                  Instant issuedAt, Instant deadline) {
         return new StepCommand(Topics.SCHEMA_VERSION, jobId, stepIndex, attempt, step, input, issuedAt, deadline);
     }
-
-    /** A command without a deadline. */
-    public static StepCommand of(String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input,
-                                 Instant issuedAt) {
-        return of(jobId, stepIndex, attempt, step, input, issuedAt, null);
-    }
 }

@@ -19,27 +19,11 @@ public record StepResult(int version, String jobId, int stepIndex, int attempt, 
                          String error, String stdout, String stderr, long durationMicros, Instant finishedAt,
                          FailureKind failureKind, TokenUsage usage) {
 
-    public StepResult(int version, String jobId, int stepIndex, int attempt, boolean success, JsonNode output,
-                      String error, String stdout, String stderr, long durationMicros, Instant finishedAt) {
-        this(version, jobId, stepIndex, attempt, success, output, error, stdout, stderr, durationMicros, finishedAt,
-                null, null);
-    }
-
-    public static StepResult succeeded(StepCommand command, JsonNode output, String stdout, String stderr,
-                                       long durationMicros, Instant finishedAt) {
-        return succeeded(command, output, stdout, stderr, durationMicros, finishedAt, null);
-    }
-
+    /** A success; {@code usage} is null for WASM steps and when an agent's provider reported none. */
     public static StepResult succeeded(StepCommand command, JsonNode output, String stdout, String stderr,
                                        long durationMicros, Instant finishedAt, TokenUsage usage) {
         return new StepResult(Topics.SCHEMA_VERSION, command.jobId(), command.stepIndex(), command.attempt(), true,
                 output, null, stdout, stderr, durationMicros, finishedAt, null, usage);
-    }
-
-    /** A failure of unstated kind: treated as not transient. Prefer the overload that names the kind. */
-    public static StepResult failed(StepCommand command, String error, String stdout, String stderr,
-                                    long durationMicros, Instant finishedAt) {
-        return failed(command, FailureKind.INTERNAL, error, stdout, stderr, durationMicros, finishedAt);
     }
 
     public static StepResult failed(StepCommand command, FailureKind kind, String error, String stdout, String stderr,

@@ -32,9 +32,9 @@ class MessageContractTest {
         cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequestFromIngress()));
         cases.add(Arguments.of(Topics.STEPS_WASM, Messages.stepCommand()));
         cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 2, Messages.agentStep(),
-                Messages.prompt("HELLO"), Messages.AT)));
+                Messages.prompt("HELLO"), Messages.AT, null)));
         cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(),
-                Messages.prompt("HELLO"), Messages.AT)));
+                Messages.prompt("HELLO"), Messages.AT, null)));
         cases.add(Arguments.of(Topics.STEPS_WASM, StepCommand.of(Messages.JOB, 0, 2, Messages.wasmStep(),
                 Messages.prompt("x"), Messages.AT, Messages.AT.plusSeconds(35))));
         cases.add(Arguments.of(Topics.STEPS_STARTED, StepStarted.of(Messages.stepCommand(), Messages.AT)));
@@ -101,7 +101,7 @@ class MessageContractTest {
     void schemaRejectsAToolOfUnknownKind() throws IOException {
         ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(Topics.STEPS_AGENT.valueSerde().serializer()
                 .serialize("t", StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(), Messages.prompt("x"),
-                        Messages.AT)));
+                        Messages.AT, null)));
         ((ObjectNode) json.get("step").get("tools").get(0)).put("kind", "shell");
 
         assertThat(violations(Topics.STEPS_AGENT, json)).isNotEmpty();

@@ -52,17 +52,17 @@ final class Messages {
     }
 
     static StepCommand stepCommand() {
-        return StepCommand.of(JOB, 0, 1, wasmStep(), prompt("World"), AT);
+        return StepCommand.of(JOB, 0, 1, wasmStep(), prompt("World"), AT, null);
     }
 
     static List<StepResult> stepResults() {
         StepCommand command = stepCommand();
         return List.of(
                 StepResult.succeeded(command, JsonNodeFactory.instance.textNode("HELLO"), "{\"message\":\"HELLO\"}", "",
-                        35, AT),
+                        35, AT, null),
                 StepResult.failed(command, FailureKind.MODULE_FAILED, "module returned success: false: bad input",
                         "{\"success\":false}", "", 12, AT),
-                StepResult.succeeded(StepCommand.of(JOB, 1, 2, agentStep(), prompt("HELLO"), AT),
+                StepResult.succeeded(StepCommand.of(JOB, 1, 2, agentStep(), prompt("HELLO"), AT, null),
                         JsonNodeFactory.instance.textNode("a haiku"), null, null, 900_000, AT, new TokenUsage(12, 7, 19)));
     }
 
@@ -70,21 +70,33 @@ final class Messages {
         return JobControl.cancel(JOB, "cancelled by user", AT);
     }
 
+    /** The first attempt of the job's first step, as its step events name it. */
+    static StepRef firstStep() {
+        return new StepRef(0, 1, "6a1f5c0e-0000-4000-8000-000000000001", 1);
+    }
+
+    /** Attempt {@code attempt} of the job's second step. */
+    static StepRef secondStep(int attempt) {
+        return new StepRef(1, 2, "6a1f5c0e-0000-4000-8000-000000000002", attempt);
+    }
+
     static List<JobEvent> jobEvents() {
         int v = Topics.SCHEMA_VERSION;
-        String step = "6a1f5c0e-0000-4000-8000-000000000001";
         return List.of(
                 new JobEvent.JobStarted(v, JOB, 1, AT, "hello", 2),
-                new JobEvent.StepStarted(v, JOB, 2, AT, 0, 1, step, 1, prompt("World")),
-                new JobEvent.StepCompleted(v, JOB, 3, AT, 0, 1, step, 1, JsonNodeFactory.instance.textNode("HELLO"), 35),
-                new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 1, "trap: unreachable", 12),
-                new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 3, "runner lost", 0, FailureKind.RUNNER_LOST),
-                new JobEvent.StepCompleted(v, JOB, 3, AT, 0, 1, step, 1, JsonNodeFactory.instance.textNode("HELLO"), 35,
+                new JobEvent.StepStarted(v, JOB, 2, AT, firstStep(), prompt("World")),
+                new JobEvent.StepCompleted(v, JOB, 3, AT, firstStep(), JsonNodeFactory.instance.textNode("HELLO"), 35,
+                        null, null, null),
+                new JobEvent.StepFailed(v, JOB, 4, AT, secondStep(1), "trap: unreachable", 12, null, null, null),
+                new JobEvent.StepFailed(v, JOB, 4, AT, secondStep(3), "runner lost", 0, FailureKind.RUNNER_LOST, null,
+                        null),
+                new JobEvent.StepCompleted(v, JOB, 3, AT, firstStep(), JsonNodeFactory.instance.textNode("HELLO"), 35,
                         null, "{\"message\":\"HELLO\"}", "greeting World\n"),
-                new JobEvent.StepFailed(v, JOB, 4, AT, 1, 2, step, 1, "module returned success: false: bad input", 12,
+                new JobEvent.StepFailed(v, JOB, 4, AT, secondStep(1), "module returned success: false: bad input", 12,
                         FailureKind.MODULE_FAILED, "{\"success\":false}", "bad input\n"),
-                new JobEvent.StepRetrying(v, JOB, 4, AT, 1, 2, step, 1, "provider answered 503",
+                new JobEvent.StepRetrying(v, JOB, 4, AT, secondStep(1), "provider answered 503",
                         FailureKind.PROVIDER_UNAVAILABLE, 1200, AT.plusMillis(1000)),
+                new JobEvent.StepStarted(v, JOB, 5, AT, new StepRef(0, 1, null, 1), prompt("World")),
                 new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO"), new TokenUsage(12, 7, 19)),
                 new JobEvent.JobFailed(v, JOB, 6, AT, "step 2 failed: trap: unreachable"),
                 new JobEvent.JobCancelled(v, JOB, 7, AT, "cancelled by user"));

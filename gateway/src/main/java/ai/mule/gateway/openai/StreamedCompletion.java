@@ -84,12 +84,12 @@ class StreamedCompletion {
     }
 
     private static void progress(SseStream stream, JobEvent event) {
-        if (event instanceof JobEvent.StepCompleted step) {
-            stream.send(": step " + step.stepOrder() + " completed\n\n");
-        } else if (event instanceof JobEvent.StepStarted step) {
-            stream.send(": step " + step.stepOrder() + " started\n\n");
-        } else if (event instanceof JobEvent.StepFailed step) {
-            stream.send(": step " + step.stepOrder() + " failed\n\n");
+        if (event instanceof JobEvent.StepCompleted completed) {
+            stream.send(": step " + completed.step().stepOrder() + " completed\n\n");
+        } else if (event instanceof JobEvent.StepStarted started) {
+            stream.send(": step " + started.step().stepOrder() + " started\n\n");
+        } else if (event instanceof JobEvent.StepFailed failed) {
+            stream.send(": step " + failed.step().stepOrder() + " failed\n\n");
         }
     }
 

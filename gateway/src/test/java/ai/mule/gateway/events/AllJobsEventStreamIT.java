@@ -3,6 +3,7 @@ package ai.mule.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.gateway.JobEvents;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
@@ -55,7 +56,7 @@ class AllJobsEventStreamIT extends IntegrationTestBase {
         List<Map.Entry<String, JobEvent>> events = List.of(
                 Map.entry(a, new JobEvent.JobStarted(Topics.SCHEMA_VERSION, a, 1, now, "wf-a", 1)),
                 Map.entry(b, new JobEvent.JobStarted(Topics.SCHEMA_VERSION, b, 1, now, "wf-b", 1)),
-                Map.entry(a, new JobEvent.StepStarted(Topics.SCHEMA_VERSION, a, 2, now, 0, 1, null, 1,
+                Map.entry(a, JobEvents.stepStarted(a, 2,
                         JsonSerde.mapper().createObjectNode().put("prompt", "a"))),
                 Map.entry(b, new JobEvent.JobFailed(Topics.SCHEMA_VERSION, b, 2, now, "step 1 failed: no")),
                 Map.entry(a, new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, a, 3, now,

@@ -3,6 +3,7 @@ package ai.mule.gateway.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.gateway.JobEvents;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topic;
@@ -10,7 +11,6 @@ import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -41,10 +41,8 @@ class JobEventListenerIT extends IntegrationTestBase {
         TestKafka.send(RAW_EVENTS, jobId, "not json at all".getBytes(StandardCharsets.UTF_8));
         TestKafka.send(RAW_EVENTS, jobId, "{\"type\": \"no_such_event\"}".getBytes(StandardCharsets.UTF_8));
         TestKafka.send(RAW_EVENTS, jobId, deep.getBytes(StandardCharsets.UTF_8));
-        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, jobId, 2,
-                Instant.now(), 0, 1, null, 1, hugeOutput, 10));
-        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, jobId, 3,
-                Instant.now(), JsonSerde.mapper().createObjectNode().put("prompt", "done")));
+        TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.stepCompleted(jobId, 2, hugeOutput, null, null));
+        TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.jobCompleted(jobId, 3, "done", null));
 
         JobEvent last = end.get(20, TimeUnit.SECONDS);
         assertThat(last).isInstanceOf(JobEvent.JobCompleted.class);

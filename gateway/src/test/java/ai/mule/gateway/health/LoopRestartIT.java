@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.gateway.JobEvents;
 import ai.mule.gateway.events.JobEventSubscribers;
 import ai.mule.schemas.JobEvent;
-import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -69,8 +69,7 @@ class LoopRestartIT extends IntegrationTestBase {
         String jobId = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(name)
                         .query(String.class).optional().orElse(null), id -> id != null);
-        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, jobId, 2,
-                Instant.now(), JsonSerde.mapper().createObjectNode().put("prompt", "AFTER THE RESTART")));
+        TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.jobCompleted(jobId, 2, "AFTER THE RESTART", null));
         Http.Response response = call.get(20, TimeUnit.SECONDS);
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json().at("/choices/0/message/content").asText();

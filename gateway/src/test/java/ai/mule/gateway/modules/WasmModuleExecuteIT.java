@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.gateway.JobEvents;
 import ai.mule.gateway.TestApi;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
@@ -70,8 +71,8 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         CompletableFuture<Http.Response> call = async(() -> http.post("/v1/wasm/execute",
                 map("module", module.name(), "input", map("prompt", ""))));
         String jobId = acceptedJob(module.id());
-        TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, 3, Instant.now(),
-                0, 1, null, 1, "a non-empty \"prompt\" is required", 40, FailureKind.MODULE_FAILED,
+        TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.stepFailed(jobId, 3, FailureKind.MODULE_FAILED,
+                "a non-empty \"prompt\" is required",
                 "{\"success\":false,\"error\":\"a non-empty \\\"prompt\\\" is required\"}", "no prompt given\n"));
         TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId, 4, Instant.now(),
                 "step 1 failed: a non-empty \"prompt\" is required"));
@@ -165,12 +166,10 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
     }
 
     private static JobEvent stepCompleted(String jobId, String output, String stdout, String stderr) {
-        return new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, jobId, 3, Instant.now(), 0, 1, null, 1,
-                JsonSerde.mapper().getNodeFactory().textNode(output), 40, null, stdout, stderr);
+        return JobEvents.stepCompleted(jobId, 3, JsonSerde.mapper().getNodeFactory().textNode(output), stdout, stderr);
     }
 
     private static JobEvent completed(String jobId, String output) {
-        return new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, jobId, 4, Instant.now(),
-                JsonSerde.mapper().createObjectNode().put("prompt", output));
+        return JobEvents.jobCompleted(jobId, 4, output, null);
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.gateway.JobEvents;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
@@ -243,6 +244,6 @@ class ChatCompletionsIT extends IntegrationTestBase {
     }
 
     private static JobEvent completed(String jobId, JsonNode output) {
-        return new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, jobId, 4, Instant.now(), output);
+        return JobEvents.jobCompleted(jobId, 4, output, null);
     }
 }

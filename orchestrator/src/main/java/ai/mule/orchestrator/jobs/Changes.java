@@ -8,6 +8,7 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepPolicy;
+import ai.mule.schemas.StepRef;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -54,12 +55,18 @@ final class Changes {
         StepDefinition step = job.currentStep();
         JobProgress progress = job.progress();
         JsonNode input = progress.stepInput();
-        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, progress.stepIndex(),
-                step.stepOrder(), step.workflowStepId(), progress.attempt(), input));
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, stepRef(job), input));
         // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
         commands.add(StepCommand.of(job.jobId(), progress.stepIndex(), progress.attempt(), step, input, now,
                 progress.stepDeadline()));
         return this;
+    }
+
+    /** The job's current step and attempt, as its step events name them. */
+    static StepRef stepRef(JobState job) {
+        StepDefinition step = job.currentStep();
+        JobProgress progress = job.progress();
+        return new StepRef(progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt());
     }
 
     /** Tells the runners to stop the job's running step (a job that timed out). */
@@ -94,11 +101,8 @@ final class Changes {
         Changes changes = after(job, now);
         if (before != null && !before.status().terminal() && !before.waitsForRetry()
                 && !before.snapshot().steps().isEmpty()) {
-            StepDefinition step = before.currentStep();
-            JobProgress progress = before.progress();
             changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, 0,
-                    FailureKind.LIMIT_EXCEEDED));
+                    stepRef(before), error, 0, FailureKind.LIMIT_EXCEEDED, null, null));
         }
         return changes
                 .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, error))
@@ -120,8 +124,7 @@ final class Changes {
         if (policy.retries(kind, progress.attempt())) {
             Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(progress.attempt() + 1));
             changes.emit((seq, at) -> new JobEvent.StepRetrying(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, kind,
-                    durationMicros, retryAt));
+                    stepRef(job), error, kind, durationMicros, retryAt));
             JobState waiting = job.retryingAt(retryAt);
             if (JobState.due(retryAt, now)) {
                 JobState running = waiting.running(progress.stepInput(), now);
@@ -130,9 +133,8 @@ final class Changes {
             return changes.into(waiting);
         }
         return changes
-                .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error,
-                        durationMicros, kind, streams.stdout(), streams.stderr()))
+                .emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, stepRef(job),
+                        error, durationMicros, kind, streams.stdout(), streams.stderr()))
                 .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                         "step " + step.stepOrder() + " failed: " + error))
                 .into(job.finished(JobStatus.FAILED, now));

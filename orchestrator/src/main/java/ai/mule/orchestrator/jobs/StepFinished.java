@@ -4,7 +4,6 @@ import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.Limits;
-import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,13 +72,12 @@ public record StepFinished(StepResult result) implements JobCommand {
     }
 
     private Transition succeeded(JobState job, Instant now) {
-        StepDefinition step = job.currentStep();
         JobProgress progress = job.progress();
         StepStreams streams = StepStreams.of(result);
         Changes changes = Changes.after(job, now)
                 .emit((seq, at) -> new JobEvent.StepCompleted(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
-                        progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(),
-                        result.output(), result.durationMicros(), result.usage(), streams.stdout(), streams.stderr()));
+                        Changes.stepRef(job), result.output(), result.durationMicros(), result.usage(),
+                        streams.stdout(), streams.stderr()));
         // Mule v2: a step's output reaches the next step, and the job's output, as {"prompt": output}
         ObjectNode prompt = prompt(result.output());
         JobState done = job.plusUsage(result.usage());

@@ -4,7 +4,6 @@ import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
-import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.Topics;
 import java.time.Instant;
 
@@ -48,13 +47,10 @@ public record WakeUp(String jobId) implements JobCommand {
 
     private Transition jobTimedOut(JobState job, Instant now) {
         String error = "the job timed out: it had not ended by its deadline " + job.snapshot().jobDeadline();
-        StepDefinition step = job.currentStep();
-        JobProgress progress = job.progress();
         Changes changes = Changes.after(job, now);
         if (!job.waitsForRetry()) {
             changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, jobId, seq, at,
-                    progress.stepIndex(), step.stepOrder(), step.workflowStepId(), progress.attempt(), error, 0,
-                    FailureKind.TIMEOUT));
+                    Changes.stepRef(job), error, 0, FailureKind.TIMEOUT, null, null));
             changes.control(JobControl.cancel(jobId, error, now));
         }
         return changes

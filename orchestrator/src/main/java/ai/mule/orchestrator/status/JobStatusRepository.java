@@ -12,6 +12,7 @@ import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.PostgresText;
+import ai.mule.schemas.StepRef;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -218,26 +219,24 @@ public class JobStatusRepository {
         if (event instanceof StepStarted started) {
             startStep(jobId, started);
         } else if (event instanceof StepCompleted completed) {
-            finishStep(jobId, completed.stepIndex(), completed.stepOrder(), completed.workflowStepId(),
-                    completed.attempt(), "completed", json(completed.output()), null, null,
+            finishStep(jobId, completed.step(), "completed", json(completed.output()), null, null,
                     completed.durationMicros(), completed.at(), completed.stdout(), completed.stderr());
             if (completed.usage() != null) {
                 jdbc.sql(STEP_USAGE)
                         .param("jobId", jobId)
-                        .param("stepIndex", completed.stepIndex())
+                        .param("stepIndex", completed.step().stepIndex())
                         .param("usage", json(JsonSerde.mapper().valueToTree(completed.usage())))
                         .update();
             }
         } else if (event instanceof StepFailed failed) {
-            finishStep(jobId, failed.stepIndex(), failed.stepOrder(), failed.workflowStepId(), failed.attempt(),
-                    "failed", null, failed.error(), failed.failureKind(), failed.durationMicros(), failed.at(),
-                    failed.stdout(), failed.stderr());
+            finishStep(jobId, failed.step(), "failed", null, failed.error(), failed.failureKind(),
+                    failed.durationMicros(), failed.at(), failed.stdout(), failed.stderr());
         } else if (event instanceof StepRetrying retrying) {
-            finishAttempt(jobId, retrying.stepIndex(), retrying.attempt(), "failed", retrying.error(),
+            finishAttempt(jobId, retrying.step(), "failed", retrying.error(),
                     retrying.failureKind(), retrying.durationMicros(), retrying.at());
             jdbc.sql(STEP_RETRYING)
                     .param("jobId", jobId)
-                    .param("stepIndex", retrying.stepIndex())
+                    .param("stepIndex", retrying.step().stepIndex())
                     .param("error", text(retrying.error()))
                     .param("failureKind", wire(retrying.failureKind()))
                     .param("retryAt", timestamp(retrying.retryAt()))
@@ -250,30 +249,31 @@ public class JobStatusRepository {
     }
 
     private void startStep(UUID jobId, StepStarted event) {
+        StepRef step = event.step();
         jdbc.sql(START_STEP)
-                .param("id", stepRowId(jobId, event.stepIndex()))
+                .param("id", stepRowId(jobId, step.stepIndex()))
                 .param("jobId", jobId)
-                .param("workflowStepId", uuid(event.workflowStepId()))
-                .param("stepIndex", event.stepIndex())
-                .param("stepOrder", event.stepOrder())
-                .param("attempt", event.attempt())
+                .param("workflowStepId", uuid(step.workflowStepId()))
+                .param("stepIndex", step.stepIndex())
+                .param("stepOrder", step.stepOrder())
+                .param("attempt", step.attempt())
                 .param("input", json(event.input()))
                 .param("at", timestamp(event.at()))
                 .update();
         jdbc.sql(START_ATTEMPT)
                 .param("jobId", jobId)
-                .param("stepIndex", event.stepIndex())
-                .param("attempt", event.attempt())
+                .param("stepIndex", step.stepIndex())
+                .param("attempt", step.attempt())
                 .param("at", timestamp(event.at()))
                 .update();
     }
 
-    private void finishAttempt(UUID jobId, int stepIndex, int attempt, String status, String error, FailureKind kind,
+    private void finishAttempt(UUID jobId, StepRef step, String status, String error, FailureKind kind,
                                long durationMicros, Instant at) {
         jdbc.sql(FINISH_ATTEMPT)
                 .param("jobId", jobId)
-                .param("stepIndex", stepIndex)
-                .param("attempt", attempt)
+                .param("stepIndex", step.stepIndex())
+                .param("attempt", step.attempt())
                 .param("status", status)
                 .param("error", text(error))
                 .param("failureKind", wire(kind))
@@ -282,18 +282,17 @@ public class JobStatusRepository {
                 .update();
     }
 
-    private void finishStep(UUID jobId, int stepIndex, int stepOrder, String workflowStepId, int attempt,
-                            String status, String output, String error, FailureKind kind, long durationMicros,
-                            Instant at, String stdout, String stderr) {
-        finishAttempt(jobId, stepIndex, attempt, status, error, kind, durationMicros, at);
+    private void finishStep(UUID jobId, StepRef step, String status, String output, String error, FailureKind kind,
+                            long durationMicros, Instant at, String stdout, String stderr) {
+        finishAttempt(jobId, step, status, error, kind, durationMicros, at);
         jdbc.sql(FINISH_STEP)
-                .param("id", stepRowId(jobId, stepIndex))
+                .param("id", stepRowId(jobId, step.stepIndex()))
                 .param("jobId", jobId)
-                .param("workflowStepId", uuid(workflowStepId))
-                .param("stepIndex", stepIndex)
-                .param("stepOrder", stepOrder)
+                .param("workflowStepId", uuid(step.workflowStepId()))
+                .param("stepIndex", step.stepIndex())
+                .param("stepOrder", step.stepOrder())
                 .param("status", status)
-                .param("attempt", attempt)
+                .param("attempt", step.attempt())
                 .param("output", output)
                 .param("error", text(error))
                 .param("durationMicros", durationMicros)

@@ -84,9 +84,9 @@ class OrchestratorTopologyTest {
         assertThat(started.stepCount()).isEqualTo(3);
         StepStarted step = (StepStarted) events.get(1);
         assertThat(step.seq()).isEqualTo(2);
-        assertThat(step.stepIndex()).isZero();
-        assertThat(step.stepOrder()).isEqualTo(10);
-        assertThat(step.attempt()).isEqualTo(1);
+        assertThat(step.step().stepIndex()).isZero();
+        assertThat(step.step().stepOrder()).isEqualTo(10);
+        assertThat(step.step().attempt()).isEqualTo(1);
         assertThat(step.input()).isEqualTo(prompt("hello"));
 
         StepCommand command = orchestrator.wasmCommands().get(0);
@@ -128,7 +128,7 @@ class OrchestratorTopologyTest {
                 "StepCompleted", "JobCompleted");
         assertThat(events).extracting(JobEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         StepCompleted agentDone = (StepCompleted) events.get(4);
-        assertThat(agentDone.stepOrder()).isEqualTo(20);
+        assertThat(agentDone.step().stepOrder()).isEqualTo(20);
         assertThat(agentDone.output()).isEqualTo(text("a poem"));
         assertThat(agentDone.durationMicros()).isEqualTo(1234);
         assertThat(((JobCompleted) events.get(7)).output()).isEqualTo(prompt("meop a"));
@@ -151,7 +151,7 @@ class OrchestratorTopologyTest {
         assertThat(events).hasSize(6);
         StepFailed stepFailed = (StepFailed) events.get(4);
         assertThat(stepFailed.seq()).isEqualTo(5);
-        assertThat(stepFailed.stepIndex()).isEqualTo(1);
+        assertThat(stepFailed.step().stepIndex()).isEqualTo(1);
         assertThat(stepFailed.error()).isEqualTo("provider said 401");
         JobFailed jobFailed = (JobFailed) events.get(5);
         assertThat(jobFailed.seq()).isEqualTo(6);

@@ -64,7 +64,7 @@ class RecordLimitsTopologyTest {
                 .containsExactly("JobStarted", "StepStarted", "StepFailed", "JobFailed");
         String expected = "the job cannot go on: the step command of step 2 (attempt 1) is ";
         assertThat(events.get(2)).isInstanceOfSatisfying(StepFailed.class, failed -> {
-            assertThat(failed.stepOrder()).isEqualTo(1);
+            assertThat(failed.step().stepOrder()).isEqualTo(1);
             assertThat(failed.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
             assertThat(failed.error()).startsWith(expected);
         });

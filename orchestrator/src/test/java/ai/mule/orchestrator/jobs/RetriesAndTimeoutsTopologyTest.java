@@ -65,7 +65,7 @@ class RetriesAndTimeoutsTopologyTest {
 
         StepRetrying retrying = (StepRetrying) single(orchestrator.events());
         assertThat(retrying.seq()).isEqualTo(3);
-        assertThat(retrying.attempt()).isEqualTo(1);
+        assertThat(retrying.step().attempt()).isEqualTo(1);
         assertThat(retrying.error()).isEqualTo("503 from upstream");
         assertThat(retrying.failureKind()).isEqualTo(FailureKind.PROVIDER_UNAVAILABLE);
         assertThat(retrying.durationMicros()).isEqualTo(77);
@@ -81,7 +81,7 @@ class RetriesAndTimeoutsTopologyTest {
         assertThat(second.stepIndex()).isZero();
         assertThat(second.input()).isEqualTo(first.input());
         StepStarted started = (StepStarted) single(orchestrator.events());
-        assertThat(started.attempt()).isEqualTo(2);
+        assertThat(started.step().attempt()).isEqualTo(2);
         assertThat(started.seq()).isEqualTo(4);
 
         orchestrator.result(failed(second, FailureKind.TIMEOUT, "ran out of time"));
@@ -177,7 +177,7 @@ class RetriesAndTimeoutsTopologyTest {
         assertThat(last(events)).isInstanceOfSatisfying(JobFailed.class,
                 failed -> assertThat(failed.error()).isEqualTo("step 1 failed: 429"));
         StepFailed stepFailed = (StepFailed) events.get(events.size() - 2);
-        assertThat(stepFailed.attempt()).isEqualTo(3);
+        assertThat(stepFailed.step().attempt()).isEqualTo(3);
     }
 
     @Test
@@ -193,7 +193,7 @@ class RetriesAndTimeoutsTopologyTest {
         orchestrator.advance(Duration.ofMillis(150));
         StepRetrying lost = (StepRetrying) single(orchestrator.events());
         assertThat(lost.failureKind()).isEqualTo(FailureKind.RUNNER_LOST);
-        assertThat(lost.attempt()).isEqualTo(1);
+        assertThat(lost.step().attempt()).isEqualTo(1);
         assertThat(lost.error()).contains("no result within 6000 ms");
 
         orchestrator.advance(Duration.ofMillis(150));
@@ -235,7 +235,7 @@ class RetriesAndTimeoutsTopologyTest {
         List<JobEvent> events = orchestrator.events();
         assertThat(events).extracting(e -> e.getClass().getSimpleName()).containsExactly("StepFailed", "JobFailed");
         assertThat(((StepFailed) events.get(0)).failureKind()).isEqualTo(FailureKind.TIMEOUT);
-        assertThat(((StepFailed) events.get(0)).stepIndex()).isEqualTo(1);
+        assertThat(((StepFailed) events.get(0)).step().stepIndex()).isEqualTo(1);
         assertThat(((JobFailed) events.get(1)).error()).startsWith("the job timed out");
         JobControl stop = single(orchestrator.controlsSent());
         assertThat(stop.jobId()).isEqualTo(jobId);

@@ -19,6 +19,7 @@ import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepRef;
 import ai.mule.schemas.TokenUsage;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
@@ -100,18 +101,18 @@ class JobStatusWriterIT {
         send(new JobStarted(1, completed, 1, at(1), "wf", 2));
         send(stepStarted(completed, 2, 0, prompt("hello"), 2));
         send(stepStarted(completed, 2, 0, prompt("hello"), 2));                  // duplicate
-        send(new StepCompleted(1, completed, 3, at(3), 0, 10, null, 1, text("HELLO"), 1500));
+        send(new StepCompleted(1, completed, 3, at(3), step(0, 1), text("HELLO"), 1500, null, null, null));
         sendRaw(completed, "not an event");                                      // poison
         send(stepStarted(completed, 4, 1, prompt("HELLO"), 4));
         send(stepStarted(completed, 2, 0, prompt("stale redelivery"), 9));      // out of date
-        send(new StepCompleted(1, completed, 5, at(5), 1, 20, null, 1, text("OLLEH"), 2500));
-        send(new JobCompleted(1, completed, 6, at(6), prompt("OLLEH")));
+        send(new StepCompleted(1, completed, 5, at(5), step(1, 1), text("OLLEH"), 2500, null, null, null));
+        send(new JobCompleted(1, completed, 6, at(6), prompt("OLLEH"), null));
         send(new JobFailed(1, completed, 5, at(9), "stale failure"));           // out of date
         send(new JobCancelled(1, completed, 7, at(10), "too late"));            // the job is already terminal
 
         send(new JobStarted(1, failed, 1, at(1), "wf", 1));
         send(stepStarted(failed, 2, 0, prompt("hello"), 2));
-        send(new StepFailed(1, failed, 3, at(3), 0, 10, null, 1, "boom", 700));
+        send(new StepFailed(1, failed, 3, at(3), step(0, 1), "boom", 700, null, null, null));
         send(new JobFailed(1, failed, 4, at(4), "step 10 failed: boom"));
 
         send(new JobStarted(1, cancelled, 1, at(1), "wf", 2));
@@ -161,18 +162,18 @@ class JobStatusWriterIT {
     void recordsEveryAttemptOfARetriedStepWithItsErrorOnceWhateverTheRedeliveries() {
         String jobId = newJobId();
         insertJob(jobId, "queued");
-        StepRetrying firstFailed = new StepRetrying(1, jobId, 3, at(3), 0, 10, null, 1, "503", FailureKind.PROVIDER_UNAVAILABLE,
+        StepRetrying firstFailed = new StepRetrying(1, jobId, 3, at(3), step(0, 1), "503", FailureKind.PROVIDER_UNAVAILABLE,
                 800, at(4));
         send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
         send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
         send(firstFailed);
         send(firstFailed);                                                      // duplicate
-        send(new StepStarted(1, jobId, 4, at(4), 0, 10, null, 2, prompt("hello")));
-        send(new StepRetrying(1, jobId, 5, at(6), 0, 10, null, 2, "no result within 1000 ms",
+        send(new StepStarted(1, jobId, 4, at(4), step(0, 2), prompt("hello")));
+        send(new StepRetrying(1, jobId, 5, at(6), step(0, 2), "no result within 1000 ms",
                 FailureKind.RUNNER_LOST, 0, at(7)));
-        send(new StepStarted(1, jobId, 6, at(7), 0, 10, null, 3, prompt("hello")));
-        send(new StepStarted(1, jobId, 4, at(4), 0, 10, null, 2, prompt("hello"))); // out of date
-        send(new StepFailed(1, jobId, 7, at(8), 0, 10, null, 3, "429", 300, FailureKind.PROVIDER_RATE_LIMITED));
+        send(new StepStarted(1, jobId, 6, at(7), step(0, 3), prompt("hello")));
+        send(new StepStarted(1, jobId, 4, at(4), step(0, 2), prompt("hello"))); // out of date
+        send(new StepFailed(1, jobId, 7, at(8), step(0, 3), "429", 300, FailureKind.PROVIDER_RATE_LIMITED, null, null));
         send(new JobFailed(1, jobId, 8, at(8), "step 10 failed: 429"));
 
         startWriter();
@@ -226,9 +227,10 @@ class JobStatusWriterIT {
         insertJob(jobId, "queued");
         send(new JobStarted(1, jobId, 1, at(1), "wf", 2));
         send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
-        send(new StepCompleted(1, jobId, 3, at(3), 0, 10, null, 1, text("a haiku"), 900, new TokenUsage(12, 7, 19)));
+        send(new StepCompleted(1, jobId, 3, at(3), step(0, 1), text("a haiku"), 900, new TokenUsage(12, 7, 19), null,
+                null));
         send(stepStarted(jobId, 4, 1, prompt("a haiku"), 3));
-        send(new StepCompleted(1, jobId, 5, at(4), 1, 20, null, 1, text("A HAIKU"), 30));
+        send(new StepCompleted(1, jobId, 5, at(4), step(1, 1), text("A HAIKU"), 30, null, null, null));
 
         startWriter();
         awaitCaughtUp();
@@ -250,13 +252,13 @@ class JobStatusWriterIT {
         insertJob(failed, "queued");
         send(new JobStarted(1, completed, 1, at(1), "wf", 2));
         send(stepStarted(completed, 2, 0, prompt("hello"), 2));
-        send(new StepCompleted(1, completed, 3, at(3), 0, 10, null, 1, text("HELLO"), 40, null,
+        send(new StepCompleted(1, completed, 3, at(3), step(0, 1), text("HELLO"), 40, null,
                 "{\"message\":\"HELLO\"}", "upper: 5 bytes\n\u0000end"));
         send(stepStarted(completed, 4, 1, prompt("HELLO"), 4));
-        send(new StepCompleted(1, completed, 5, at(5), 1, 20, null, 1, text("a poem"), 900));
+        send(new StepCompleted(1, completed, 5, at(5), step(1, 1), text("a poem"), 900, null, null, null));
         send(new JobStarted(1, failed, 1, at(1), "wf", 1));
         send(stepStarted(failed, 2, 0, prompt("hello"), 2));
-        send(new StepFailed(1, failed, 3, at(3), 0, 10, null, 1, "module returned success: false", 30,
+        send(new StepFailed(1, failed, 3, at(3), step(0, 1), "module returned success: false", 30,
                 FailureKind.MODULE_FAILED, "{\"success\":false}", "bad input\n"));
 
         startWriter();
@@ -280,8 +282,8 @@ class JobStatusWriterIT {
         JsonNode output = JsonSerde.mapper().createObjectNode().put("message", "before\u0000after\ud800end");
         send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
         send(stepStarted(jobId, 2, 0, prompt("nul\u0000in"), 2));
-        send(new StepCompleted(1, jobId, 3, at(3), 0, 10, null, 1, output, 40, null, "out\u0000\udc00", "err"));
-        send(new JobCompleted(1, jobId, 4, at(4), prompt("before\u0000after\ud800end")));
+        send(new StepCompleted(1, jobId, 3, at(3), step(0, 1), output, 40, null, "out\u0000\udc00", "err"));
+        send(new JobCompleted(1, jobId, 4, at(4), prompt("before\u0000after\ud800end"), null));
 
         startWriter();
         awaitCaughtUp();
@@ -304,15 +306,15 @@ class JobStatusWriterIT {
         Instant farFuture = Instant.parse("+300000-01-01T00:00:00Z");
         send(new JobStarted(1, poisoned, 1, at(1), "wf", 1));
         send(stepStarted(poisoned, 2, 0, prompt("hello"), 2));
-        send(new StepRetrying(1, poisoned, 3, at(3), 0, 10, null, 1, "503", FailureKind.PROVIDER_UNAVAILABLE, 800,
+        send(new StepRetrying(1, poisoned, 3, at(3), step(0, 1), "503", FailureKind.PROVIDER_UNAVAILABLE, 800,
                 farFuture));
-        send(new StepStarted(1, poisoned, 4, at(4), 0, 10, null, 2, prompt("hello")));
-        send(new StepCompleted(1, poisoned, 5, at(5), 0, 10, null, 2, text("HELLO"), 100));
-        send(new JobCompleted(1, poisoned, 6, at(6), prompt("HELLO")));
+        send(new StepStarted(1, poisoned, 4, at(4), step(0, 2), prompt("hello")));
+        send(new StepCompleted(1, poisoned, 5, at(5), step(0, 2), text("HELLO"), 100, null, null, null));
+        send(new JobCompleted(1, poisoned, 6, at(6), prompt("HELLO"), null));
         send(new JobStarted(1, normal, 1, at(1), "wf", 1));
         send(stepStarted(normal, 2, 0, prompt("hello"), 2));
-        send(new StepCompleted(1, normal, 3, at(3), 0, 10, null, 1, text("HELLO"), 100));
-        send(new JobCompleted(1, normal, 4, at(4), prompt("HELLO")));
+        send(new StepCompleted(1, normal, 3, at(3), step(0, 1), text("HELLO"), 100, null, null, null));
+        send(new JobCompleted(1, normal, 4, at(4), prompt("HELLO"), null));
 
         startWriter();
         awaitCaughtUp();
@@ -382,8 +384,13 @@ class JobStatusWriterIT {
         }
     }
 
+    /** Attempt {@code attempt} of the step at {@code stepIndex}; these jobs number their steps 10, 20. */
+    private static StepRef step(int stepIndex, int attempt) {
+        return new StepRef(stepIndex, (stepIndex + 1) * 10, null, attempt);
+    }
+
     private static StepStarted stepStarted(String jobId, long seq, int stepIndex, JsonNode input, int minute) {
-        return new StepStarted(1, jobId, seq, at(minute), stepIndex, (stepIndex + 1) * 10, null, 1, input);
+        return new StepStarted(1, jobId, seq, at(minute), step(stepIndex, 1), input);
     }
 
     private static void send(JobEvent event) {

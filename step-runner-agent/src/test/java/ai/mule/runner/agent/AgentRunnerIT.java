@@ -78,7 +78,7 @@ class AgentRunnerIT {
         openAi.replyWith("Paris is the capital of France.");
         String job = UUID.randomUUID().toString();
         StepCommand sent = StepCommand.of(job, 2, 1, agent(provider, openAi.baseUrl(), "Answer in one sentence."),
-                prompt("What is the capital of France?"), java.time.Instant.now());
+                prompt("What is the capital of France?"), java.time.Instant.now(), null);
 
         TestKafka.send(Topics.STEPS_AGENT, job, sent);
 
@@ -176,13 +176,15 @@ class AgentRunnerIT {
         String job = UUID.randomUUID().toString();
         ai.mule.schemas.AgentStep step = agent(provider, openAi.baseUrl(), "");
 
-        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 1, step, prompt("Hi"), java.time.Instant.now()));
+        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 1, step, prompt("Hi"),
+                java.time.Instant.now(), null));
         StepResult first = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
         // what the orchestrator decides from the result: a transient kind with attempts left is run again
         assertThat(first.failureKind()).isEqualTo(ai.mule.schemas.FailureKind.PROVIDER_RATE_LIMITED);
         assertThat(first.error()).contains("HTTP 429").contains("Rate limit reached for gpt-test");
         assertThat(step.policy().retries(first.failureKind(), first.attempt())).isTrue();
-        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 2, step, prompt("Hi"), java.time.Instant.now()));
+        TestKafka.send(Topics.STEPS_AGENT, job, StepCommand.of(job, 0, 2, step, prompt("Hi"),
+                java.time.Instant.now(), null));
 
         List<StepResult> both = TestKafka.read(Topics.STEP_RESULTS, job, 2, WAIT);
         StepResult second = both.get(1);

@@ -26,7 +26,7 @@ public final class AgentSteps {
     }
 
     public static StepCommand command(String jobId, AgentStep step, JsonNode input) {
-        return StepCommand.of(jobId, 0, 1, step, input, Instant.now());
+        return StepCommand.of(jobId, 0, 1, step, input, Instant.now(), null);
     }
 
     /** Runs the command as the runtime would: with a cancel signal whose deadline is the step's timeout from now. */

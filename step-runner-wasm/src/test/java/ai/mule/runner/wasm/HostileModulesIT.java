@@ -169,7 +169,7 @@ class HostileModulesIT {
         String jobId = UUID.randomUUID().toString();
         WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), name, WasmFixtures.sha256(module), null,
                 new StepPolicy(1, 0, 1.0, 0, timeout.toMillis(), false));
-        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now()));
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now(), null));
         return jobId;
     }
 

@@ -157,7 +157,7 @@ class ScaleOutIT {
         WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), "m", WasmFixtures.sha256(module), null,
                 new StepPolicy(1, 0, 1.0, 0, timeout.toMillis(), false));
         TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step,
-                JsonSerde.mapper().createObjectNode().put("prompt", "x"), Instant.now()));
+                JsonSerde.mapper().createObjectNode().put("prompt", "x"), Instant.now(), null));
         return jobId;
     }
 

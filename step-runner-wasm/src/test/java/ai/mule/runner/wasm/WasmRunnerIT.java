@@ -210,7 +210,7 @@ class WasmRunnerIT {
         TestKafka.send(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now()));
         await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
         TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step("loop", LOOP, null,
-                Duration.ofSeconds(20)), json("{}"), Instant.now()));
+                Duration.ofSeconds(20)), json("{}"), Instant.now(), null));
 
         StepResult result = resultOf(jobId);
 
@@ -226,7 +226,7 @@ class WasmRunnerIT {
 
     private static String send(WasmStep step, String input) {
         String jobId = UUID.randomUUID().toString();
-        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now()));
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now(), null));
         return jobId;
     }
 

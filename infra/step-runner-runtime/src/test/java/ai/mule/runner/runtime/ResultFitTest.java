@@ -19,12 +19,14 @@ class ResultFitTest {
     private static final int RECORD_LIMIT = 300_000;
     private static final Limits LIMITS = new Limits(RECORD_LIMIT, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024);
     private static final StepCommand COMMAND = StepCommand.of("job-1", 0, 1,
-            new WasmStep(1, null, "m", "big", "a".repeat(64), null), JsonSerde.mapper().createObjectNode(), Instant.now());
+            new WasmStep(1, null, "m", "big", "a".repeat(64), null), JsonSerde.mapper().createObjectNode(),
+            Instant.now(), null);
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
     void leavesAResultThatFitsAlone() {
-        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("hi"), "{\"message\":\"hi\"}", "", 12, NOW);
+        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("hi"), "{\"message\":\"hi\"}", "", 12, NOW,
+                null);
 
         assertThat(ResultFit.fit(COMMAND, result, LIMITS)).isSameAs(result);
     }
@@ -33,7 +35,7 @@ class ResultFitTest {
     void cutsStdoutAndStderrToExcerptsToKeepTheOutput() {
         String text = "y".repeat(200_000);
         StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf(text), "{\"message\":\"" + text + "\"}",
-                "e".repeat(100_000), 12, NOW);
+                "e".repeat(100_000), 12, NOW, null);
 
         StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
 
@@ -48,7 +50,7 @@ class ResultFitTest {
     @Test
     void failsTheStepWhenTheResultCannotFitOneRecord() {
         String text = "z".repeat(400_000);
-        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf(text), text, "", 12, NOW);
+        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf(text), text, "", 12, NOW, null);
 
         StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
 
@@ -62,7 +64,8 @@ class ResultFitTest {
     @Test
     void failsTheStepWhenItsOutputIsOverTheStepOutputLimit() {
         Limits roomy = new Limits(10_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024);
-        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("o".repeat(700_000)), null, null, 12, NOW);
+        StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("o".repeat(700_000)), null, null, 12, NOW,
+                null);
 
         StepResult fitted = ResultFit.fit(COMMAND, result, roomy);
 
@@ -77,7 +80,7 @@ class ResultFitTest {
         for (int i = 0; i < 998; i++) {
             inner = inner.addArray();
         }
-        StepResult result = StepResult.succeeded(COMMAND, deep, null, null, 12, NOW);
+        StepResult result = StepResult.succeeded(COMMAND, deep, null, null, 12, NOW, null);
 
         StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
 

@@ -35,7 +35,7 @@ class RunnerMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         RunnerMetrics metrics = new RunnerMetrics(registry, "mule-step-runner-wasm");
         StepCommand command = StepCommand.of("job", 0, 1, new WasmStep(1, null, "m", "m", "a".repeat(64), null),
-                null, Instant.now());
+                null, Instant.now(), null);
 
         metrics.stepRan(command, StepResult.failed(command, FailureKind.TRAP, "trap", null, null, 0, Instant.now()),
                 TimeUnit.MILLISECONDS.toNanos(30));

@@ -264,7 +264,7 @@ class StepRunnerIT {
     }
 
     private static StepResult ok(StepCommand command, String output) {
-        return StepResult.succeeded(command, TextNode.valueOf(output), null, null, 0, Instant.now());
+        return StepResult.succeeded(command, TextNode.valueOf(output), null, null, 0, Instant.now(), null);
     }
 
     private void awaitAllCommitted() {

@@ -292,7 +292,7 @@ class AgentStepExecutorTest {
     void aCommandThatIsNoAgentStepFailsClearly() {
         WasmStep wasm = new WasmStep(1, null, "m1", "upper", "0".repeat(64), JsonSerde.mapper().createObjectNode());
 
-        StepResult result = AgentSteps.run(executor, StepCommand.of("job-12", 0, 1, wasm, prompt("Hi"), NOW));
+        StepResult result = AgentSteps.run(executor, StepCommand.of("job-12", 0, 1, wasm, prompt("Hi"), NOW, null));
 
         assertThat(result.success()).isFalse();
         assertThat(result.error()).isEqualTo("the agent runner was sent a WasmStep, not an agent step");

@@ -28,7 +28,7 @@ public record WasmOutcome(JsonNode output, StepFailure failure, String stdout, S
 
     public StepResult toStepResult(StepCommand command, Instant finishedAt) {
         return succeeded()
-                ? StepResult.succeeded(command, output, stdout, stderr, durationMicros, finishedAt)
+                ? StepResult.succeeded(command, output, stdout, stderr, durationMicros, finishedAt, null)
                 : StepResult.failed(command, failure.reason().kind(), failure.message(), stdout, stderr, durationMicros, finishedAt);
     }
 }

@@ -149,7 +149,8 @@ public final class WasmBench {
             CompiledModuleCache cache = new CompiledModuleCache(Map.of(sha, bytes)::get, new ModuleCompiler(true), 4);
             this.loaded = cache.get(sha);
             this.handler = new WasmStepHandler(cache, executor, Clock.systemUTC());
-            this.command = StepCommand.of("bench", 0, 1, new WasmStep(1, null, "m", name, sha, null), input, Instant.now());
+            this.command = StepCommand.of("bench", 0, 1, new WasmStep(1, null, "m", name, sha, null), input,
+                    Instant.now(), null);
             this.stdin = JsonSerde.mapper().writeValueAsBytes(input);
             Supplier<String> check = () -> handler.handle(command, signal()).success() ? "ok" : "FAILED";
             if (!check.get().equals("ok")) {

@@ -279,7 +279,7 @@ class HostFunctionsIT {
         String jobId = UUID.randomUUID().toString();
         WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), "probe", WasmFixtures.sha256(module),
                 config == null ? null : json(config));
-        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now()));
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now(), null));
         List<StepResult> results = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT);
         assertThat(results).hasSize(1);
         return results.get(0);

@@ -129,7 +129,7 @@ class WasmRunnerObservabilityIT {
 
     private static StepResult run(WasmStep step, String input) {
         String jobId = UUID.randomUUID().toString();
-        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now()));
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now(), null));
         List<StepResult> results = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT);
         assertThat(results).as("result of job %s", jobId).hasSize(1);
         return results.get(0);

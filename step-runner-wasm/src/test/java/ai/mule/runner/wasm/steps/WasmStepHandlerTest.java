@@ -114,6 +114,7 @@ class WasmStepHandlerTest {
     }
 
     private static StepCommand command(StepDefinition step) {
-        return StepCommand.of("job-7", 1, 2, step, JsonSerde.mapper().createObjectNode().put("prompt", "Mule"), NOW);
+        return StepCommand.of("job-7", 1, 2, step, JsonSerde.mapper().createObjectNode().put("prompt", "Mule"), NOW,
+                null);
     }
 }
