@@ -1,7 +1,6 @@
 package ai.mule.orchestrator.health;
 
 import ai.mule.orchestrator.jobs.OrchestratorStreams;
-import ai.mule.orchestrator.metrics.JobEventMetrics;
 import ai.mule.orchestrator.status.JobStatusWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
  * The orchestrator's probes ({@code management.endpoint.health.group.*} in application.yml).
  * <ul>
  *   <li>liveness ({@code orchestratorLoops}): the Streams client has not stopped for good (ERROR, or shutting down
- *       without being asked) and the status writer's and the metrics' threads live. A broker out of reach is
+ *       without being asked) and the status writer's thread lives. A broker out of reach is
  *       not a reason to restart the process: Streams and the writer wait for it.</li>
  *   <li>readiness ({@code orchestrator}): Streams processes (RUNNING, or REBALANCING, which is part of running)
  *       and the status writer runs.</li>
@@ -25,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
 class OrchestratorHealthConfiguration {
 
     @Bean
-    HealthIndicator orchestratorLoopsHealthIndicator(OrchestratorStreams streams, JobStatusWriter writer, JobEventMetrics metrics) {
+    HealthIndicator orchestratorLoopsHealthIndicator(OrchestratorStreams streams, JobStatusWriter writer) {
         return () -> {
             List<String> problems = new ArrayList<>();
             State state = streams.state();
@@ -34,9 +33,6 @@ class OrchestratorHealthConfiguration {
             }
             if (!writer.isRunning()) {
                 problems.add("the job status writer is not running");
-            }
-            if (!metrics.isAlive()) {
-                problems.add("the job event metrics thread is not running");
             }
             return health(problems, Health.down(), state);
         };

@@ -1,6 +1,5 @@
 package ai.mule.orchestrator.metrics;
 
-import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.orchestrator.jobs.OrchestratorProperties;
 import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import io.micrometer.core.instrument.Gauge;
@@ -9,7 +8,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,10 +15,8 @@ import org.springframework.context.annotation.Configuration;
 class OrchestratorMetricsConfiguration {
 
     @Bean
-    JobEventMetrics jobEventMetrics(MeterRegistry registry, KafkaClientConfig kafka,
-                                    @Value("${mule.orchestrator.metrics.group-id:mule-orchestrator-metrics}")
-                                    String groupId) {
-        return new JobEventMetrics(registry, kafka, groupId);
+    JobEventMetrics jobEventMetrics(MeterRegistry registry) {
+        return new JobEventMetrics(registry);
     }
 
     /**

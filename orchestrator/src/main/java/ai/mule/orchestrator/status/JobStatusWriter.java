@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +47,7 @@ public final class JobStatusWriter implements SmartLifecycle {
 
     private final StatusWriterProperties properties;
     private final KafkaClientConfig kafka;
+    private final Consumer<JobEvent> written;
     private final JobStatusRepository repository;
     private final Runnable onFatalError;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
@@ -57,11 +59,13 @@ public final class JobStatusWriter implements SmartLifecycle {
      * @param onFatalError called (on its own thread) when the writer's thread dies of an {@link Error}, so that the
      *                     process exits and its supervisor restarts it, rather than living on without writing
      */
+    /** @param written told of each event once it is written (metrics count what jobs did from it) */
     public JobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka, JobStatusRepository repository,
-                           Runnable onFatalError) {
+                           Consumer<JobEvent> written, Runnable onFatalError) {
         this.properties = properties;
         this.kafka = kafka;
         this.repository = repository;
+        this.written = written;
         this.onFatalError = onFatalError;
     }
 
@@ -135,6 +139,7 @@ public final class JobStatusWriter implements SmartLifecycle {
         try {
             int applied = repository.apply(events);
             log.debug("Wrote {} of {} job events", applied, records.count());
+            events.forEach(written);
         } catch (RuntimeException e) {
             if (!WriteFailures.causedByData(e)) {
                 // PostgreSQL is down or cannot be used: nothing was written, so read the same events again later
@@ -165,6 +170,7 @@ public final class JobStatusWriter implements SmartLifecycle {
         for (JobEvent event : events) {
             try {
                 repository.apply(List.of(event));
+                written.accept(event);
             } catch (RuntimeException e) {
                 if (!WriteFailures.causedByData(e)) {
                     log.error("Cannot write job events; retrying in {}", properties.retryBackoff(), e);

@@ -1,6 +1,7 @@
 package ai.mule.orchestrator.status;
 
 import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.orchestrator.metrics.JobEventMetrics;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -18,8 +19,9 @@ class StatusWriterConfiguration {
 
     @Bean
     JobStatusWriter jobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka,
-                                    JobStatusRepository repository, ConfigurableApplicationContext context) {
-        return new JobStatusWriter(properties, kafka, repository,
+                                    JobStatusRepository repository, JobEventMetrics metrics,
+                                    ConfigurableApplicationContext context) {
+        return new JobStatusWriter(properties, kafka, repository, metrics::count,
                 () -> System.exit(SpringApplication.exit(context, () -> 1)));
     }
 }

@@ -364,7 +364,7 @@ class JobStatusWriterIT {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
         writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
                 Duration.ofMillis(200)), new KafkaClientConfig(KafkaProperties.of(TestKafka.bootstrapServers())), repository,
-                onFatalError);
+                event -> { }, onFatalError);
         writer.start();
     }
 
