@@ -24,12 +24,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -48,7 +50,8 @@ class OrchestratorObservabilityIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String APPLICATION_ID = "mule-orchestrator-obs-it-" + UUID.randomUUID();
-    private static final String METRICS_GROUP = "mule-orchestrator-metrics-it-" + UUID.randomUUID();
+    /** The status writer's group: the job metrics count what it writes. */
+    private static final String WRITER_GROUP = "mule-job-status-writer-obs-it-" + UUID.randomUUID();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -63,15 +66,14 @@ class OrchestratorObservabilityIT {
                 "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--mule.orchestrator.application-id=" + APPLICATION_ID,
                 "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=mule-job-status-writer-obs-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.metrics.group-id=" + METRICS_GROUP,
+                "--mule.orchestrator.status-writer.group-id=" + WRITER_GROUP,
                 "--spring.datasource.url=" + db.jdbcUrl(),
                 "--spring.datasource.username=" + db.username(),
                 "--spring.datasource.password=" + db.password());
         management = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
         await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-        awaitMetricsPositioned();
+        awaitWriterCaughtUp();
     }
 
     @AfterAll
@@ -147,15 +149,25 @@ class OrchestratorObservabilityIT {
         return after.value(name, labels) - before.value(name, labels);
     }
 
-    /** The metrics consumer starts at the latest event: wait until it has a position on every partition. */
-    private static void awaitMetricsPositioned() {
+    /**
+     * The status writer's new group starts at the oldest event on the shared broker (other tests' jobs): wait until
+     * it has written all of them, so that the counts measured from here on are this test's.
+     */
+    private static void awaitWriterCaughtUp() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestKafka.bootstrapServers()))) {
             await().atMost(PATIENCE).untilAsserted(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(METRICS_GROUP)
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(WRITER_GROUP)
                         .partitionsToOffsetAndMetadata().get();
-                assertThat(committed.keySet().stream().filter(p -> p.topic().equals(Topics.JOB_EVENTS.name())))
-                        .hasSize(TestKafka.PARTITIONS);
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < TestKafka.PARTITIONS; p++) {
+                    latest.put(new TopicPartition(Topics.JOB_EVENTS.name(), p), OffsetSpec.latest());
+                }
+                admin.listOffsets(latest).all().get().forEach((partition, end) -> {
+                    OffsetAndMetadata position = committed.get(partition);
+                    assertThat(position == null ? 0 : position.offset()).as(partition.toString())
+                            .isGreaterThanOrEqualTo(end.offset());
+                });
             });
         }
     }
