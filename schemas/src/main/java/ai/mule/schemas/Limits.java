@@ -137,8 +137,11 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
         return depth;
     }
 
-    /** The size of {@code value} as compact JSON (as it travels), counted without keeping the bytes. */
-    public static long sizeOf(JsonNode value) {
+    /**
+     * The size of {@code value} (a JSON tree or any message) as compact JSON, as it travels, counted without keeping
+     * the bytes; {@link IllegalArgumentException} (with Jackson's exception as its cause) when it cannot be written.
+     */
+    public static long sizeOf(Object value) {
         CountingStream counter = new CountingStream();
         try {
             JsonSerde.mapper().writeValue(counter, value);

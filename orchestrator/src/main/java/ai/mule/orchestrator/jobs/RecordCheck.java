@@ -2,12 +2,9 @@ package ai.mule.orchestrator.jobs;
 
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
-import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -60,32 +57,16 @@ final class RecordCheck {
     }
 
     private Optional<Limits.Violation> check(String what, int keyBytes, Object value) {
-        CountingStream counter = new CountingStream();
+        long bytes;
         try {
-            JsonSerde.mapper().writeValue(counter, value);
-        } catch (JsonProcessingException e) {
+            bytes = keyBytes + Limits.sizeOf(value);
+        } catch (IllegalArgumentException e) {
             // e.g. nested deeper than Jackson writes (1000 levels): it could never be sent
+            String reason = e.getCause() instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
             return Optional.of(new Limits.Violation(Limits.PREFIX + "max-json-depth",
-                    what + " cannot be written as JSON (" + e.getOriginalMessage() + "); values may nest at most "
+                    what + " cannot be written as JSON (" + reason + "); values may nest at most "
                             + limits.maxJsonDepth() + " levels (" + Limits.PREFIX + "max-json-depth)"));
-        } catch (IOException e) {
-            throw new IllegalStateException("counting bytes cannot fail", e);
         }
-        long bytes = keyBytes + counter.count;
         return limits.checkRecordSize(what, (int) Math.min(Integer.MAX_VALUE, bytes));
-    }
-
-    private static final class CountingStream extends OutputStream {
-        private long count;
-
-        @Override
-        public void write(int b) {
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            count += len;
-        }
     }
 }
