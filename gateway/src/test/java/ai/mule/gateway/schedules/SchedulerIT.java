@@ -4,13 +4,12 @@ import static ai.mule.gateway.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.Http;
-import ai.mule.gateway.TestApi;
+import ai.mule.gateway.IntegrationTestBase;
 import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
-import ai.mule.testkit.TestPostgres;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -27,31 +26,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.context.TestPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Schedulers driven by hand with a clock the test moves, against a real PostgreSQL of their own (the gateway's own
- * scheduler is switched off here, so only the test's fire) and the real broker the outbox relay publishes to.
+ * Schedulers driven by hand with a clock the test moves, against the real PostgreSQL and broker of the gateway
+ * tests. Every slot used here lies a day ahead or more, so the gateway's own scheduler (real clock) never finds
+ * them due and only the test's fire them; the relay publishes their jobs to Kafka as it does any job.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(properties = {"mule.health.required-groups=", "mule.schedules.enabled=false"})
-class SchedulerIT {
+class SchedulerIT extends IntegrationTestBase {
 
-    private static final TestPostgres.Database DB = TestPostgres.newDatabase();
     private static final Duration GRACE = Duration.ofMinutes(1);
     /** A day ahead, so no slot used here is due in real time. */
     private static final Instant BASE = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
 
-    @LocalServerPort
-    int port;
-    @Autowired
-    JdbcClient jdbc;
     @Autowired
     ScheduleRepository schedules;
     @Autowired
@@ -61,24 +48,12 @@ class SchedulerIT {
     @Autowired
     TransactionTemplate transactions;
 
-    private Http http;
-    private TestApi api;
     private final MovableClock clock = new MovableClock(BASE);
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", DB::jdbcUrl);
-        registry.add("spring.datasource.username", DB::username);
-        registry.add("spring.datasource.password", DB::password);
-        registry.add("mule.kafka.bootstrap-servers", TestKafka::bootstrapServers);
-    }
-
     @BeforeEach
-    void client() {
-        http = new Http(port);
-        api = new TestApi(http);
-        // each test starts from no due schedule (schedules of earlier tests are paused)
+    void noScheduleDueOnTheTestsClock() {
+        // schedules of other tests would come due on this clock, a day ahead: they are paused
         jdbc.sql("UPDATE schedules SET enabled = FALSE").update();
     }
 
@@ -239,15 +214,18 @@ class SchedulerIT {
 
     private String schedule(String workflowId, String cron, String zone, String missedRuns) {
         Http.Response created = http.post("/api/v1/schedules", map("workflow_id", workflowId, "cron", cron,
-                "time_zone", zone, "missed_runs", missedRuns, "input_data", map("prompt", "tick")));
+                "time_zone", zone, "missed_runs", missedRuns, "input_data", map("prompt", "tick"), "enabled", false));
         assertThat(created.status()).as(created.toString()).isEqualTo(201);
         return created.json().at("/data/id").asText();
     }
 
-    /** The schedule's next slot, as if it had been saved just before it. */
+    /**
+     * Enables the schedule with this next slot, as if it had been saved just before it (schedules are created
+     * paused, so the gateway's own scheduler never sees their next real slot).
+     */
     private void startAt(String id, Instant slot) {
-        jdbc.sql("UPDATE schedules SET next_fire_at = ? WHERE id = CAST(? AS UUID)").params(Timestamp.from(slot), id)
-                .update();
+        jdbc.sql("UPDATE schedules SET next_fire_at = ?, enabled = TRUE WHERE id = CAST(? AS UUID)")
+                .params(Timestamp.from(slot), id).update();
     }
 
     private Instant nextFireAt(String id) {
