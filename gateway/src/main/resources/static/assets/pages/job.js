@@ -1,9 +1,9 @@
 // A job: what it ran, its input and output, each step's input/output/error/attempts/timings, cancel; live.
-import { api, get } from '../api.js';
+import { api, get, getAll } from '../api.js';
 import { applyEvent, isTerminal, watchJob } from '../live.js';
 import { describeStep, drawGraph, workflowSteps } from '../graph.js';
 import {
-  badge, between, clear, confirmDialog, empty, fmtMillis, fmtTime, h, json, outputText, pre, showProblem, toast,
+  badge, between, byId, clear, confirmDialog, empty, fmtMillis, fmtTime, h, json, outputText, pre, showProblem, toast,
 } from '../ui.js';
 
 export async function render(main, { params: [id] }) {
@@ -23,6 +23,10 @@ export async function render(main, { params: [id] }) {
   // the graph is drawn from the workflow's definition as it is now; a job whose workflow is gone (or a module or
   // agent run directly) is drawn from its own steps, as a line
   const definition = job.workflow_id ? await workflowSteps(get, job.workflow_id).catch(() => null) : null;
+  const [modules, agents] = definition ? await Promise.all([getAll('/api/v1/wasm-modules').catch(() => []),
+    getAll('/api/v1/agents').catch(() => [])]) : [[], []];
+  const moduleById = byId(modules);
+  const agentById = byId(agents);
 
   const status = h('span', { id: 'job-status' });
   const live = h('span', { class: 'live off', id: 'job-live' }, '○ not live');
@@ -50,7 +54,7 @@ export async function render(main, { params: [id] }) {
     const nodes = drawn.length ? drawn : [{ step_order: 1, name: job.workflow_name || 'step_1' }];
     clear(graphCard, h('h2', { id: 'job-graph-h' }, 'Graph'),
       h('div', { class: 'graph-wrap' }, drawGraph(nodes, { id: 'job-graph', label: `Graph of job ${id} by step status`,
-        describe: (step) => describeStep(step),
+        describe: (step) => describeStep(step, moduleById, agentById),
         statusOf: (node) => (node.fallbackOf ? null : jobStepOf(node.step)?.status
           || (isTerminal(job.status) ? 'not_run' : 'pending')) })));
   }
