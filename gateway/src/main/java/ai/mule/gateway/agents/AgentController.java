@@ -134,6 +134,25 @@ class AgentController {
         return DataResponse.of(skill);
     }
 
+    /** Mule v2's UI: {@code PUT {"skill_ids": [...]}} attaches each (those attached already stay, as in v2). */
+    @PutMapping("/{id}/skills")
+    PageResponse<Skill> attachSkills(@PathVariable String id, @RequestBody AttachSkills body) {
+        UUID agentId = agent(id).id();
+        if (body.skillIds() == null || body.skillIds().isEmpty()) {
+            throw ApiException.badRequest("skill_ids is required: the ids of skills from GET /api/v1/skills");
+        }
+        for (String value : body.skillIds()) {
+            UUID skillId = Ids.fromBody(value, "skill_ids");
+            skills.find(skillId).orElseThrow(() -> ApiException.unprocessable("skill_ids: '" + skillId
+                    + "' names no skill; create one with POST /api/v1/skills"));
+            skills.attach(agentId, skillId);
+        }
+        return PageResponse.all(skills.ofAgent(agentId));
+    }
+
+    record AttachSkills(List<String> skillIds) {
+    }
+
     @DeleteMapping("/{id}/skills/{skillId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void detachSkill(@PathVariable String id, @PathVariable String skillId) {

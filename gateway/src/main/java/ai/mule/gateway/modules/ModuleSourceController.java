@@ -28,6 +28,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -74,16 +75,12 @@ class ModuleSourceController {
             throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
         }
         SourceLanguage language = language(body.language());
-        if (body.sourceCode() == null || body.sourceCode().isBlank()) {
-            throw ApiException.badRequest("source_code is required: the module's " + language.wire() + " source; "
-                    + "GET /api/v1/wasm-modules/example?language=" + language.wire() + " has one to start from");
-        }
+        String source = requireSource(body, language);
         ObjectNode config = config(body.config());
         limits.requireConfig("config", config);
         if (modules.idNamed(name).isPresent()) {
             throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
         }
-        String source = body.sourceCode();
         return compiler.compile(language, source).thenApply(wasm -> {
             ByteArrayResource bytes = new ByteArrayResource(wasm);
             WasmBinaryValidator.Checked checked = uploads.check(bytes);
@@ -91,6 +88,38 @@ class ModuleSourceController {
                     new ModuleSource(language.wire(), source));
             return ResponseEntity.status(HttpStatus.CREATED).body(DataResponse.of(new Compiled(module.id(), "success",
                     module.createdAt(), sha256(source), module)));
+        });
+    }
+
+    /**
+     * Mule v2's source update: compiles the new source and, if it compiles and validates, replaces the module's binary
+     * and source (jobs already accepted keep the binary they were given); name, description and config when given.
+     */
+    @PutMapping("/{id}/source")
+    CompletableFuture<DataResponse<Compiled>> updateSource(@PathVariable String id, @RequestBody CompileRequest body) {
+        UUID moduleId = Ids.fromPath(id, "WASM module");
+        if (!modules.exists(moduleId)) {
+            throw ApiException.notFound("no WASM module with id '" + id + "'");
+        }
+        String name = body.name() == null ? null : ResourceNames.require(body.name(), "name");
+        if (body.description() != null && body.description().length() > MAX_DESCRIPTION) {
+            throw ApiException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
+        }
+        SourceLanguage language = language(body.language());
+        String source = requireSource(body, language);
+        ObjectNode config = body.config() == null || body.config().isNull() ? null : config(body.config());
+        if (config != null) {
+            limits.requireConfig("config", config);
+        }
+        return compiler.compile(language, source).thenApply(wasm -> {
+            ByteArrayResource bytes = new ByteArrayResource(wasm);
+            WasmBinaryValidator.Checked checked = uploads.check(bytes);
+            if (!modules.replaceCompiled(moduleId, name, body.description(), config, bytes, checked,
+                    new ModuleSource(language.wire(), source))) {
+                throw ApiException.notFound("no WASM module with id '" + id + "'");
+            }
+            WasmModule module = modules.find(moduleId, false).orElseThrow();
+            return DataResponse.of(new Compiled(moduleId, "success", module.updatedAt(), sha256(source), module));
         });
     }
 
@@ -118,9 +147,9 @@ class ModuleSourceController {
 
     /** 422 with the compiler's messages: {@code errors} ({@code line}, {@code column}, ...) and {@code compiler_output}. */
     @ExceptionHandler(CompileFailure.class)
-    ResponseEntity<ProblemDetail> compileFailed(CompileFailure e) {
+    ResponseEntity<ProblemDetail> compileFailed(CompileFailure e, jakarta.servlet.http.HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_ENTITY, e.getMessage());
-        problem.setInstance(URI.create("/api/v1/wasm-modules/compile"));
+        problem.setInstance(URI.create(request.getRequestURI()));
         problem.setProperty("errors", e.diagnostics());
         problem.setProperty("compiler_output", e.output());
         return ResponseEntity.unprocessableEntity().body(problem);
@@ -132,6 +161,14 @@ class ModuleSourceController {
         return SourceLanguage.fromWire(wire).orElseThrow(() -> ApiException.unprocessable("language '" + wire
                 + "' is not supported here" + (wire.equals("go") ? " (Mule v2 compiled Go; Mule does not)" : "")
                 + ": Mule compiles " + SourceLanguage.supported() + "; send \"language\": \"wat\" or \"c\""));
+    }
+
+    private static String requireSource(CompileRequest body, SourceLanguage language) {
+        if (body.sourceCode() == null || body.sourceCode().isBlank()) {
+            throw ApiException.badRequest("source_code is required: the module's " + language.wire() + " source; "
+                    + "GET /api/v1/wasm-modules/example?language=" + language.wire() + " has one to start from");
+        }
+        return body.sourceCode();
     }
 
     private static ObjectNode config(JsonNode config) {

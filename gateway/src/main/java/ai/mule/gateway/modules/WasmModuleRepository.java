@@ -60,6 +60,21 @@ public class WasmModuleRepository {
         return new SqlBinaryValue(data, module.sizeBytes());
     }
 
+    /** Replaces a module's binary and source with a new compilation (name, description, config when given); false if gone. */
+    boolean replaceCompiled(UUID id, String name, String description, ObjectNode config, InputStreamSource data,
+                            WasmBinaryValidator.Checked module, ModuleSource source) {
+        try {
+            return jdbc.sql("UPDATE wasm_modules SET name = COALESCE(?, name), description = COALESCE(?, description), "
+                            + "config = COALESCE(CAST(? AS JSONB), config), module_data = ?, sha256 = ?, "
+                            + "source_language = ?, source_code = ?, updated_at = ? WHERE id = ?")
+                    .params(name, description, config == null ? null : Json.write(config), binary(data, module),
+                            module.sha256(), source.language(), source.sourceCode(), Timestamps.param(Timestamps.now()), id)
+                    .update() > 0;
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
+        }
+    }
+
     /** The module's source if it was compiled here; empty if it has none (uploaded as a binary) or does not exist. */
     Optional<ModuleSource> source(UUID id) {
         return jdbc.sql("SELECT id, source_language, source_code, updated_at FROM wasm_modules WHERE id = ? "
