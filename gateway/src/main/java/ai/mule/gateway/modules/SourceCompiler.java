@@ -140,9 +140,7 @@ class SourceCompiler implements DisposableBean {
                     why = "compilation did not finish within " + properties.timeout().toSeconds() + " s and was stopped; "
                             + "make the source smaller or simpler";
                 } else if (size(out) > properties.maxOutput().toBytes()) {
-                    why = "the compiled module grew past " + properties.maxOutput().toBytes() + " bytes and compilation was "
-                            + "stopped; "
-                            + "keep large data out of the module (mule.modules.compile.max-output)";
+                    why = tooLarge();
                 } else if (size(messages) > 16 * properties.maxMessages().toBytes()) {
                     why = "the compiler printed more than " + 16 * properties.maxMessages().toBytes() + " bytes of "
                             + "messages and was stopped; fix the first errors first";
@@ -158,10 +156,14 @@ class SourceCompiler implements DisposableBean {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping; retry the compilation");
         }
         if (size(out) > properties.maxOutput().toBytes()) {
-            return "the compiled module is larger than " + properties.maxOutput().toBytes()
-                    + " bytes (mule.modules.compile.max-output); keep large data out of the module";
+            return tooLarge();
         }
         return null;
+    }
+
+    private String tooLarge() {
+        return "the compiled module grew past " + properties.maxOutput().toBytes() + " bytes and was not kept; keep "
+                + "large data out of the module (mule.modules.compile.max-output)";
     }
 
     private static void kill(Process process) {
