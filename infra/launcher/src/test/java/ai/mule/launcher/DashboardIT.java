@@ -378,10 +378,35 @@ class DashboardIT {
         screenshot("settings");
     }
 
-    // --- the browser
-
     @Test
     @Order(8)
+    void aModuleSourceShowsCompilerErrorsByLineAndCompilesAndToolsAreKept() {
+        open("#/modules/source");
+        waitText(By.id("source-gutter"), "1");
+        wait(WAIT).until(d -> find(By.id("source-code")).getAttribute("value").contains("(module"));
+        type(By.cssSelector("#source-form [name=name]"), "source-" + RUN);
+        type(By.id("source-code"), "(module\n  (func (export \"_start\")\n    (bogus)))\n");
+        click(By.id("compile"));
+        waitText(By.id("compile-error-list"), "line 3");
+        assertThat(find(By.cssSelector("#source-gutter .error-line")).getText()).isEqualTo("3");
+        screenshot("module-source-errors");
+        click(By.id("load-example"));
+        wait(WAIT).until(d -> find(By.cssSelector("#source-gutter")).findElements(By.cssSelector(".error-line")).isEmpty());
+        click(By.id("compile"));
+        waitText(By.id("compile-ok"), "is stored");
+        assertThat(client.findIdByName("/api/v1/wasm-modules", "source-" + RUN)).isPresent();
+
+        open("#/tools");
+        type(By.cssSelector("#tool-form [name=name]"), "fetch-" + RUN);
+        new Select(find(By.id("tool-type"))).selectByValue("http");
+        type(By.cssSelector("#tool-form [name=config]"), "{\"allowed_hosts\": [\"api.example.com\"]}");
+        click(By.cssSelector("#tool-form button[type=submit]"));
+        waitText(By.cssSelector("tr[data-tool='fetch-" + RUN + "']"), "http");
+        screenshot("tools");
+    }
+
+    @Test
+    @Order(9)
     void aScheduleIsCreatedPausedAndDeletedWithTheApisMessagesForWhatItRefuses() {
         String name = "nightly-" + RUN;
         open("#/schedules?workflow_id=" + workflowId);
@@ -415,6 +440,8 @@ class DashboardIT {
         wait(WAIT).until(d -> d.findElements(row).isEmpty());
         assertThat(client.get("/api/v1/schedules/" + stored.path("id").asText()).status()).isEqualTo(404);
     }
+
+    // --- the browser
 
     /** The text of one node of a graph (SVG text read as textContent), or "" while it is not drawn. */
     private static String graphNodeText(WebDriver d, String graph, String step) {
