@@ -13,4 +13,12 @@ public record Job(UUID id, UUID workflowId, String workflowName, UUID wasmModule
                   JsonNode inputData, JsonNode outputData, String errorMessage, String workingDirectory, String source,
                   Instant createdAt, Instant startedAt, Instant completedAt, Instant updatedAt, UUID scheduleId,
                   Instant scheduleSlot) {
+
+    /** This job as an event moved it on, before the status writer stored that event. */
+    public Job progressed(String newStatus, String newErrorMessage, Instant newStartedAt, Instant newCompletedAt,
+                          Instant newUpdatedAt) {
+        return new Job(id, workflowId, workflowName, wasmModuleId, agentId, newStatus, inputData, outputData,
+                newErrorMessage, workingDirectory, source, createdAt, newStartedAt, newCompletedAt, newUpdatedAt,
+                scheduleId, scheduleSlot);
+    }
 }

@@ -118,10 +118,9 @@ class JobUpdatesSocket extends TextWebSocketHandler {
      */
     private Optional<Job> jobAfter(JobEvent event) {
         Optional<Job> stored = jobs.find(UUID.fromString(event.jobId()));
-        return stored.map(j -> new Job(j.id(), j.workflowId(), j.workflowName(), j.wasmModuleId(), j.agentId(),
-                event.jobStatus().wire(), j.inputData(), j.outputData(),
-                event instanceof JobEvent.JobFailed failed ? failed.error() : j.errorMessage(), j.workingDirectory(),
-                j.source(), j.createdAt(), j.startedAt() == null ? event.at() : j.startedAt(),
+        return stored.map(j -> j.progressed(event.jobStatus().wire(),
+                event instanceof JobEvent.JobFailed failed ? failed.error() : j.errorMessage(),
+                j.startedAt() == null ? event.at() : j.startedAt(),
                 event.terminal() && j.completedAt() == null ? event.at() : j.completedAt(), event.at()));
     }
 
