@@ -92,11 +92,11 @@ public final class OrchestratorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
                 Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
+                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_JOBS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
 
         KStream<String, JobCommand> commands = source(builder, Topics.JOB_REQUESTS)
                 .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
