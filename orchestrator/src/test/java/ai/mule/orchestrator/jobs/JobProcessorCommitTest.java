@@ -28,14 +28,17 @@ import org.junit.jupiter.api.Test;
  * The processor asks Streams to commit right after the record that ends a job, so read_committed readers see the
  * terminal event without waiting for the commit interval; any other record waits for the interval as before. Jobs
  * that end in quick succession are committed at most once per {@link CommitPacer#GAP}, and none is requested while
- * the records processed waited longer than {@link CommitPacer#BEHIND}.
+ * the records processed waited longer than the commit interval.
  */
 class JobProcessorCommitTest {
+
+    /** How long a record may have waited for a commit to be requested (the commit interval). */
+    private static final Duration BEHIND = Duration.ofMillis(100);
 
     private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock));
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND));
 
     @BeforeEach
     void initProcessor() {
@@ -127,7 +130,7 @@ class JobProcessorCommitTest {
         process(new StartJob(request(fresh, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand freshCommand = lastCommand();
 
-        Duration waited = CommitPacer.BEHIND.plusMillis(1);
+        Duration waited = BEHIND.plusMillis(1);
         process(StepFinished.of(succeeded(lateCommand), Limits.DEFAULTS), clock.instant().minus(waited));
         assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
         assertThat(context.committed()).as("the result waited %s: work queues up", waited).isFalse();
