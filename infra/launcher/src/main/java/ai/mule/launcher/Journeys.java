@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +38,16 @@ final class Journeys {
     /** When a sync call left the client and when its answer arrived, by job id. */
     record ClientTimes(Instant sent, Instant answered) {
     }
+
+    static final String HTTP_IN = "client -> job row inserted (HTTP, plan, PostgreSQL)";
+    static final String RELAY = "job row -> request on Kafka (commit, outbox relay)";
+    static final String ORCHESTRATOR_IN = "request on Kafka -> first command (orchestrator)";
+    static final String DISPATCH = "command -> runner starts it (hop, runner poll)";
+    static final String EXECUTE = "runner executes the step";
+    static final String PUBLISH = "runner done -> result sent";
+    static final String RESULT_BACK = "result sent -> orchestrator applied it";
+    static final String ANSWER = "job ended -> client has the answer (commit, listener)";
+    static final String STATUS_ROW = "job ended -> job row completed (commit, status writer)";
 
     private final StackConfig config;
 
@@ -70,68 +82,66 @@ final class Journeys {
                 + ", duration_micros FROM job_steps WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1";
         try (Connection db = DriverManager.getConnection(config.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
             Map<String, Long> firstCommand = new HashMap<>();
-            try (PreparedStatement query = db.prepareStatement(stepsSql)) {
-                query.setArray(1, db.createArrayOf("text", jobIds.toArray()));
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        String jobId = rs.getString(1);
-                        int step = rs.getInt(2);
-                        long commandAt = rs.getLong(3);
-                        long appliedAt = rs.getLong(4);
-                        long execution = rs.getLong(5);
-                        if (step == 0) {
-                            firstCommand.put(jobId, commandAt);
-                        }
-                        StepResult result = results.get(jobId + "/" + step);
-                        if (result == null || result.finishedAt() == null) {
-                            continue;
-                        }
-                        long finished = epochMicros(result.finishedAt());
-                        long sent = resultSent.get(jobId + "/" + step);
-                        add(hops, DISPATCH, finished - execution - commandAt);
-                        add(hops, EXECUTE, execution);
-                        add(hops, PUBLISH, sent - finished);
-                        add(hops, RESULT_BACK, appliedAt - sent);
+            forEachRow(db, stepsSql, jobIds, rs -> {
+                String jobId = rs.getString(1);
+                int step = rs.getInt(2);
+                long commandAt = rs.getLong(3);
+                long appliedAt = rs.getLong(4);
+                long execution = rs.getLong(5);
+                if (step == 0) {
+                    firstCommand.put(jobId, commandAt);
+                }
+                StepResult result = results.get(jobId + "/" + step);
+                if (result == null || result.finishedAt() == null) {
+                    return;
+                }
+                long finished = epochMicros(result.finishedAt());
+                long sent = resultSent.get(jobId + "/" + step);
+                add(hops, DISPATCH, finished - execution - commandAt);
+                add(hops, EXECUTE, execution);
+                add(hops, PUBLISH, sent - finished);
+                add(hops, RESULT_BACK, appliedAt - sent);
+            });
+            forEachRow(db, jobsSql, jobIds, rs -> {
+                String jobId = rs.getString(1);
+                long created = rs.getLong(2);
+                long ended = rs.getLong(3);
+                Long relayed = requestSent.get(jobId);
+                Long started = firstCommand.get(jobId);
+                if (relayed != null) {
+                    add(hops, RELAY, relayed - created);
+                    if (started != null) {
+                        add(hops, ORCHESTRATOR_IN, started - relayed);
                     }
                 }
-            }
-            try (PreparedStatement query = db.prepareStatement(jobsSql)) {
-                query.setArray(1, db.createArrayOf("text", jobIds.toArray()));
-                try (ResultSet rs = query.executeQuery()) {
-                    while (rs.next()) {
-                        String jobId = rs.getString(1);
-                        long created = rs.getLong(2);
-                        long ended = rs.getLong(3);
-                        Long relayed = requestSent.get(jobId);
-                        Long started = firstCommand.get(jobId);
-                        if (relayed != null) {
-                            add(hops, RELAY, relayed - created);
-                            if (started != null) {
-                                add(hops, ORCHESTRATOR_IN, started - relayed);
-                            }
-                        }
-                        add(hops, STATUS_ROW, rs.getLong(4) - ended);
-                        ClientTimes client = clientTimes.get(jobId);
-                        if (client != null) {
-                            add(hops, HTTP_IN, created - epochMicros(client.sent()));
-                            add(hops, ANSWER, epochMicros(client.answered()) - ended);
-                        }
-                    }
+                add(hops, STATUS_ROW, rs.getLong(4) - ended);
+                ClientTimes client = clientTimes.get(jobId);
+                if (client != null) {
+                    add(hops, HTTP_IN, created - epochMicros(client.sent()));
+                    add(hops, ANSWER, epochMicros(client.answered()) - ended);
                 }
-            }
+            });
         }
         return hops;
     }
 
-    static final String HTTP_IN = "client -> job row inserted (HTTP, plan, PostgreSQL)";
-    static final String RELAY = "job row -> request on Kafka (commit, outbox relay)";
-    static final String ORCHESTRATOR_IN = "request on Kafka -> first command (orchestrator)";
-    static final String DISPATCH = "command -> runner starts it (hop, runner poll)";
-    static final String EXECUTE = "runner executes the step";
-    static final String PUBLISH = "runner done -> result sent";
-    static final String RESULT_BACK = "result sent -> orchestrator applied it";
-    static final String ANSWER = "job ended -> client has the answer (commit, listener)";
-    static final String STATUS_ROW = "job ended -> job row completed (commit, status writer)";
+    /** One row of a query's result. */
+    @FunctionalInterface
+    private interface Row {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql}, whose one parameter is the array of job ids, and reads each row of its result. */
+    private static void forEachRow(Connection db, String sql, Collection<String> jobIds, Row row) throws SQLException {
+        try (PreparedStatement query = db.prepareStatement(sql)) {
+            query.setArray(1, db.createArrayOf("text", jobIds.toArray()));
+            try (ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    row.read(rs);
+                }
+            }
+        }
+    }
 
     private static void add(Map<String, Latencies> hops, String hop, long micros) {
         hops.get(hop).add(micros * 1_000);
@@ -146,7 +156,7 @@ final class Journeys {
     }
 
     /** Reads a whole topic from its beginning to its current end, handing over the records of the wanted jobs. */
-    private void readTopic(String topic, Set<String> wanted, java.util.function.Consumer<ConsumerRecord<String, byte[]>> use) {
+    private void readTopic(String topic, Set<String> wanted, Consumer<ConsumerRecord<String, byte[]>> use) {
         Map<String, Object> settings = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted",
