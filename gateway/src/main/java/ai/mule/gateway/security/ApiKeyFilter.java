@@ -57,6 +57,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
                 refuse(request, response, HttpStatus.FORBIDDEN, "managing API keys needs the admin key (MULE_ADMIN_KEY)",
                         "admin_key_required");
             } else {
+                Callers.keyed(request, key);
                 chain.doFilter(request, response);
             }
             return;
@@ -69,6 +70,7 @@ class ApiKeyFilter extends OncePerRequestFilter {
             refuse(request, response, HttpStatus.UNAUTHORIZED, "the API key is not valid (unknown or revoked); send a "
                     + "current key as Authorization: Bearer <key>", "invalid_api_key");
         } else {
+            Callers.keyed(request, key);
             chain.doFilter(request, response);
         }
     }
