@@ -36,8 +36,8 @@ public class ProviderNetwork {
                 "providers on internal hosts need an entry in MULE_PROVIDERS_INTERNAL_HOSTS (mule.providers.internal-hosts)");
     }
 
-    /** The gate model listing calls through. */
-    NetworkGate gate() {
+    /** The gate model listing and direct agent calls (whole answers) go through. */
+    public NetworkGate gate() {
         return gate;
     }
 

@@ -4,20 +4,17 @@ import ai.mule.providers.ProviderClients;
 import ai.mule.providers.ProviderEndpoint;
 import ai.mule.providers.ProviderFailure;
 import ai.mule.providers.ProviderKind;
-import ai.mule.netgate.GateRefusal;
 import ai.mule.netgate.NetworkGate;
-import ai.mule.schemas.FailureKind;
 import dev.langchain4j.model.chat.ChatModel;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 
 /**
  * The runner's provider clients ({@link ProviderClients}, shared with the gateway) and its provider timeout. A step
  * whose provider cannot be called as configured (unknown kind, no key for a kind that needs one) fails with the
- * library's reason and kind. Before each call the provider's base URL goes through the {@link NetworkGate}'s address
- * rules, as on the gateway: a host on a loopback, private or link-local address (the cloud metadata endpoint) is
- * refused unless {@code mule.providers.internal-hosts} ({@code MULE_PROVIDERS_INTERNAL_HOSTS}) lists it.
+ * library's reason and kind. Every provider call goes through the {@link NetworkGate} (see {@link ProviderClients}):
+ * a host on a loopback, private or link-local address (the cloud metadata endpoint) is refused
+ * ({@code INVALID_INPUT}) unless {@code mule.providers.internal-hosts} ({@code MULE_PROVIDERS_INTERNAL_HOSTS}) lists
+ * it, and the connection goes to the address checked, so a name that changes its answer cannot move the call.
  */
 public class ChatModels {
 
@@ -26,7 +23,6 @@ public class ChatModels {
 
     private final Duration timeout;
     private final ProviderClients clients;
-    private final NetworkGate gate;
 
     /** With the default internal hosts: loopback only (a local model server), as a gateway on loopback has. */
     public ChatModels(Duration timeout, int maxSize) {
@@ -39,9 +35,8 @@ public class ChatModels {
      */
     public ChatModels(Duration timeout, int maxSize, String internalHosts) {
         this.timeout = timeout;
-        this.clients = new ProviderClients(maxSize);
-        this.gate = new NetworkGate(NetworkGate.InternalAccess.listed(NetworkGate.InternalAccess.hostsOf(internalHosts,
-                NetworkGate.InternalAccess.LOOPBACK)), HOW_TO_ALLOW);
+        this.clients = new ProviderClients(maxSize, new NetworkGate(NetworkGate.InternalAccess.listed(
+                NetworkGate.InternalAccess.hostsOf(internalHosts, NetworkGate.InternalAccess.LOOPBACK)), HOW_TO_ALLOW));
     }
 
     /** The longest a provider call may take (connect and reply); a step's own timeout can only shorten it. */
@@ -51,27 +46,10 @@ public class ChatModels {
 
     /** A client for this kind of provider, endpoint and model, whose calls give up after {@code callTimeout}. */
     ChatModel get(String kind, String baseUrl, String model, String apiKey, Duration callTimeout) {
-        check(baseUrl);
         try {
             return clients.chat(new ProviderEndpoint(ProviderKind.of(kind), baseUrl, apiKey), model, callTimeout);
         } catch (ProviderFailure e) {
             throw new AgentStepFailure(e.kind(), e.getMessage());
-        }
-    }
-
-    /**
-     * Refuses a provider on an internal address the operator did not allow. langchain4j's client resolves the name
-     * again when it connects: a name that changes its answer between the two lookups (DNS rebinding) is not caught.
-     */
-    private void check(String baseUrl) {
-        try {
-            gate.check(new URI(baseUrl));
-        } catch (GateRefusal e) {
-            throw new AgentStepFailure(FailureKind.INVALID_INPUT, "the provider at " + baseUrl + " is refused: "
-                    + e.getMessage());
-        } catch (URISyntaxException | RuntimeException e) {
-            throw new AgentStepFailure(FailureKind.INVALID_INPUT, "the provider's base URL '" + baseUrl
-                    + "' is not a URL");
         }
     }
 
