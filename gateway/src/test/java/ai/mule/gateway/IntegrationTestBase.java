@@ -16,7 +16,9 @@ import org.springframework.test.context.TestPropertySource;
  * Spring context) and the shared real Kafka broker. Tests keep apart by unique names and fresh job ids.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@TestPropertySource(properties = {"mule.health.required-groups=", "mule.secrets.master-key=" + IntegrationTestBase.MASTER_KEY})
+// every test client is 127.0.0.1, and many tests send wrong keys on purpose: the failed-auth limit is FailedAuthIT's
+@TestPropertySource(properties = {"mule.health.required-groups=", "mule.secrets.master-key=" + IntegrationTestBase.MASTER_KEY,
+        "mule.security.failed-auth.max-per-address=1000000"})
 public abstract class IntegrationTestBase {
 
     protected static final TestPostgres.Database DB = TestPostgres.newDatabase();

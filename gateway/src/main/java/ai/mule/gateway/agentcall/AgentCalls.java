@@ -37,7 +37,8 @@ public class AgentCalls {
     private final ProviderNetwork network;
 
     AgentCalls(AgentCallProperties properties, ProviderNetwork network) {
-        this.clients = new ProviderClients(properties.clientCache());
+        // whole answers go through the network gate (connected to the address checked); streams are checked first
+        this.clients = new ProviderClients(properties.clientCache(), network.gate());
         this.timeout = properties.timeout();
         this.network = network;
     }

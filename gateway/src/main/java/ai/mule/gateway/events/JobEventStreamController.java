@@ -25,7 +25,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter
  *
  * <p>{@code GET /api/v1/jobs/events}: every job's state changes as they happen, the same frames without {@code id:}
  * (a sequence number counts one job's events, not the stream's) and without a snapshot; it ends only at its timeout,
- * or when its client falls too far behind. The dashboard's Jobs list follows every job on it with this one stream.
+ * or when its client falls too far behind
+ * ({@code mule.events.max-pending-bytes}). The dashboard's Jobs list follows every job on it with this one stream.
  */
 @RestController
 class JobEventStreamController {
@@ -33,14 +34,11 @@ class JobEventStreamController {
     private final JobRepository jobs;
     private final JobEventSubscribers subscribers;
     private final SseStreams streams;
-    private final EventsProperties properties;
 
-    JobEventStreamController(JobRepository jobs, JobEventSubscribers subscribers, SseStreams streams,
-                             EventsProperties properties) {
+    JobEventStreamController(JobRepository jobs, JobEventSubscribers subscribers, SseStreams streams) {
         this.jobs = jobs;
         this.subscribers = subscribers;
         this.streams = streams;
-        this.properties = properties;
     }
 
     /**
@@ -49,7 +47,7 @@ class JobEventStreamController {
      */
     @GetMapping("/api/v1/jobs/events")
     ResponseBodyEmitter allJobsEvents() {
-        SseStream stream = streams.open(() -> { }, properties.allJobsMaxPending());
+        SseStream stream = streams.open(() -> { });
         stream.onClose(subscribers.subscribeAll(event -> stream.send(SseStream.frame(type(event), null, event))));
         // response headers go out with the first write: a comment now tells the client it is subscribed
         stream.send(": following every job\n\n");

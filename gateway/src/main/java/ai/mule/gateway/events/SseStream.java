@@ -1,58 +1,61 @@
 package ai.mule.gateway.events;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
 /**
- * One Server-Sent Events response. Writes happen one at a time, in the order they were asked for, on a pool
- * thread: the Kafka listener thread only queues them, so a slow client never holds up anyone else's events.
- * A comment line goes out every heartbeat interval to keep proxies from closing an idle stream; {@code onHeartbeat}
- * runs with it. Whatever ends the stream (the last write, the client leaving, the timeout, the client falling
- * {@code maxPending} frames behind) runs the close actions.
+ * One Server-Sent Events response: a {@link BoundedSubscriber} (frames bounded in bytes, written in order on the SSE
+ * write pool) whose sink is the response. A comment line goes out every heartbeat interval to keep proxies from
+ * closing an idle stream; {@code onHeartbeat} runs with it. A client that falls too far behind gets a last
+ * {@code event: disconnected} saying why.
  */
 public final class SseStream {
 
-    private static final Logger log = LoggerFactory.getLogger(SseStream.class);
     private static final MediaType UTF8_TEXT = new MediaType("text", "plain", java.nio.charset.StandardCharsets.UTF_8);
 
     private final ResponseBodyEmitter emitter;
-    private final Executor executor;
-    private final Queue<String> pending = new ConcurrentLinkedQueue<>();
-    /** The size of {@code pending} (a ConcurrentLinkedQueue counts itself by walking every element). */
-    private final AtomicInteger pendingCount = new AtomicInteger();
-    private final int maxPending;
-    private final AtomicBoolean draining = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private final List<AutoCloseable> onClose = new ArrayList<>();
-    private volatile boolean completeWhenDrained;
-    private ScheduledFuture<?> heartbeat;
+    private final BoundedSubscriber subscriber;
+    private volatile ScheduledFuture<?> heartbeat;
 
-    SseStream(ResponseBodyEmitter emitter, Executor executor, int maxPending) {
+    SseStream(ResponseBodyEmitter emitter, Executor executor, long maxPendingBytes) {
         this.emitter = emitter;
-        this.executor = executor;
-        this.maxPending = maxPending;
-        emitter.onCompletion(this::closed);
+        this.subscriber = new BoundedSubscriber(new BoundedSubscriber.Sink() {
+            @Override
+            public void write(String frame) throws IOException {
+                emitter.send(frame, UTF8_TEXT);
+            }
+
+            @Override
+            public void end() {
+                emitter.complete();
+            }
+
+            @Override
+            public String farewell(String reason) {
+                return frame("disconnected", null, Map.of("reason", reason));
+            }
+        }, executor, maxPendingBytes, EventsProperties.MAX_PENDING_BYTES);
+        subscriber.onClose(() -> {
+            if (heartbeat != null) {
+                heartbeat.cancel(false);
+            }
+        });
+        emitter.onCompletion(subscriber::ended);
         emitter.onTimeout(() -> {
-            closed();
+            subscriber.ended();
             emitter.complete();
         });
-        emitter.onError(e -> closed());
+        emitter.onError(e -> subscriber.ended());
     }
 
     public ResponseBodyEmitter emitter() {
@@ -65,45 +68,28 @@ public final class SseStream {
             check.run();
             send(": keep-alive\n\n");
         }, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        if (subscriber.isClosed()) {
+            heartbeat.cancel(false);
+        }
     }
 
     /** Runs when the stream ends, whatever ends it. */
-    public synchronized void onClose(AutoCloseable action) {
-        if (closed.get()) {
-            closeQuietly(action);
-        } else {
-            onClose.add(action);
-        }
+    public void onClose(AutoCloseable action) {
+        subscriber.onClose(action);
     }
 
-    /**
-     * Queues a frame. A client so slow that {@code maxPending} frames already wait for it is dropped instead: its
-     * stream ends (the close actions unsubscribe it) and the caller, often the Kafka listener's thread, moves on.
-     */
+    /** Queues a frame; a client too far behind is disconnected instead (see {@link BoundedSubscriber}). */
     public void send(String event) {
-        if (closed.get() || completeWhenDrained) {
-            return;
-        }
-        if (pendingCount.get() >= maxPending) {
-            overflowed();
-            return;
-        }
-        enqueue(event);
-        drain();
+        subscriber.send(event);
     }
 
     /** Sends these last events, then ends the response. */
     public void sendLast(List<String> events) {
-        if (closed.get() || completeWhenDrained) {
-            return;
-        }
-        events.forEach(this::enqueue);
-        completeWhenDrained = true;
-        drain();
+        subscriber.sendLast(events);
     }
 
     public boolean isClosed() {
-        return closed.get() || completeWhenDrained;
+        return subscriber.isClosed();
     }
 
     /** A frame {@code event: <name>\nid: <id>\ndata: <json>}; name and id are left out when null. */
@@ -144,81 +130,6 @@ public final class SseStream {
             outputMessage.getHeaders().setCacheControl("no-cache");
             // proxies such as nginx buffer responses unless told not to; a stream must arrive as it is written
             outputMessage.getHeaders().set("X-Accel-Buffering", "no");
-        }
-    }
-
-    private void enqueue(String frame) {
-        pendingCount.incrementAndGet();
-        pending.add(frame);
-    }
-
-    private void overflowed() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        log.warn("dropping an event stream whose client fell {} frames behind", maxPending);
-        clearPending();
-        runCloseActions();
-        // on a pool thread: completing waits for a write that may be stuck on the slow client
-        executor.execute(emitter::complete);
-    }
-
-    private void clearPending() {
-        while (pending.poll() != null) {
-            pendingCount.decrementAndGet();
-        }
-    }
-
-    private void drain() {
-        if (!draining.compareAndSet(false, true)) {
-            return;
-        }
-        executor.execute(() -> {
-            try {
-                String next;
-                while ((next = pending.poll()) != null) {
-                    pendingCount.decrementAndGet();
-                    try {
-                        emitter.send(next, UTF8_TEXT);
-                    } catch (IOException | IllegalStateException e) {
-                        // the client went away: nothing more to send
-                        clearPending();
-                        closed();
-                        return;
-                    }
-                }
-                if (completeWhenDrained && closed.compareAndSet(false, true)) {
-                    emitter.complete();
-                    runCloseActions();
-                }
-            } finally {
-                draining.set(false);
-            }
-            if (!pending.isEmpty()) {
-                drain();
-            }
-        });
-    }
-
-    private void closed() {
-        if (closed.compareAndSet(false, true)) {
-            runCloseActions();
-        }
-    }
-
-    private synchronized void runCloseActions() {
-        if (heartbeat != null) {
-            heartbeat.cancel(false);
-        }
-        onClose.forEach(SseStream::closeQuietly);
-        onClose.clear();
-    }
-
-    private static void closeQuietly(AutoCloseable action) {
-        try {
-            action.close();
-        } catch (Exception e) {
-            // closing a subscription cannot fail in a way the client could be told about
         }
     }
 }

@@ -1,17 +1,22 @@
 package ai.mule.gateway.events;
 
+import ai.mule.gateway.security.Callers;
+import jakarta.servlet.http.HttpServletRequest;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
-/** Opens {@link SseStream}s with the configured lifetime and heartbeat. */
+/** Opens {@link SseStream}s with the configured lifetime, heartbeat and bounds. */
 @Component
 public class SseStreams implements DisposableBean {
 
     private final EventsProperties properties;
+    private final SubscriberLimits limits;
     private final Executor executor;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "mule-sse-heartbeat");
@@ -19,26 +24,24 @@ public class SseStreams implements DisposableBean {
         return t;
     });
 
-    SseStreams(EventsProperties properties, @Qualifier("applicationTaskExecutor") Executor executor) {
+    SseStreams(EventsProperties properties, SubscriberLimits limits, @Qualifier("sseWritePool") Executor executor) {
         this.properties = properties;
+        this.limits = limits;
         this.executor = executor;
     }
 
     /**
-     * A new stream; {@code check} runs at every heartbeat (pass {@code () -> {}} for none). What it queues is bounded by
-     * what it is about (one job's events, one answer), so a slow client is simply waited for.
+     * A new stream for the current request's caller, bounded like every event subscriber: in the bytes waiting for
+     * it ({@code mule.events.max-pending-bytes}) and by the subscriber caps ({@link SubscriberLimits}, which refuse
+     * with 429 or 503). {@code check} runs at every heartbeat (pass {@code () -> {}} for none).
      */
     public SseStream open(Runnable check) {
-        return open(check, Integer.MAX_VALUE);
-    }
-
-    /**
-     * A new stream that is dropped when its client falls {@code maxPending} frames behind: for streams fed without
-     * end (every job's events), where waiting for a slow client would mean holding everything for it.
-     */
-    public SseStream open(Runnable check, int maxPending) {
-        SseStream stream = new SseStream(new SseStream.EventStreamEmitter(properties.streamTimeout().toMillis()), executor,
-                maxPending);
+        HttpServletRequest request = ((ServletRequestAttributes) RequestContextHolder.currentRequestAttributes())
+                .getRequest();
+        AutoCloseable permit = limits.admit(Callers.of(request));
+        SseStream stream = new SseStream(new SseStream.EventStreamEmitter(properties.streamTimeout().toMillis()),
+                executor, properties.maxPendingBytes().toBytes());
+        stream.onClose(permit);
         stream.heartbeat(scheduler, properties.heartbeatInterval().toMillis(), check);
         return stream;
     }

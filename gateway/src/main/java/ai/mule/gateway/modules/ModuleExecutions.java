@@ -45,7 +45,7 @@ public class ModuleExecutions {
 
     ModuleExecutions(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
                      WasmModuleRepository modules, Settings settings,
-                     @Qualifier("applicationTaskExecutor") Executor executor) {
+                     @Qualifier("answerPool") Executor executor) {
         this.planner = planner;
         this.jobs = jobs;
         this.jobRows = jobRows;

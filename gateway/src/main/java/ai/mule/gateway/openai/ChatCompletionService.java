@@ -42,7 +42,7 @@ class ChatCompletionService {
     private final DirectAgentCompletion agents;
 
     ChatCompletionService(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
-                          Settings settings, @Qualifier("applicationTaskExecutor") Executor executor,
+                          Settings settings, @Qualifier("answerPool") Executor executor,
                           StreamedCompletion streamed, DirectAgentCompletion agents) {
         this.streamed = streamed;
         this.agents = agents;

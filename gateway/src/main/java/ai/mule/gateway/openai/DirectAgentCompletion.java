@@ -36,7 +36,7 @@ class DirectAgentCompletion {
     private final Executor executor;
 
     DirectAgentCompletion(CallableAgents agents, AgentCalls calls, SseStreams streams,
-                          @Qualifier("applicationTaskExecutor") Executor executor) {
+                          @Qualifier("agentCallPool") Executor executor) {
         this.agents = agents;
         this.calls = calls;
         this.streams = streams;

@@ -1,12 +1,14 @@
 package ai.mule.gateway.openai;
 
 import ai.mule.gateway.web.ApiException;
+import ai.mule.gateway.web.PoolFullException;
 import ai.mule.gateway.web.RequestErrors;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -29,12 +31,23 @@ class OpenAiExceptionHandler {
         return ResponseEntity.status(e.status()).body(e.body());
     }
 
+    /** A full pool ({@code mule.pools.*}): OpenAI SDKs retry a 503 after {@code Retry-After}. */
+    @ExceptionHandler(PoolFullException.class)
+    ResponseEntity<OpenAiError> handlePoolFull(PoolFullException e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds())
+                .body(new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), "server_error", null,
+                        "overloaded", null).body());
+    }
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<OpenAiError> handleApi(ApiException e) {
         String type = e.status().is4xxClientError() ? "invalid_request_error" : "server_error";
         // a broken limit: OpenAI's param names the limit's setting, the code says what kind of refusal it is
-        return handle(new OpenAiException(e.status(), e.getMessage(), type, e.limit(),
+        ResponseEntity<OpenAiError> answer = handle(new OpenAiException(e.status(), e.getMessage(), type, e.limit(),
                 e.limit() == null ? null : "limit_exceeded", null));
+        return e.retryAfter() == null ? answer
+                : ResponseEntity.status(answer.getStatusCode()).header(HttpHeaders.RETRY_AFTER, e.retryAfter())
+                        .body(answer.getBody());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

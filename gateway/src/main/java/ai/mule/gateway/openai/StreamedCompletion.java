@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyEmitter;
 
@@ -43,7 +44,7 @@ class StreamedCompletion {
     private final Executor executor;
 
     StreamedCompletion(SseStreams streams, JobEventSubscribers subscribers, JobWaiters waiters, Settings settings,
-                       @Qualifier("applicationTaskExecutor") Executor executor) {
+                       @Qualifier("answerPool") Executor executor) {
         this.streams = streams;
         this.subscribers = subscribers;
         this.waiters = waiters;
@@ -57,7 +58,13 @@ class StreamedCompletion {
      */
     ResponseBodyEmitter start(String jobId, ModelRef model, boolean includeUsage, CompletableFuture<JobEvent> end,
                               Runnable accept, Function<String, Optional<Job>> storedJob) {
-        SseStream stream = streams.open(() -> { });
+        SseStream stream;
+        try {
+            stream = streams.open(() -> { });
+        } catch (RuntimeException e) {
+            waiters.cancel(jobId);
+            throw e;
+        }
         AutoCloseable progress = subscribers.subscribe(jobId, event -> progress(stream, event));
         try {
             accept.run();
@@ -79,7 +86,14 @@ class StreamedCompletion {
                     if (error == null) {
                         stream.sendLast(finish(jobId, model, created, includeUsage, event, storedJob, timeout));
                     }
-                }, executor);
+                }, executor)
+                .exceptionally(full -> {
+                    // the answer pool was full (PoolFullException): the stream ends with that error, not silently
+                    stream.sendLast(error(new OpenAiException(HttpStatus.SERVICE_UNAVAILABLE, "job " + jobId
+                            + " ended but the gateway was too busy to answer: " + full.getCause().getMessage()
+                            + "; read the job at GET /api/v1/jobs/" + jobId, "server_error", null, "overloaded", jobId)));
+                    return null;
+                });
         return stream.emitter();
     }
 

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -22,7 +21,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class ProviderNetwork {
 
-    static final List<String> LOOPBACK = List.of("127.0.0.1", "localhost", "::1");
+    static final List<String> LOOPBACK = NetworkGate.InternalAccess.LOOPBACK;
 
     private final NetworkGate gate;
 
@@ -37,15 +36,16 @@ public class ProviderNetwork {
                 "providers on internal hosts need an entry in MULE_PROVIDERS_INTERNAL_HOSTS (mule.providers.internal-hosts)");
     }
 
-    /** The gate model listing calls through. */
-    NetworkGate gate() {
+    /** The gate model listing and direct agent calls (whole answers) go through. */
+    public NetworkGate gate() {
         return gate;
     }
 
     /**
      * Refuses a base URL whose host is internal and not allowed. langchain4j's clients resolve the host again when
      * they connect, so for agent calls this closes the direct way in (an address, a name for one), not a name that
-     * changes its answer between the two lookups; model listing connects to the address checked.
+     * changes its answer between the two lookups; model listing connects to the address checked. The agent runner
+     * checks again before each call, with the same setting.
      */
     public void check(String baseUrl) throws GateRefusal {
         try {
@@ -56,13 +56,8 @@ public class ProviderNetwork {
     }
 
     static List<String> internalHosts(String configured, String address) {
-        if (configured == null || configured.isBlank()) {
-            return loopback(address) ? LOOPBACK : List.of();
-        }
-        if (configured.strip().equalsIgnoreCase("none")) {
-            return List.of();
-        }
-        return Arrays.stream(configured.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+        return NetworkGate.InternalAccess.hostsOf(configured,
+                loopback(address) ? LOOPBACK : List.of());
     }
 
     private static boolean loopback(String address) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -30,10 +31,12 @@ class ApiKeyFilter extends OncePerRequestFilter {
     static final String ADMIN_PATH = "/api/v1/api-keys";
 
     private final ApiKeys keys;
+    private final FailedAuthLimiter failures;
     private final ObjectMapper mapper;
 
-    ApiKeyFilter(ApiKeys keys, ObjectMapper mapper) {
+    ApiKeyFilter(ApiKeys keys, FailedAuthLimiter failures, ObjectMapper mapper) {
         this.keys = keys;
+        this.failures = failures;
         this.mapper = mapper;
     }
 
@@ -58,9 +61,13 @@ class ApiKeyFilter extends OncePerRequestFilter {
             } else if (key == null) {
                 refuse(request, response, HttpStatus.UNAUTHORIZED, missing(), "missing_api_key");
             } else if (!keys.isAdmin(key)) {
-                refuse(request, response, HttpStatus.FORBIDDEN, "managing API keys needs the admin key (MULE_ADMIN_KEY)",
-                        "admin_key_required");
+                if (!limited(request, response)) {
+                    failures.failed(request.getRemoteAddr(), System.currentTimeMillis());
+                    refuse(request, response, HttpStatus.FORBIDDEN, "managing API keys needs the admin key "
+                            + "(MULE_ADMIN_KEY)", "admin_key_required");
+                }
             } else {
+                Callers.keyed(request, key);
                 chain.doFilter(request, response);
             }
             return;
@@ -69,12 +76,32 @@ class ApiKeyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
         } else if (key == null) {
             refuse(request, response, HttpStatus.UNAUTHORIZED, missing(), "missing_api_key");
+        } else if (!keys.isKnownValid(key) && limited(request, response)) {
+            return;
         } else if (!keys.isValid(key)) {
+            failures.failed(request.getRemoteAddr(), System.currentTimeMillis());
             refuse(request, response, HttpStatus.UNAUTHORIZED, "the API key is not valid (unknown or revoked); send a "
                     + "current key as Authorization: Bearer <key>", "invalid_api_key");
         } else {
+            Callers.keyed(request, key);
             chain.doFilter(request, response);
         }
+    }
+
+    /**
+     * Refuses a client address that failed authentication too often lately (429 with {@code Retry-After}), before
+     * its key is looked up; true when it did.
+     */
+    private boolean limited(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long retryAfter = failures.retryAfterSeconds(request.getRemoteAddr(), System.currentTimeMillis());
+        if (retryAfter == 0) {
+            return false;
+        }
+        response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        refuse(request, response, HttpStatus.TOO_MANY_REQUESTS, "too many failed authentications from this address "
+                + "(mule.security.failed-auth.max-per-address); retry after " + retryAfter + " s with a valid key",
+                "too_many_failed_authentications");
+        return true;
     }
 
     /** Liveness and readiness probes: a kubelet or load balancer sends no key; they tell no data. */

@@ -10,15 +10,27 @@ public class ApiException extends RuntimeException {
 
     private final HttpStatus status;
     private final String limit;
+    private final String retryAfter;
 
     public ApiException(HttpStatus status, String message) {
-        this(status, message, null);
+        this(status, message, null, null);
     }
 
-    private ApiException(HttpStatus status, String message, String limit) {
+    private ApiException(HttpStatus status, String message, String limit, String retryAfter) {
         super(message, null, false, false);
         this.status = status;
         this.limit = limit;
+        this.retryAfter = retryAfter;
+    }
+
+    /** Seconds the caller should wait before trying again ({@code Retry-After}), or null. */
+    public String retryAfter() {
+        return retryAfter;
+    }
+
+    /** Refused for now (429, 503): the answer carries {@code Retry-After: seconds}. */
+    public static ApiException tryLater(HttpStatus status, String message, long seconds) {
+        return new ApiException(status, message, null, Long.toString(Math.max(1, seconds)));
     }
 
     public HttpStatus status() {
@@ -35,7 +47,7 @@ public class ApiException extends RuntimeException {
      * deeply (see {@link RequestLimits} for why). The message names the value, the limit and its setting.
      */
     public static ApiException limitExceeded(HttpStatus status, String message, String setting) {
-        return new ApiException(status, message, setting);
+        return new ApiException(status, message, setting, null);
     }
 
     /** An id in the path that names nothing (a malformed id names nothing too). */

@@ -60,6 +60,16 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 + "current state and try again", request);
     }
 
+    /** A full pool ({@code mule.pools.*}): the caller may come back after {@code Retry-After}. */
+    @ExceptionHandler(PoolFullException.class)
+    ResponseEntity<Object> handlePoolFull(PoolFullException e, HttpServletRequest request) {
+        ProblemDetail problem = problemBody(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(),
+                URI.create(request.getRequestURI()));
+        problem.setProperty("code", "overloaded");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER,
+                e.retryAfterSeconds()).body(problem);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception e, HttpServletRequest request) {
         if (outOfMemory(e)) {
@@ -135,7 +145,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         if (e.limit() != null) {
             body.setProperty("limit", e.limit());
         }
-        return ResponseEntity.status(e.status()).body(body);
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+        if (e.retryAfter() != null) {
+            answer.header(HttpHeaders.RETRY_AFTER, e.retryAfter());
+        }
+        return answer.body(body);
     }
 
     static boolean outOfMemory(Throwable e) {

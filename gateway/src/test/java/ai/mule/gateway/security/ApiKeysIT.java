@@ -28,7 +28,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {"mule.health.required-groups=", "mule.security.api-keys=static-key-1, static-key-2",
-        "mule.security.admin-key=admin-secret"})
+        "mule.security.admin-key=admin-secret", "mule.security.failed-auth.max-per-address=1000000"})
 class ApiKeysIT {
 
     private static final TestPostgres.Database DB = TestPostgres.newDatabase();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,23 @@ public final class NetworkGate {
     public interface InternalAccess {
 
         boolean allows(String host, int port);
+
+        /** The loopback names a local model server (Ollama, LM Studio) is reached by. */
+        List<String> LOOPBACK = List.of("127.0.0.1", "localhost", "::1");
+
+        /**
+         * An operator's setting of internal hosts read as a list: blank or unset for {@code whenUnset}, {@code none}
+         * for none, else the comma-separated entries ({@code host} or {@code host:port}).
+         */
+        static List<String> hostsOf(String setting, List<String> whenUnset) {
+            if (setting == null || setting.isBlank()) {
+                return whenUnset;
+            }
+            if (setting.strip().equalsIgnoreCase("none")) {
+                return List.of();
+            }
+            return Arrays.stream(setting.split(",")).map(String::strip).filter(h -> !h.isEmpty()).toList();
+        }
 
         /** None. */
         static InternalAccess none() {

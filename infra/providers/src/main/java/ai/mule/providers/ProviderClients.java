@@ -1,6 +1,8 @@
 package ai.mule.providers;
 
+import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.FailureKind;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
@@ -22,12 +24,24 @@ import java.util.Map;
  *
  * <p>Every client makes one attempt per call: the orchestrator retries steps (it counts attempts and can give up),
  * a direct caller sends the request again; hidden retries here would multiply both.
+ *
+ * <p>With a {@link NetworkGate}, the clients that answer whole replies make their calls through it
+ * ({@link GatedHttpClient}): the provider's address is checked at each call and the connection goes to the address
+ * checked. Streaming clients keep langchain4j's own HTTP client.
  */
 public final class ProviderClients {
 
     private final Map<Key, Object> clients;
+    private final NetworkGate gate;
 
+    /** Clients on langchain4j's own HTTP client (no address checks). */
     public ProviderClients(int maxSize) {
+        this(maxSize, null);
+    }
+
+    /** Clients whose whole-answer calls go through {@code gate}. */
+    public ProviderClients(int maxSize, NetworkGate gate) {
+        this.gate = gate;
         this.clients = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Object> eldest) {
@@ -38,7 +52,7 @@ public final class ProviderClients {
 
     /** A client that answers whole replies; its calls give up after {@code timeout}. */
     public synchronized ChatModel chat(ProviderEndpoint endpoint, String model, Duration timeout) {
-        return (ChatModel) clients.computeIfAbsent(new Key(endpoint, model, timeout, false), ProviderClients::chat);
+        return (ChatModel) clients.computeIfAbsent(new Key(endpoint, model, timeout, false), this::chat);
     }
 
     /** A client that streams replies token by token. */
@@ -52,21 +66,22 @@ public final class ProviderClients {
         return clients.size();
     }
 
-    private static ChatModel chat(Key key) {
+    private ChatModel chat(Key key) {
         ProviderEndpoint at = key.endpoint();
+        HttpClientBuilder http = gate == null ? null : new GatedHttpClient.Builder(gate);
         switch (at.kind()) {
             case OLLAMA:
                 return OllamaChatModel.builder().maxRetries(0).baseUrl(at.baseUrl()).modelName(key.model())
-                        .timeout(key.timeout()).build();
+                        .httpClientBuilder(http).timeout(key.timeout()).build();
             case ANTHROPIC:
                 return AnthropicChatModel.builder().baseUrl(at.baseUrl()).apiKey(requireKey(at)).modelName(key.model())
-                        .timeout(key.timeout()).maxRetries(0).build();
+                        .httpClientBuilder(http).timeout(key.timeout()).maxRetries(0).build();
             case GEMINI:
                 return GoogleAiGeminiChatModel.builder().maxRetries(0).baseUrl(at.baseUrl()).apiKey(requireKey(at))
-                        .modelName(key.model()).timeout(key.timeout()).build();
+                        .httpClientBuilder(http).modelName(key.model()).timeout(key.timeout()).build();
             default:
                 return OpenAiChatModel.builder().baseUrl(at.baseUrl()).apiKey(at.apiKey()).modelName(key.model())
-                        .timeout(key.timeout()).maxRetries(0).build();
+                        .httpClientBuilder(http).timeout(key.timeout()).maxRetries(0).build();
         }
     }
 

@@ -3,6 +3,7 @@ package ai.mule.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.FailureKind;
 import ai.mule.testkit.FakeOllamaServer;
 import ai.mule.testkit.FakeOpenAiServer;
@@ -11,6 +12,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The library's clients over real HTTP against local fake providers, and its one mapping of their failures. */
@@ -28,6 +30,39 @@ class ProviderClientsTest {
             assertThat(model.chat(ask("hello")).aiMessage().text()).isEqualTo("bonjour");
             assertThat(openAi.requests().get(0).authorization()).isEqualTo("Bearer sk-1");
             assertThat(openAi.requests().get(0).model()).isEqualTo("gpt");
+        }
+    }
+
+    /**
+     * Through a network gate, whole answers travel on the gate's connection to the address it checked: an allowed
+     * provider answers as before (key, body and all), one on an internal address the gate does not allow is never
+     * connected to, and a provider that never stops sending is cut at the bound instead of filling the memory.
+     */
+    @Test
+    void throughANetworkGateCallsGoToTheCheckedAddressOnly() {
+        try (FakeOpenAiServer openAi = FakeOpenAiServer.start().replyWith("gated")) {
+            ProviderEndpoint endpoint = new ProviderEndpoint(ProviderKind.OPENAI, openAi.baseUrl(), "sk-gated");
+            ProviderClients allowed = new ProviderClients(8, new NetworkGate(
+                    NetworkGate.InternalAccess.listed(List.of("127.0.0.1")), "allow it"));
+            ChatModel model = allowed.chat(endpoint, "gpt-test", Duration.ofSeconds(5));
+            assertThat(model.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build()).aiMessage().text())
+                    .isEqualTo("gated");
+            assertThat(openAi.requests().get(0).authorization()).isEqualTo("Bearer sk-gated");
+
+            ProviderClients none = new ProviderClients(8, new NetworkGate(NetworkGate.InternalAccess.none(),
+                    "set MULE_PROVIDERS_INTERNAL_HOSTS"));
+            ChatModel refused = none.chat(endpoint, "gpt-test", Duration.ofSeconds(5));
+            assertThatThrownBy(() -> refused.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build()))
+                    .satisfies(e -> {
+                        ProviderFailure failure = ProviderErrors.of(e, openAi.baseUrl(), Duration.ofSeconds(5));
+                        assertThat(failure.kind()).isEqualTo(FailureKind.INVALID_INPUT);
+                        assertThat(failure.getMessage()).contains("internal address").contains("MULE_PROVIDERS");
+                    });
+            assertThat(openAi.requests()).as("never connected to").hasSize(1);
+
+            openAi.replyWith("x".repeat(GatedHttpClient.MAX_BODY_BYTES + 1000));
+            assertThatThrownBy(() -> model.chat(ChatRequest.builder().messages(UserMessage.from("hi")).build()))
+                    .as("a body past the bound is cut, so the JSON is incomplete").isInstanceOf(RuntimeException.class);
         }
     }
 

@@ -35,8 +35,11 @@ class AgentRunnerConfiguration {
     }
 
     @Bean
-    AgentStepExecutor agentStepExecutor(ProviderCredentials credentials, AgentRunnerProperties properties) {
-        ChatModels models = new ChatModels(properties.providerTimeout(), properties.modelCacheSize());
+    AgentStepExecutor agentStepExecutor(ProviderCredentials credentials, AgentRunnerProperties properties,
+                                        Environment environment) {
+        // the gateway's setting: one list of internal provider hosts for both services
+        ChatModels models = new ChatModels(properties.providerTimeout(), properties.modelCacheSize(),
+                environment.getProperty("mule.providers.internal-hosts"));
         AgentToolbox toolbox = new AgentToolbox(properties.gatewayUrl(), properties.gatewayApiKey(),
                 properties.toolTimeout(), properties.internalHosts());
         return new AgentStepExecutor(credentials, models, Clock.systemUTC(), toolbox);

@@ -86,6 +86,23 @@ class AgentStepExecutorTest {
         assertThat(sent.systemPrompt()).as("blank system prompt is not sent").isNull();
     }
 
+    /**
+     * The gateway checks a provider's URL when it is saved; the runner checks it again before each call, so a host
+     * that resolves to an internal address now (or always did, behind a name) is never called. Unroutable private
+     * addresses: before this check the call hung until its timeout and counted as an unavailable provider.
+     */
+    @ParameterizedTest
+    @CsvSource({"http://169.254.169.254/v1", "http://10.255.255.1:8080/v1", "http://0x0a.1.2.3/v1"})
+    void aProviderOnAnInternalAddressIsNeverCalled(String baseUrl) {
+        long started = System.nanoTime();
+        StepResult result = AgentSteps.run(executor, command("job-int", agent(PROVIDER, baseUrl, ""), prompt("hi")));
+
+        assertThat(result.success()).isFalse();
+        assertThat(result.failureKind()).isEqualTo(FailureKind.INVALID_INPUT);
+        assertThat(result.error()).contains("internal address").contains("MULE_PROVIDERS_INTERNAL_HOSTS");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("refused, not tried").isLessThan(Duration.ofSeconds(2));
+    }
+
     @Test
     void theAgentSystemPromptIsSentBeforeTheUserMessage() {
         AgentStep step = agent(PROVIDER, openAi.baseUrl(), "You answer in French.");

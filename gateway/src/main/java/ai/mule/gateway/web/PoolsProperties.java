@@ -1,0 +1,32 @@
+package ai.mule.gateway.web;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The gateway's separate thread pools ({@code MULE_POOLS_AGENT_CALLS_THREADS=32}, ...). A full pool answers 503 with
+ * {@code Retry-After: retryAfter}.
+ *
+ * @param agentCalls direct {@code agent/<name>} chat completions; each holds a thread for the provider's whole answer
+ *                   (up to {@code mule.agent-calls.timeout}), so this pool is the number of such calls at once
+ * @param sseWrites  writes of Server-Sent Events; one task per stream with frames waiting, so its queue should hold
+ *                   {@code mule.events.max-subscribers}
+ * @param answers    completion of synchronous workflow chat and module-execute answers (a short read at most)
+ */
+@Validated
+@ConfigurationProperties("mule.pools")
+public record PoolsProperties(@Valid @NotNull @DefaultValue Pool agentCalls,
+                              @Valid @NotNull @DefaultValue Pool sseWrites,
+                              @Valid @NotNull @DefaultValue Pool answers,
+                              @NotNull @DefaultValue("5s") Duration retryAfter) {
+
+    /** Threads of a pool, and how many tasks may wait for one before new ones are refused. */
+    public record Pool(@Positive @DefaultValue("16") int threads, @PositiveOrZero @DefaultValue("1000") int queue) {
+    }
+}
