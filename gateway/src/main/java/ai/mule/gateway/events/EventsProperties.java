@@ -29,5 +29,5 @@ public record EventsProperties(@NotNull Duration startupTimeout,
                                @Positive @DefaultValue("100") int maxSubscribers,
                                @Positive @DefaultValue("10") int maxSubscribersPerKey) {
 
-    static final String MAX_PENDING_BYTES = "mule.events.max-pending-bytes";
+    public static final String MAX_PENDING_BYTES = "mule.events.max-pending-bytes";
 }

@@ -1,12 +1,11 @@
 package ai.mule.gateway.ws;
 
 import ai.mule.gateway.events.JobEventSubscribers;
-import ai.mule.gateway.events.SseStream;
+import ai.mule.gateway.events.BoundedSubscriber;
+import ai.mule.gateway.events.EventsProperties;
 import ai.mule.gateway.jobs.Job;
 import ai.mule.gateway.jobs.JobRepository;
 import ai.mule.schemas.JobEvent;
-import java.io.IOException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,8 +30,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * sockets, taken while any is open) rather than Mule v2's poll of the 20 newest jobs every 2 s. Every event also goes
  * out as {@code {"type": "job_event", "data": <event>}}, which a Mule v2 UI ignores. The listener thread only hands
  * events over: one thread of this class reads the jobs and builds the frames in event order (at most
- * {@link #MAX_WAITING_EVENTS} wait; past that an event is not sent and a warning logged), and each socket's
- * {@link SocketSender} writes them, closing a client that falls {@code max-buffered} behind.
+ * {@link #MAX_WAITING_EVENTS} wait; past that an event is not sent and a warning logged), and each socket is a
+ * {@link BoundedSubscriber} like an SSE stream: the same byte bound ({@code mule.events.max-pending-bytes}), the same
+ * write pool, and counted against the same caps ({@link AdmitSocket}).
  */
 @Component
 class JobUpdatesSocket extends TextWebSocketHandler {
@@ -43,8 +43,8 @@ class JobUpdatesSocket extends TextWebSocketHandler {
     private final JobEventSubscribers subscribers;
     private final JobRepository jobs;
     private final Executor executor;
-    private final WsProperties properties;
-    private final Map<String, SocketSender> sessions = new ConcurrentHashMap<>();
+    private final long maxPendingBytes;
+    private final Map<String, BoundedSubscriber> sessions = new ConcurrentHashMap<>();
     /** Builds the frames in the order the events came, reading each changed job once for all sockets. */
     private final ThreadPoolExecutor framer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(MAX_WAITING_EVENTS), r -> {
@@ -55,38 +55,44 @@ class JobUpdatesSocket extends TextWebSocketHandler {
     private AutoCloseable subscription;
 
     JobUpdatesSocket(JobEventSubscribers subscribers, JobRepository jobs,
-                     @Qualifier("applicationTaskExecutor") Executor executor, WsProperties properties) {
+                     @Qualifier("sseWritePool") Executor executor, EventsProperties events) {
         this.subscribers = subscribers;
         this.jobs = jobs;
         this.executor = executor;
-        this.properties = properties;
+        this.maxPendingBytes = events.maxPendingBytes().toBytes();
     }
 
     @Override
-    public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+    public void afterConnectionEstablished(WebSocketSession session) {
+        BoundedSubscriber subscriber = new BoundedSubscriber(new SocketSink(session), executor, maxPendingBytes,
+                EventsProperties.MAX_PENDING_BYTES);
+        if (session.getAttributes().get(AdmitSocket.PERMIT) instanceof AutoCloseable permit) {
+            subscriber.onClose(permit);
+        }
+        subscriber.onClose(() -> forget(session));
         synchronized (this) {
-            if (sessions.size() >= properties.maxSessions()) {
-                session.close(CloseStatus.SERVICE_OVERLOAD.withReason("more than " + properties.maxSessions()
-                        + " sockets are open (mule.ws.max-sessions); retry later"));
-                return;
-            }
-            sessions.put(session.getId(), new SocketSender(session, executor, properties.maxBuffered().toBytes()));
+            sessions.put(session.getId(), subscriber);
             if (subscription == null) {
                 subscription = subscribers.subscribeAll(this::onEvent);
             }
         }
         // v2's UI shows whether the socket is up from its own onopen; this tells a script it is subscribed
-        sessions.get(session.getId()).send(message("connection_status", Map.of("connected", true)));
+        subscriber.send(SocketSink.message("connection_status", Map.of("connected", true)));
     }
 
     @Override
-    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
-        synchronized (this) {
-            sessions.remove(session.getId());
-            if (sessions.isEmpty() && subscription != null) {
-                subscription.close();
-                subscription = null;
-            }
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        BoundedSubscriber subscriber = sessions.get(session.getId());
+        if (subscriber != null) {
+            subscriber.ended();
+        }
+    }
+
+    private synchronized void forget(WebSocketSession session) throws Exception {
+        sessions.remove(session.getId());
+        if (sessions.isEmpty() && subscription != null) {
+            subscription.close();
+            subscription = null;
         }
     }
 
@@ -94,10 +100,10 @@ class JobUpdatesSocket extends TextWebSocketHandler {
     private void onEvent(JobEvent event) {
         try {
             framer.execute(() -> {
-                String raw = message("job_event", event);
-                Optional<String> update = statusChange(event) ? jobAfter(event).map(job -> message("job_update", job))
+                String raw = SocketSink.message("job_event", event);
+                Optional<String> update = statusChange(event) ? jobAfter(event).map(job -> SocketSink.message("job_update", job))
                         : Optional.empty();
-                for (SocketSender sender : Set.copyOf(sessions.values())) {
+                for (BoundedSubscriber sender : Set.copyOf(sessions.values())) {
                     update.ifPresent(sender::send);
                     sender.send(raw);
                 }
@@ -122,11 +128,6 @@ class JobUpdatesSocket extends TextWebSocketHandler {
                 event instanceof JobEvent.JobFailed failed ? failed.error() : j.errorMessage(),
                 j.startedAt() == null ? event.at() : j.startedAt(),
                 event.terminal() && j.completedAt() == null ? event.at() : j.completedAt(), event.at()));
-    }
-
-    private static String message(String type, Object data) {
-        return "{\"type\":\"" + type + "\",\"data\":" + SseStream.json(data) + ",\"timestamp\":\""
-                + Instant.now() + "\"}";
     }
 
     int openSessions() {

@@ -1,5 +1,6 @@
 package ai.mule.gateway.ws;
 
+import ai.mule.gateway.events.SubscriberLimits;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -15,13 +16,15 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 class WebSocketConfig implements WebSocketConfigurer {
 
     private final JobUpdatesSocket socket;
+    private final SubscriberLimits limits;
 
-    WebSocketConfig(JobUpdatesSocket socket) {
+    WebSocketConfig(JobUpdatesSocket socket, SubscriberLimits limits) {
         this.socket = socket;
+        this.limits = limits;
     }
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        registry.addHandler(socket, "/ws");
+        registry.addHandler(socket, "/ws").addInterceptors(new AdmitSocket(limits));
     }
 }

@@ -21,15 +21,23 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import ai.mule.gateway.events.SubscriberLimits;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /** Mule v2's {@code WS /ws} fed from mule.jobs.events; the test plays the orchestrator. Same keys as the SSE IT. */
 @TestPropertySource(properties = {"mule.security.api-keys=" + JobUpdatesSocketIT.KEY,
-        "mule.events.heartbeat-interval=100ms"})
+        "mule.events.heartbeat-interval=100ms", "mule.events.max-subscribers-per-key=3",
+        "mule.events.max-pending-bytes=1MB"})
 class JobUpdatesSocketIT extends IntegrationTestBase {
 
     static final String KEY = "all-jobs-stream-key";
+
+    @Autowired
+    JobUpdatesSocket sockets;
+    @Autowired
+    SubscriberLimits limits;
 
     @Test
     void sendsJobUpdatesInMuleV2sShapeInEventOrder() throws Exception {
@@ -77,6 +85,63 @@ class JobUpdatesSocketIT extends IntegrationTestBase {
 
         assertThat(refused.getCause()).isInstanceOf(WebSocketHandshakeException.class);
         assertThat(((WebSocketHandshakeException) refused.getCause()).getResponse().statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void socketsCountAgainstTheEventStreamCapsPerKey() throws Exception {
+        awaitNoSubscribers();
+        List<WebSocket> open = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            open.add(connect("?api_key=" + KEY, new LinkedBlockingQueue<>()));
+        }
+
+        ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> connect("?api_key=" + KEY, new LinkedBlockingQueue<>()));
+        var response = ((WebSocketHandshakeException) refused.getCause()).getResponse();
+        assertThat(response.statusCode()).isEqualTo(429);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+
+        open.forEach(WebSocket::abort);
+        awaitNoSubscribers();
+        connect("?api_key=" + KEY, new LinkedBlockingQueue<>()).abort();
+    }
+
+    @Test
+    void aSocketThatStopsReadingIsDroppedOnceItFallsTheByteBoundBehindAndOthersGoOn() throws Exception {
+        awaitNoSubscribers();
+        WebSocket stalled = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?api_key=" + KEY), new WebSocket.Listener() {
+                    @Override
+                    public void onOpen(WebSocket webSocket) {
+                        // never asks for a message: the client stops reading at once
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        assertThat(limits.open()).isEqualTo(1);
+
+        // 40 events of 300 KB each: far past the 1 MB bound once the socket buffers are full
+        String big = "x".repeat(300_000);
+        for (int i = 0; i < 40; i++) {
+            String jobId = UUID.randomUUID().toString();
+            TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobCompleted(Topics.SCHEMA_VERSION, jobId, 1,
+                    Instant.now(), JsonSerde.mapper().createObjectNode().put("prompt", big), null));
+        }
+
+        awaitNoSubscribers();
+        assertThat(sockets.openSessions()).isZero();
+        stalled.abort();
+        // a new reader is served as before
+        BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+        WebSocket reader = connect("?api_key=" + KEY, frames);
+        assertThat(frames.poll(10, TimeUnit.SECONDS).path("type").asText()).isEqualTo("connection_status");
+        reader.abort();
+    }
+
+    private void awaitNoSubscribers() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while ((limits.open() > 0 || sockets.openSessions() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(limits.open()).as("event subscribers open").isZero();
     }
 
     private WebSocket connect(String query, BlockingQueue<JsonNode> frames) throws Exception {
