@@ -15,9 +15,16 @@ import java.util.List;
  * @param deadline     when the whole job must have ended (from {@code timeout_job_seconds}); null = no job limit
  *                     (each step still has its own timeout)
  * @param replyTopic   a topic that receives the job's terminal event as well (Kafka ingress); null = none
+ * @param flow         the workflow graph: one {@link StepFlow} per step, in the order of {@code steps}; null = the
+ *                     steps run in a line (every workflow that uses no graph field, and requests from older gateways)
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
-                         JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic) {
+                         JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow) {
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic, null);
+    }
 
     public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                       JsonNode input, Instant acceptedAt) {
@@ -31,6 +38,13 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
 
     /** This request with a job deadline and a reply topic (either may be null). */
     public JobRequest with(Instant deadline, String replyTopic) {
-        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic);
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                flow);
+    }
+
+    /** This request running its steps as the graph {@code graph} (null: in a line). */
+    public JobRequest withFlow(List<StepFlow> graph) {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                graph);
     }
 }

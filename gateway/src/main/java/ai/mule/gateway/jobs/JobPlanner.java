@@ -30,7 +30,7 @@ public class JobPlanner {
             SELECT w.id AS workflow_id, w.name AS workflow_name,
                    s.id AS step_id, s.step_order, s.step_type, s.config AS step_config,
                    s.max_attempts, s.initial_backoff_ms, s.backoff_multiplier, s.max_backoff_ms, s.timeout_ms,
-                   s.retry_step_failures,
+                   s.retry_step_failures, s.name, s.depends_on, s.join_policy, s.when_condition, s.for_each, s.fallback,
                    m.id AS module_id, m.name AS module_name, m.sha256, m.config AS module_config,
                    a.id AS agent_id, a.name AS agent_name, a.model_id, a.system_prompt,
                    p.id AS provider_id, p.api_base_url
@@ -51,10 +51,12 @@ public class JobPlanner {
 
     private final JdbcClient jdbc;
     private final AgentSnapshots agentSnapshots;
+    private final FlowPlanner flows;
 
     JobPlanner(JdbcClient jdbc, AgentSnapshots agentSnapshots) {
         this.jdbc = jdbc;
         this.agentSnapshots = agentSnapshots;
+        this.flows = new FlowPlanner(this);
     }
 
     public Optional<JobPlan> workflow(UUID id) {
@@ -110,15 +112,17 @@ public class JobPlanner {
             return Optional.empty();
         }
         List<StepDefinition> steps = new ArrayList<>();
+        List<FlowPlanner.Graph> graph = new ArrayList<>();
         for (Row row : rows) {
             if (row.step() != null) {
                 steps.add(row.step());
+                graph.add(row.graph());
             }
         }
         Row first = rows.get(0);
         // provider kind, sampling settings, skills and tools of each agent step (issue 6)
         return Optional.of(new JobPlan(first.workflowId(), null, null, first.workflowName(),
-                agentSnapshots.complete(steps)));
+                agentSnapshots.complete(steps), flows.flow(steps, graph)));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {
@@ -126,7 +130,7 @@ public class JobPlanner {
         String workflowName = rs.getString("workflow_name");
         UUID stepId = rs.getObject("step_id", UUID.class);
         if (stepId == null) {
-            return new Row(workflowId, workflowName, null);
+            return new Row(workflowId, workflowName, null, null);
         }
         int order = rs.getInt("step_order");
         ObjectNode stepConfig = objectOrEmpty(Json.column(rs, "step_config"));
@@ -146,7 +150,31 @@ public class JobPlanner {
             step = new AgentStep(agent.stepOrder(), agent.workflowStepId(), agent.agentId(), agent.agentName(),
                     agent.providerId(), agent.apiBaseUrl(), agent.model(), agent.systemPrompt(), agent.config(), policy);
         }
-        return new Row(workflowId, workflowName, step);
+        return new Row(workflowId, workflowName, step, FlowPlanner.Graph.read(rs, order));
+    }
+
+    /** A WASM module as a step of a snapshot, its config over the module's own (a fallback's target). */
+    Optional<StepDefinition> moduleStep(UUID moduleId, int order, String workflowStepId, ObjectNode stepConfig,
+                                        StepPolicy policy) {
+        return jdbc.sql("SELECT id, name, sha256, config FROM wasm_modules WHERE id = ?")
+                .param(moduleId)
+                .query((rs, n) -> {
+                    ObjectNode config = objectOrEmpty(Json.column(rs, "config")).deepCopy();
+                    config.setAll(stepConfig);
+                    return (StepDefinition) new WasmStep(order, workflowStepId, moduleId.toString(), rs.getString("name"),
+                            rs.getString("sha256").trim(), config, policy);
+                })
+                .optional();
+    }
+
+    /** An agent as a step of a snapshot, completed like any agent step (a fallback's target). */
+    Optional<StepDefinition> agentStep(UUID agentId, int order, String workflowStepId, ObjectNode config,
+                                       StepPolicy policy) {
+        return jdbc.sql(AGENT_SNAPSHOT.formatted("a.id = ?"))
+                .param(agentId)
+                .query((rs, n) -> (StepDefinition) agentStep(rs, order, workflowStepId, config).withPolicy(policy))
+                .optional()
+                .map(step -> agentSnapshots.complete(List.of(step)).get(0));
     }
 
     private static AgentStep agentStep(ResultSet rs, int order, String workflowStepId, JsonNode config)
@@ -160,6 +188,6 @@ public class JobPlanner {
         return node instanceof ObjectNode object ? object : Json.emptyObject();
     }
 
-    private record Row(UUID workflowId, String workflowName, StepDefinition step) {
+    private record Row(UUID workflowId, String workflowName, StepDefinition step, FlowPlanner.Graph graph) {
     }
 }

@@ -82,7 +82,8 @@ public class JobService {
         String workflowId = plan.workflowId() == null ? null : plan.workflowId().toString();
         // the job's deadline (timeout_job_seconds) and reply topic travel with it: the orchestrator reads no settings
         JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now)
-                .with(deadlines.deadlineFor(now), replyTopic);
+                .with(deadlines.deadlineFor(now), replyTopic)
+                .withFlow(plan.flow());
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {

@@ -24,7 +24,7 @@ class WorkflowStepRepository {
 
     private static final String COLUMNS =
             "id, workflow_id, step_order, step_type, agent_id, wasm_module_id, config, created_at, updated_at, "
-                    + StepPolicyFields.COLUMNS;
+                    + StepPolicyFields.COLUMNS + ", " + StepGraphFields.COLUMNS;
 
     private final JdbcClient jdbc;
 
@@ -41,21 +41,23 @@ class WorkflowStepRepository {
 
     /** Inserts a step; without a step order it goes after the last one, computed in the same statement. */
     WorkflowStep insert(UUID workflowId, Integer stepOrder, String stepType, UUID agentId, UUID wasmModuleId,
-                        ObjectNode config, StepPolicyFields policy) {
+                        ObjectNode config, StepPolicyFields policy, StepGraphFields graph) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
         try {
             return jdbc.sql("""
                             INSERT INTO workflow_steps (id, workflow_id, step_order, step_type, agent_id, wasm_module_id,
-                                                        config, created_at, updated_at, """ + StepPolicyFields.COLUMNS + """
+                                                        config, created_at, updated_at, """ + StepPolicyFields.COLUMNS
+                            + ", " + StepGraphFields.COLUMNS + """
                             )
                             VALUES (?, ?, COALESCE(CAST(? AS INTEGER),
                                         (SELECT COALESCE(MAX(step_order), 0) + 1 FROM workflow_steps WHERE workflow_id = ?)),
-                                    ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?, ?)
-                            RETURNING\s""" + COLUMNS)
+                                    ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?, ?, """ + StepGraphFields.PLACEHOLDERS
+                            + ") RETURNING " + COLUMNS)
                     .params(id, workflowId, stepOrder, workflowId, stepType, agentId, wasmModuleId, Json.write(config),
                             Timestamps.param(now), Timestamps.param(now))
                     .params(policy.values())
+                    .params(graph.values())
                     .query(WorkflowStepRepository::map)
                     .single();
         } catch (DuplicateKeyException e) {
@@ -66,14 +68,17 @@ class WorkflowStepRepository {
 
     /** Replaces a step's kind, target and config, and its order when one is given; empty if it is not this workflow's. */
     Optional<WorkflowStep> update(UUID workflowId, UUID stepId, Integer stepOrder, String stepType, UUID agentId,
-                                  UUID wasmModuleId, ObjectNode config, StepPolicyFields policy) {
+                                  UUID wasmModuleId, ObjectNode config, StepPolicyFields policy,
+                                  StepGraphFields graph) {
         try {
             return jdbc.sql("UPDATE workflow_steps SET step_order = COALESCE(CAST(? AS INTEGER), step_order), step_type = ?, "
                             + "agent_id = ?, wasm_module_id = ?, config = CAST(? AS JSONB), updated_at = ?, "
-                            + StepPolicyFields.ASSIGNMENTS + " WHERE id = ? AND workflow_id = ? RETURNING " + COLUMNS)
+                            + StepPolicyFields.ASSIGNMENTS + ", " + StepGraphFields.ASSIGNMENTS
+                            + " WHERE id = ? AND workflow_id = ? RETURNING " + COLUMNS)
                     .params(stepOrder, stepType, agentId, wasmModuleId, Json.write(config),
                             Timestamps.param(Timestamps.now()))
                     .params(policy.values())
+                    .params(graph.values())
                     .params(stepId, workflowId)
                     .query(WorkflowStepRepository::map)
                     .optional();
@@ -81,6 +86,11 @@ class WorkflowStepRepository {
             throw ApiException.conflict("the workflow already has a step with step_order " + stepOrder
                     + "; choose another step_order, or use POST .../steps/reorder");
         }
+    }
+
+    /** Locks the workflow's row until the transaction ends: saves of its steps are checked one after the other. */
+    void lockWorkflow(UUID workflowId) {
+        jdbc.sql("SELECT id FROM workflows WHERE id = ? FOR UPDATE").param(workflowId).query(UUID.class).list();
     }
 
     boolean delete(UUID workflowId, UUID stepId) {
@@ -117,11 +127,14 @@ class WorkflowStepRepository {
     private static WorkflowStep map(ResultSet rs, int n) throws SQLException {
         String type = rs.getString("step_type");
         StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(type));
+        StepGraphFields graph = StepGraphFields.read(rs);
+        int order = rs.getInt("step_order");
         return new WorkflowStep(rs.getObject("id", UUID.class), rs.getObject("workflow_id", UUID.class),
                 rs.getInt("step_order"), type, type, rs.getObject("agent_id", UUID.class),
                 rs.getObject("wasm_module_id", UUID.class), Json.column(rs, "config"),
                 Timestamps.column(rs, "created_at"), Timestamps.column(rs, "updated_at"), policy.maxAttempts(),
                 policy.initialBackoffMs(), policy.backoffMultiplier(), policy.maxBackoffMs(), policy.timeoutMs(),
-                policy.retryStepFailures());
+                policy.retryStepFailures(), graph.nameOr(order), graph.dependsOn(), graph.joinPolicy(), graph.when(),
+                graph.forEach(), graph.fallback());
     }
 }
