@@ -62,6 +62,13 @@ final class Changes {
         return this;
     }
 
+    /** Sends one step of a graph job ({@link FlowRun}) and says so in a {@code StepStarted} event. */
+    Changes dispatch(String jobId, StepRef ref, StepDefinition step, JsonNode input, Instant deadline) {
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, jobId, seq, at, ref, input));
+        commands.add(StepCommand.of(jobId, ref.stepIndex(), ref.attempt(), step, input, now, deadline));
+        return this;
+    }
+
     /** The job's current step and attempt, as its step events name them. */
     static StepRef stepRef(JobState job) {
         StepDefinition step = job.currentStep();
@@ -99,7 +106,9 @@ final class Changes {
         String error = "the job cannot go on: " + violation.message();
         JobState job = before != null ? before : wouldBe.withLastSeq(0);
         Changes changes = after(job, now);
-        if (before != null && !before.status().terminal() && !before.waitsForRetry()
+        if (before != null && !before.status().terminal() && before.graph()) {
+            FlowRun.failRunningSteps(before, changes, error);
+        } else if (before != null && !before.status().terminal() && !before.waitsForRetry()
                 && !before.snapshot().steps().isEmpty()) {
             changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                     stepRef(before), error, 0, FailureKind.LIMIT_EXCEEDED, null, null));

@@ -22,6 +22,9 @@ public record RunnerStarted(StepStarted started) implements JobCommand {
         if (job == null || job.status().terminal()) {
             return Transition.ignored("the job is gone or has ended");
         }
+        if (job.graph()) {
+            return FlowRun.runnerStarted(job, started, now);
+        }
         JobProgress progress = job.progress();
         if (!job.waitsFor(started.stepIndex(), started.attempt())) {
             return Transition.ignored("step " + started.stepIndex() + " attempt " + started.attempt()

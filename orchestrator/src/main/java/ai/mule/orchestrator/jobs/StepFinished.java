@@ -59,6 +59,9 @@ public record StepFinished(StepResult result) implements JobCommand {
         if (job.status().terminal()) {
             return Transition.ignored("the job is already " + job.status().wire());
         }
+        if (job.graph()) {
+            return FlowRun.finished(job, result, now);
+        }
         JobProgress progress = job.progress();
         if (job.waitsForRetry()) {
             return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
