@@ -42,6 +42,17 @@ final class Changes {
         return new Changes(job.progress().lastSeq(), now);
     }
 
+    /** How many events so far (to tell whether a step of a graph job changed anything). */
+    int size() {
+        return events.size() + commands.size();
+    }
+
+    /** Sends one command without an event (a for-each item: its step's events say when it starts and ends). */
+    Changes send(StepCommand command) {
+        commands.add(command);
+        return this;
+    }
+
     Changes emit(EventFactory event) {
         events.add(event.create(++seq, now));
         return this;

@@ -49,11 +49,13 @@ import java.util.Map;
  */
 final class FlowRun {
 
-    private final JobState job;
-    private final Instant now;
-    private final Changes changes;
-    private final List<StepState> nodes;
-    private JobState usage;
+    final JobState job;
+    final Instant now;
+    final Changes changes;
+    final List<StepState> nodes;
+    JobState usage;
+    /** A step that just failed for good still has attempts out (for-each items): the runners are told to stop. */
+    private boolean attemptsOut;
 
     private FlowRun(JobState job, Instant now) {
         this.job = job;
@@ -80,6 +82,9 @@ final class FlowRun {
             return Transition.ignored("a result for step " + index + ", which the job does not have");
         }
         StepState node = job.progress().nodes().get(index);
+        if (node.forEach() && node.phase() == Phase.RUNNING) {
+            return ForEachRun.finished(new FlowRun(job, now), index, result);
+        }
         if (node.phase() != Phase.RUNNING || node.attempt() != result.attempt()) {
             return Transition.ignored("a result for step " + index + " attempt " + result.attempt()
                     + " but that step is " + node.phase().name().toLowerCase() + " at attempt " + node.attempt());
@@ -110,7 +115,14 @@ final class FlowRun {
         boolean any = false;
         for (int i = 0; i < run.nodes.size(); i++) {
             StepState node = run.nodes.get(i);
-            if (node.phase() == Phase.RETRYING && JobState.due(node.retryAt(), now)) {
+            if (node.forEach() && node.phase() == Phase.RUNNING) {
+                int before = run.changes.size();
+                Transition.Applied ended = ForEachRun.wakeUp(run, i);
+                if (ended != null) {
+                    return ended;
+                }
+                any |= run.nodes.get(i) != node || run.changes.size() != before;
+            } else if (node.phase() == Phase.RETRYING && JobState.due(node.retryAt(), now)) {
                 run.dispatch(i, node.attempt(), node.input());
                 any = true;
             } else if (node.phase() == Phase.RUNNING && JobState.due(node.deadline(), now)) {
@@ -133,6 +145,9 @@ final class FlowRun {
             return Transition.ignored("step " + index + " started, but the job does not have it");
         }
         StepState node = job.progress().nodes().get(index);
+        if (node.forEach() && node.phase() == Phase.RUNNING) {
+            return ForEachRun.runnerStarted(new FlowRun(job, now), index, started);
+        }
         if (node.phase() != Phase.RUNNING || node.attempt() != started.attempt()) {
             return Transition.ignored("step " + index + " attempt " + started.attempt() + " started, but that step is "
                     + node.phase().name().toLowerCase() + " at attempt " + node.attempt());
@@ -175,7 +190,7 @@ final class FlowRun {
     // --- the rules
 
     /** Starts or skips every step that is ready, until none is; completes the job when all steps are done. */
-    private Transition advance() {
+    Transition advance() {
         boolean progressed = true;
         while (progressed) {
             progressed = false;
@@ -202,6 +217,13 @@ final class FlowRun {
                         nodes.set(i, StepState.skipped());
                         continue;
                     }
+                }
+                if (flow.forEach() != null) {
+                    Transition.Applied ended = ForEachRun.start(this, i, inputOf(i));
+                    if (ended != null) {
+                        return ended;
+                    }
+                    continue;
                 }
                 dispatch(i, 1, inputOf(i));
             }
@@ -245,12 +267,12 @@ final class FlowRun {
     }
 
     /** The job input: a graph job keeps it as its progress' {@code stepInput} while it runs. */
-    private JsonNode jobInput() {
+    JsonNode jobInput() {
         JsonNode input = job.progress().stepInput();
         return input != null ? input : JsonNodeFactory.instance.objectNode();
     }
 
-    private Map<String, JsonNode> outputs() {
+    Map<String, JsonNode> outputs() {
         Map<String, JsonNode> outputs = new LinkedHashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i).phase() == Phase.SUCCEEDED) {
@@ -260,7 +282,7 @@ final class FlowRun {
         return outputs;
     }
 
-    private void dispatch(int index, int attempt, JsonNode input) {
+    void dispatch(int index, int attempt, JsonNode input) {
         StepDefinition step = definition(index, nodes.get(index));
         Instant deadline = now.plusMillis(step.policy().timeoutMs() + job.snapshot().stepGraceMs());
         StepState running = nodes.get(index).running(attempt, input, deadline);
@@ -272,7 +294,7 @@ final class FlowRun {
      * An attempt of step {@code index} failed: retried, handed to the fallback, or the step failed for good. Returns
      * the job's ending transition when the failure ends the job, null when the job goes on.
      */
-    private Transition.Applied attemptFailed(int index, FailureKind kind, String error, long durationMicros,
+    Transition.Applied attemptFailed(int index, FailureKind kind, String error, long durationMicros,
                                              StepStreams streams) {
         StepState node = nodes.get(index);
         StepPolicy policy = definition(index).policy();
@@ -299,7 +321,17 @@ final class FlowRun {
             dispatch(index, toFallback.attempt() + 1, toFallback.input());
             return null;
         }
-        StepRef failedRef = ref(index);
+        return failedForGood(index, ref(index), kind, error, durationMicros, streams);
+    }
+
+    /**
+     * Step {@code index} failed for good: a {@code wait_all} join takes its error and the job goes on (null), or the
+     * job fails (its ending transition).
+     */
+    Transition.Applied failedForGood(int index, StepRef failedRef, FailureKind kind, String error,
+                                     long durationMicros, StepStreams streams) {
+        StepState node = nodes.get(index);
+        attemptsOut |= node.forEach() && node.items().stream().anyMatch(i -> i.phase() == Phase.RUNNING);
         changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, failedRef,
                 error, durationMicros, kind, streams.stdout(), streams.stderr()));
         if (toleratedByDependents(index)) {
@@ -314,7 +346,7 @@ final class FlowRun {
     }
 
     /** Whether every step depending on {@code index} is a {@code wait_all} join (and at least one does). */
-    private boolean toleratedByDependents(int index) {
+    boolean toleratedByDependents(int index) {
         boolean any = false;
         for (int i = 0; i < nodes.size(); i++) {
             if (flow(i).dependsOn().contains(index)) {
@@ -331,8 +363,8 @@ final class FlowRun {
      * The job fails with {@code error}. With {@code stepKind} set (a timeout), each running step fails with that
      * kind first; either way, if steps are still running, the runners are told to stop them.
      */
-    private Transition.Applied fail(String error, FailureKind stepKind) {
-        boolean running = false;
+    Transition.Applied fail(String error, FailureKind stepKind) {
+        boolean running = attemptsOut;
         for (int i = 0; i < nodes.size(); i++) {
             StepState node = nodes.get(i);
             if (node.phase() == Phase.RUNNING) {
@@ -382,7 +414,7 @@ final class FlowRun {
 
     // --- helpers
 
-    private JobState state() {
+    JobState state() {
         return usage.withNodes(nodes);
     }
 
@@ -391,11 +423,11 @@ final class FlowRun {
         return usage.withNodes(nodes.stream().map(StepState::withoutData).toList()).finished(status, now);
     }
 
-    private StepFlow flow(int index) {
+    StepFlow flow(int index) {
         return job.snapshot().flow().get(index);
     }
 
-    private StepDefinition definition(int index) {
+    StepDefinition definition(int index) {
         return definition(index, nodes.get(index));
     }
 
@@ -403,11 +435,11 @@ final class FlowRun {
         return node.runsFallback() ? flow(index).fallback() : job.snapshot().steps().get(index);
     }
 
-    private StepRef ref(int index) {
+    StepRef ref(int index) {
         return ref(job, index, nodes.get(index).attempt());
     }
 
-    private static StepRef ref(JobState job, int index, int attempt) {
+    static StepRef ref(JobState job, int index, int attempt) {
         StepDefinition step = job.snapshot().steps().get(index);
         return new StepRef(index, step.stepOrder(), step.workflowStepId(), attempt);
     }

@@ -301,6 +301,89 @@ class FlowTopologyTest {
         assertThat(orchestrator.commands()).as("other jobs flow").hasSize(1);
     }
 
+    static List<StepFlow> splitThenForEach(int concurrency, String onItemFailure) {
+        return List.of(node("split"), new StepFlow("each", List.of(0), null, null,
+                new StepFlow.ForEach("steps.split.parts", concurrency, onItemFailure), null));
+    }
+
+    @Test
+    void forEachRunsItemsWithBoundedConcurrencyAndCollectsOutputsInItemOrder() {
+        String jobId = newJobId();
+        orchestrator.request(graph(jobId, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(2, null)));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()),
+                json("{\"parts\": [\"a\", \"b\", {\"k\": 1}, \"d\"]}"), null, null, 5, null));
+
+        List<StepCommand> first = sorted(orchestrator.commands());
+        assertThat(first).as("two at a time").hasSize(2);
+        assertThat(first).extracting(StepCommand::input).containsExactly(prompt("a"), prompt("b"));
+        assertThat(first).extracting(StepCommand::attempt).containsExactly(1, 2);
+        List<JobEvent> events = orchestrator.events();
+        assertThat(events.get(events.size() - 1)).isInstanceOf(StepStarted.class);
+
+        orchestrator.result(ok(first.get(1), "B"));
+        StepCommand third = single(orchestrator.commands());
+        assertThat(third.input()).as("an object item is the input as it is").isEqualTo(json("{\"k\": 1}"));
+        orchestrator.result(ok(first.get(1), "B again"));
+        assertThat(orchestrator.commands()).as("a duplicate frees no slot").isEmpty();
+        orchestrator.result(ok(third, "K"));
+        StepCommand fourth = single(orchestrator.commands());
+        orchestrator.result(ok(fourth, "D"));
+        assertThat(orchestrator.state(jobId).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(orchestrator.events()).as("items have no events of their own").isEmpty();
+
+        orchestrator.result(ok(first.get(0), "A"));
+        List<JobEvent> end = orchestrator.events();
+        assertThat(end).extracting(e -> e.getClass().getSimpleName()).containsExactly("StepCompleted", "JobCompleted");
+        assertThat(((StepCompleted) end.get(0)).output()).isEqualTo(json("[\"A\", \"B\", \"K\", \"D\"]"));
+        assertThat(((JobCompleted) end.get(1)).output()).isEqualTo(json("{\"prompt\": [\"A\", \"B\", \"K\", \"D\"]}"));
+    }
+
+    @Test
+    void forEachRetriesAnItemThenCollectsOrFailsOnItsFailure() {
+        String collecting = newJobId();
+        orchestrator.request(graph(collecting, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(4, StepFlow.ForEach.COLLECT)));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()), json("{\"parts\": [1, 2]}"), null,
+                null, 5, null));
+        List<StepCommand> items = sorted(orchestrator.commands());
+        orchestrator.result(Results.failed(items.get(0), FailureKind.PROVIDER_UNAVAILABLE, "503", null, null, 5, null));
+        orchestrator.advance(Duration.ofMillis(150));
+        StepCommand retry = single(orchestrator.commands());
+        assertThat(retry.input()).isEqualTo(items.get(0).input());
+        assertThat(retry.attempt()).as("a retry takes the step's next attempt number").isEqualTo(3);
+        orchestrator.result(ok(items.get(0), "stale"));
+        orchestrator.result(Results.failed(retry, FailureKind.MODULE_FAILED, "bad item", null, null, 5, null));
+        orchestrator.result(ok(items.get(1), "two"));
+        List<JobEvent> events = orchestrator.events();
+        JobCompleted completed = (JobCompleted) events.get(events.size() - 1);
+        assertThat(completed.output()).isEqualTo(json("{\"prompt\": [{\"error\": {\"kind\": \"module_failed\", "
+                + "\"message\": \"bad item\"}}, \"two\"]}"));
+
+        String failing = newJobId();
+        orchestrator.request(graph(failing, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(4, null)));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()), json("{\"parts\": [1, 2]}"), null,
+                null, 5, null));
+        items = sorted(orchestrator.commands());
+        orchestrator.events();
+        orchestrator.result(Results.failed(items.get(1), FailureKind.MODULE_FAILED, "bad item", null, null, 5, null));
+        List<JobEvent> failed = orchestrator.events();
+        assertThat(failed).extracting(e -> e.getClass().getSimpleName()).containsExactly("StepFailed", "JobFailed");
+        assertThat(((JobFailed) failed.get(1)).error()).isEqualTo("step 2 failed: item 1: bad item");
+        assertThat(orchestrator.controlsSent()).hasSize(1);
+    }
+
+    @Test
+    void forEachItemsThatAreNotAListFailTheJobNamingTheStep() {
+        String jobId = newJobId();
+        orchestrator.request(graph(jobId, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(4, null)));
+        orchestrator.result(ok(single(orchestrator.commands()), "not an object"));
+        List<JobEvent> events = orchestrator.events();
+        assertThat(((JobFailed) events.get(events.size() - 1)).error()).startsWith("step 'each': its for_each items");
+    }
+
     @Test
     void aLinearRequestStillRunsAsALineWithNoStepStates() {
         String jobId = newJobId();
