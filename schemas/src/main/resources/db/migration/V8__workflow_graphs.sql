@@ -8,3 +8,19 @@ ALTER TABLE workflow_steps
     ADD COLUMN when_condition TEXT,
     ADD COLUMN for_each       JSONB,
     ADD COLUMN fallback       JSONB;
+
+-- Sub-workflow steps (type 'workflow'): they name their child workflow in config.workflow_id, no agent or module.
+ALTER TABLE workflow_steps DROP CONSTRAINT workflow_steps_step_type_check;
+ALTER TABLE workflow_steps DROP CONSTRAINT workflow_steps_check;
+ALTER TABLE workflow_steps ADD CONSTRAINT workflow_steps_step_type_check
+    CHECK (step_type IN ('agent', 'wasm_module', 'workflow'));
+ALTER TABLE workflow_steps ADD CONSTRAINT workflow_steps_check
+    CHECK ((step_type = 'agent' AND agent_id IS NOT NULL AND wasm_module_id IS NULL)
+        OR (step_type = 'wasm_module' AND wasm_module_id IS NOT NULL AND agent_id IS NULL)
+        OR (step_type = 'workflow' AND agent_id IS NULL AND wasm_module_id IS NULL));
+
+-- A sub-workflow's child job, linked to the parent job and the step it runs for.
+ALTER TABLE jobs
+    ADD COLUMN parent_job_id UUID REFERENCES jobs (id) ON DELETE SET NULL,
+    ADD COLUMN parent_step   TEXT;
+CREATE INDEX jobs_parent_job_id ON jobs (parent_job_id) WHERE parent_job_id IS NOT NULL;
