@@ -6,6 +6,7 @@ import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.StepPolicy;
@@ -13,6 +14,7 @@ import ai.mule.schemas.StepRef;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.StepStarted;
 import ai.mule.schemas.Topics;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
@@ -287,7 +289,34 @@ final class FlowRun {
         Instant deadline = now.plusMillis(step.policy().timeoutMs() + job.snapshot().stepGraceMs());
         StepState running = nodes.get(index).running(attempt, input, deadline);
         nodes.set(index, running);
-        changes.dispatch(job.jobId(), ref(index), step, input, deadline);
+        if (step instanceof WorkflowStep child) {
+            changes.startChild(job.jobId(), ref(index), child, input, flow(index).name());
+        } else {
+            changes.dispatch(job.jobId(), ref(index), step, input, deadline);
+        }
+    }
+
+    /** The child job of step {@code index}'s running attempt, if it is a sub-workflow, is told to stop. */
+    private void cancelChild(int index, String reason) {
+        cancelChild(job, nodes.get(index), index, reason, changes, now);
+    }
+
+    private static void cancelChild(JobState job, StepState node, int index, String reason, Changes changes,
+                                    Instant now) {
+        StepDefinition step = node.runsFallback() ? job.snapshot().flow().get(index).fallback()
+                : job.snapshot().steps().get(index);
+        if (step instanceof WorkflowStep && node.phase() == Phase.RUNNING) {
+            String child = new ParentStep(job.jobId(), index, node.attempt(), null).childJobId();
+            changes.control(JobControl.cancel(child, reason, now));
+        }
+    }
+
+    /** A graph job ends while sub-workflow steps run: their child jobs are cancelled. */
+    static void cancelChildren(JobState job, Changes changes, String reason, Instant now) {
+        List<StepState> nodes = job.progress().nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            cancelChild(job, nodes.get(i), i, "the parent job " + job.jobId() + " ended: " + reason, changes, now);
+        }
     }
 
     /**
@@ -297,6 +326,8 @@ final class FlowRun {
     Transition.Applied attemptFailed(int index, FailureKind kind, String error, long durationMicros,
                                              StepStreams streams) {
         StepState node = nodes.get(index);
+        // a sub-workflow attempt given up (lost, timed out) must not go on running as a child nobody waits for
+        cancelChild(index, "its parent step's attempt " + node.attempt() + " ended: " + error);
         StepPolicy policy = definition(index).policy();
         if (policy.retries(kind, node.ownAttempt())) {
             Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(node.ownAttempt() + 1));
@@ -378,6 +409,9 @@ final class FlowRun {
         }
         if (running) {
             changes.control(JobControl.cancel(job.jobId(), error, now));
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            cancelChild(i, "the parent job " + job.jobId() + " failed: " + error);
         }
         return changes
                 .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, error))

@@ -18,6 +18,8 @@ import ai.mule.schemas.JobEvent.StepCompleted;
 import ai.mule.schemas.JobEvent.StepFailed;
 import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepStarted;
+import ai.mule.schemas.JobIngressRequest;
+import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
@@ -25,7 +27,9 @@ import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.WasmStep;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -382,6 +386,73 @@ class FlowTopologyTest {
         orchestrator.result(ok(single(orchestrator.commands()), "not an object"));
         List<JobEvent> events = orchestrator.events();
         assertThat(((JobFailed) events.get(events.size() - 1)).error()).startsWith("step 'each': its for_each items");
+    }
+
+    @Test
+    void aSubWorkflowRunsAsAChildJobWhoseOutputBecomesTheStepOutput() {
+        String parentId = newJobId();
+        WorkflowStep sub = new WorkflowStep(2, "ws-2", "child-workflow-id", "child", null, null);
+        orchestrator.request(graph(parentId, List.of(wasm(1, "classify", QUICK), sub),
+                List.of(node("classify"), node("route", 0))));
+        orchestrator.result(ok(single(orchestrator.commands()), "billing"));
+
+        assertThat(orchestrator.commands()).as("no runner runs a sub-workflow").isEmpty();
+        JobIngressRequest child = single(orchestrator.childRequests());
+        assertThat(child.workflowId()).isEqualTo("child-workflow-id");
+        assertThat(child.input()).isEqualTo(prompt("billing"));
+        ParentStep parent = child.parent();
+        assertThat(parent).isEqualTo(new ParentStep(parentId, 1, 1, "route"));
+        assertThat(child.idempotencyKey()).isEqualTo("child:" + parentId + "/1/1");
+
+        // the gateway makes the child job (its id derived from the key) with the child workflow's snapshot
+        String childId = parent.childJobId();
+        JobRequest childRequest = ai.mule.orchestrator.TestJobs.request(childId, wasm(1, "inner", QUICK))
+                .withParent(parent);
+        orchestrator.request(childRequest);
+        orchestrator.request(childRequest);
+        StepCommand inner = single(orchestrator.commands());
+        assertThat(inner.jobId()).isEqualTo(childId);
+        orchestrator.events();
+
+        orchestrator.result(ok(inner, "refund issued"));
+
+        List<JobEvent> events = orchestrator.events();
+        assertThat(events).filteredOn(JobCompleted.class::isInstance).extracting(JobEvent::jobId)
+                .containsExactly(childId, parentId);
+        JobCompleted parentDone = (JobCompleted) events.get(events.size() - 1);
+        assertThat(parentDone.output()).isEqualTo(prompt("refund issued"));
+        assertThat(orchestrator.state(parentId).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    @Test
+    void cancellingTheParentCancelsTheChildAndAFailedChildFailsTheStep() {
+        String parentId = newJobId();
+        WorkflowStep sub = new WorkflowStep(1, "ws-1", "child-workflow-id", "child", null, null);
+        orchestrator.request(graph(parentId, List.of(sub), List.of(node("sub"))));
+        ParentStep parent = single(orchestrator.childRequests()).parent();
+        orchestrator.request(ai.mule.orchestrator.TestJobs.request(parent.childJobId(), wasm(1, "inner", QUICK))
+                .withParent(parent));
+        orchestrator.commands();
+        orchestrator.events();
+
+        orchestrator.cancel(parentId);
+
+        assertThat(orchestrator.state(parentId).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(orchestrator.state(parent.childJobId()).status()).as("the cancel reached the child")
+                .isEqualTo(JobStatus.CANCELLED);
+        assertThat(orchestrator.events()).filteredOn(JobCancelled.class::isInstance).extracting(JobEvent::jobId)
+                .containsExactlyInAnyOrder(parentId, parent.childJobId());
+
+        String other = newJobId();
+        orchestrator.request(graph(other, List.of(sub), List.of(node("sub"))));
+        ParentStep second = single(orchestrator.childRequests()).parent();
+        orchestrator.request(ai.mule.orchestrator.TestJobs.request(second.childJobId(), wasm(1, "inner", ONCE))
+                .withParent(second));
+        orchestrator.result(Results.failed(single(orchestrator.commands()), FailureKind.MODULE_FAILED, "inner broke",
+                null, null, 5, null));
+        List<JobEvent> events = orchestrator.events();
+        assertThat(((JobFailed) events.get(events.size() - 1)).error())
+                .isEqualTo("step 1 failed: sub-workflow job " + second.childJobId() + " failed: step 1 failed: inner broke");
     }
 
     @Test
