@@ -6,6 +6,7 @@ import ai.mule.gateway.web.Json;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.StepPolicy;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
@@ -53,7 +54,8 @@ final class FlowPlanner {
 
     /** The flow of {@code steps} (in order), or null when none of them uses a graph field. */
     List<StepFlow> flow(List<StepDefinition> steps, List<Graph> graph) {
-        if (graph.stream().noneMatch(Graph::usesGraph)) {
+        // sub-workflow steps run only in a graph (the orchestrator's FlowRun starts child jobs)
+        if (graph.stream().noneMatch(Graph::usesGraph) && steps.stream().noneMatch(WorkflowStep.class::isInstance)) {
             return null;
         }
         Map<String, Integer> indexes = new HashMap<>();

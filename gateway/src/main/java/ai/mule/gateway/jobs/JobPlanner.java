@@ -7,6 +7,7 @@ import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.WasmStep;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
@@ -33,9 +34,10 @@ public class JobPlanner {
                    s.retry_step_failures, s.name, s.depends_on, s.join_policy, s.when_condition, s.for_each, s.fallback,
                    m.id AS module_id, m.name AS module_name, m.sha256, m.config AS module_config,
                    a.id AS agent_id, a.name AS agent_name, a.model_id, a.system_prompt,
-                   p.id AS provider_id, p.api_base_url
+                   p.id AS provider_id, p.api_base_url, cw.name AS child_workflow_name
             FROM workflows w
             LEFT JOIN workflow_steps s ON s.workflow_id = w.id
+            LEFT JOIN workflows cw ON s.step_type = 'workflow' AND cw.id::text = s.config->>'workflow_id'
             LEFT JOIN wasm_modules m ON m.id = s.wasm_module_id
             LEFT JOIN agents a ON a.id = s.agent_id
             LEFT JOIN providers p ON p.id = a.provider_id
@@ -137,8 +139,13 @@ public class JobPlanner {
         StepDefinition step;
         String stepType = rs.getString("step_type");
         // the step's own retry/timeout settings over its type's defaults, fixed in the snapshot
-        StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(stepType));
-        if ("wasm_module".equals(stepType)) {
+        StepPolicy policy = StepPolicyFields.read(rs).resolve("workflow".equals(stepType) ? WorkflowStep.DEFAULT_POLICY
+                : StepPolicyFields.defaultsFor(stepType));
+        if ("workflow".equals(stepType)) {
+            // a sub-workflow: its child job takes the child workflow's snapshot when it starts
+            step = new WorkflowStep(order, stepId.toString(), stepConfig.path("workflow_id").asText(),
+                    rs.getString("child_workflow_name"), stepConfig, policy);
+        } else if ("wasm_module".equals(stepType)) {
             // The module's own config with the step's config over it: one workflow can use a module with
             // different settings per step, and a step without config behaves as Mule v2's did.
             ObjectNode config = objectOrEmpty(Json.column(rs, "module_config")).deepCopy();

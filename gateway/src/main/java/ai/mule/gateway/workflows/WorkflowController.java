@@ -12,6 +12,7 @@ import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.RequestLimits;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ class WorkflowController {
 
     static final String WASM_MODULE = "wasm_module";
     static final String AGENT = "agent";
+    static final String WORKFLOW = "workflow";
 
     private final WorkflowRepository workflows;
     private final WorkflowStepRepository steps;
@@ -136,6 +138,10 @@ class WorkflowController {
             steps.lockWorkflow(workflowId);
             WorkflowStep saved = save.get();
             WorkflowGraph.check(steps.list(workflowId));
+            steps.subWorkflowCycle(workflowId).ifPresent(cycle -> {
+                throw ApiException.unprocessable("sub-workflow steps would start each other without end: "
+                        + String.join(" -> ", cycle) + "; a workflow may not run itself, directly or through others");
+            });
             planner.workflow(workflowId).ifPresent(plan -> limits.requireSnapshot("with this step, workflow '"
                     + plan.workflowName() + "'", plan.snapshotBytes(), HttpStatus.PAYLOAD_TOO_LARGE,
                     "make this step's config smaller, or split the workflow"));
@@ -258,7 +264,22 @@ class WorkflowController {
             }
             return new StepTarget(type, agentId, null, config);
         }
-        throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent', got '" + type + "'");
+        if (WORKFLOW.equals(type)) {
+            forbidden(body.agentId(), "agent_id", type);
+            forbidden(body.wasmModuleId(), "wasm_module_id", type);
+            JsonNode child = config.get("workflow_id");
+            if (child == null || !child.isTextual()) {
+                throw ApiException.badRequest("a step of type 'workflow' names its sub-workflow in config: "
+                        + "{\"workflow_id\": \"<id>\"}");
+            }
+            UUID childId = Ids.fromBody(child.asText(), "config.workflow_id");
+            if (workflows.find(childId).isEmpty()) {
+                throw ApiException.unprocessable("config.workflow_id '" + childId + "' names no workflow; pick one from "
+                        + "GET /api/v1/workflows");
+            }
+            return new StepTarget(type, null, null, config);
+        }
+        throw ApiException.badRequest("step_type must be 'wasm_module', 'agent' or 'workflow', got '" + type + "'");
     }
 
     private static ApiException notFound(String id) {

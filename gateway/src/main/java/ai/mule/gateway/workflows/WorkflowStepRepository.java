@@ -9,8 +9,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -91,6 +96,41 @@ class WorkflowStepRepository {
     /** Locks the workflow's row until the transaction ends: saves of its steps are checked one after the other. */
     void lockWorkflow(UUID workflowId) {
         jdbc.sql("SELECT id FROM workflows WHERE id = ? FOR UPDATE").param(workflowId).query(UUID.class).list();
+    }
+
+    /**
+     * A chain of sub-workflow steps from {@code workflowId} back to itself (workflow names), if there is one: such a
+     * workflow would start child jobs without end.
+     */
+    Optional<List<String>> subWorkflowCycle(UUID workflowId) {
+        Map<String, List<String>> edges = new HashMap<>();
+        jdbc.sql("SELECT workflow_id::text AS parent, config->>'workflow_id' AS child FROM workflow_steps "
+                        + "WHERE step_type = 'workflow'")
+                .query((rs, n) -> edges.computeIfAbsent(rs.getString("parent"), k -> new ArrayList<>())
+                        .add(rs.getString("child")))
+                .list();
+        Deque<List<String>> paths = new ArrayDeque<>();
+        paths.push(List.of(workflowId.toString()));
+        Set<String> seen = new HashSet<>();
+        while (!paths.isEmpty()) {
+            List<String> path = paths.pop();
+            for (String child : edges.getOrDefault(path.get(path.size() - 1), List.of())) {
+                List<String> longer = new ArrayList<>(path);
+                longer.add(child);
+                if (child.equals(workflowId.toString())) {
+                    return Optional.of(longer.stream().map(this::workflowName).toList());
+                }
+                if (seen.add(child)) {
+                    paths.push(longer);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String workflowName(String id) {
+        return jdbc.sql("SELECT name FROM workflows WHERE id::text = ?").param(id).query(String.class).optional()
+                .orElse(id);
     }
 
     boolean delete(UUID workflowId, UUID stepId) {

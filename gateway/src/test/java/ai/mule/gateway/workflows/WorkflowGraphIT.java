@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
+import ai.mule.schemas.JobIngressRequest;
 import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.Topics;
 import ai.mule.schemas.WasmStep;
+import ai.mule.schemas.WorkflowStep;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -129,6 +132,52 @@ class WorkflowGraphIT extends IntegrationTestBase {
         assertRefused(http.delete("/api/v1/workflows/" + workflow + "/steps/" + a), 422, "step 'b' depends on 'a'");
         assertThat(http.get("/api/v1/workflows/" + workflow + "/steps").json().get("data").findValuesAsText("name"))
                 .as("nothing refused was saved").containsExactly("a", "b");
+    }
+
+    @Test
+    void subWorkflowStepsAreCheckedAndTheirChildJobsAreLinkedToTheParentOnce() {
+        given();
+        String child = api.workflow().get("id").asText();
+        http.post("/api/v1/workflows/" + child + "/steps", map("type", "wasm_module", "wasm_module_id", module));
+        step("name", "classify");
+        Http.Response sub = http.post("/api/v1/workflows/" + workflow + "/steps", map("type", "workflow", "name", "route",
+                "config", map("workflow_id", child)));
+        assertThat(sub.status()).as(sub.toString()).isEqualTo(201);
+        assertThat(sub.json().at("/data/type").asText()).isEqualTo("workflow");
+        assertRefused(http.post("/api/v1/workflows/" + workflow + "/steps", map("type", "workflow",
+                "config", map("workflow_id", UUID.randomUUID().toString()))), 422, "names no workflow");
+        assertRefused(http.post("/api/v1/workflows/" + workflow + "/steps", map("type", "workflow",
+                "config", map("other", 1))), 400, "config: {\"workflow_id\"");
+        assertRefused(http.post("/api/v1/workflows/" + child + "/steps", map("type", "workflow",
+                "config", map("workflow_id", workflow))), 422, "without end");
+
+        Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflow));
+        String parentId = accepted.json().at("/data/id").asText();
+        JobRequest parentRequest = TestKafka.read(Topics.JOB_REQUESTS, parentId, 1, Duration.ofSeconds(20)).get(0);
+        WorkflowStep route = (WorkflowStep) parentRequest.steps().get(1);
+        assertThat(route.workflowId()).isEqualTo(child);
+        assertThat(parentRequest.flow()).as("a sub-workflow runs in a graph").isNotNull();
+
+        // the orchestrator asks for the child; a redelivery makes no second one
+        ParentStep parent = new ParentStep(parentId, 1, 1, "route");
+        JobIngressRequest request = JobIngressRequest.child(route, map2json("prompt", "billing"), parent);
+        TestKafka.send(Topics.JOB_CHILDREN, parent.childJobId(), request);
+        TestKafka.send(Topics.JOB_CHILDREN, parent.childJobId(), request);
+        JobRequest childRequest = TestKafka.read(Topics.JOB_REQUESTS, parent.childJobId(), 1, Duration.ofSeconds(20))
+                .get(0);
+        assertThat(childRequest.parent()).isEqualTo(parent);
+        assertThat(childRequest.input().get("prompt").asText()).isEqualTo("billing");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode children = http.get("/api/v1/jobs/" + parentId).json().at("/data/children");
+            assertThat(children.findValuesAsText("id")).containsExactly(parent.childJobId());
+            assertThat(children.get(0).get("parent_step").asText()).isEqualTo("route");
+        });
+        assertThat(http.get("/api/v1/jobs/" + parentId).json().at("/data/status").asText())
+                .as("the job's own fields are still there").isNotEmpty();
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode map2json(String key, String value) {
+        return ai.mule.schemas.JsonSerde.mapper().createObjectNode().put(key, value);
     }
 
     private static void assertRefused(Http.Response response, int status, String... said) {
