@@ -101,9 +101,8 @@ final class FlowRun {
             run.nodes.set(index, node.succeeded(result.output() == null ? NullNode.getInstance() : result.output()));
             return run.advance();
         }
-        String error = result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
-        FailureKind kind = result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
-        Transition.Applied ended = run.attemptFailed(index, kind, error, result.durationMicros(), StepStreams.of(result));
+        Transition.Applied ended = run.attemptFailed(index, StepFinished.kindOf(result), StepFinished.errorOf(result),
+                result.durationMicros(), StepStreams.of(result));
         return ended != null ? ended : run.advance();
     }
 
@@ -154,10 +153,9 @@ final class FlowRun {
             return Transition.ignored("step " + index + " attempt " + started.attempt() + " started, but that step is "
                     + node.phase().name().toLowerCase() + " at attempt " + node.attempt());
         }
-        Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(now) ? now : started.startedAt();
         FlowRun run = new FlowRun(job, now);
-        Instant deadline = startedAt.plusMillis(run.definition(index).policy().timeoutMs()
-                + job.snapshot().stepGraceMs());
+        Instant deadline = RunnerStarted.deadlineAfter(started, now, run.definition(index).policy().timeoutMs(),
+                job.snapshot().stepGraceMs());
         if (node.deadline() != null && !deadline.isAfter(node.deadline())) {
             return Transition.ignored("the step's deadline " + node.deadline() + " is already as late");
         }

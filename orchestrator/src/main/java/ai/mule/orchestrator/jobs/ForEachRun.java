@@ -75,9 +75,8 @@ final class ForEachRun {
                     result.output() == null ? NullNode.getInstance() : result.output()));
             run.nodes.set(index, node.withItems(node.attempt(), items));
         } else {
-            String error = result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
-            FailureKind kind = result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
-            Transition.Applied ended = itemFailed(run, index, item, kind, error, StepStreams.of(result));
+            Transition.Applied ended = itemFailed(run, index, item, StepFinished.kindOf(result),
+                    StepFinished.errorOf(result), StepStreams.of(result));
             if (ended != null) {
                 return ended;
             }
@@ -113,10 +112,8 @@ final class ForEachRun {
             return Transition.ignored("step " + index + " attempt " + started.attempt()
                     + " started, but no running item of the for-each waits for it");
         }
-        Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(run.now) ? run.now
-                : started.startedAt();
-        Instant deadline = startedAt.plusMillis(run.definition(index).policy().timeoutMs()
-                + run.job.snapshot().stepGraceMs());
+        Instant deadline = RunnerStarted.deadlineAfter(started, run.now, run.definition(index).policy().timeoutMs(),
+                run.job.snapshot().stepGraceMs());
         ItemState state = node.items().get(item);
         if (state.deadline() != null && !deadline.isAfter(state.deadline())) {
             return Transition.ignored("the item's deadline " + state.deadline() + " is already as late");
