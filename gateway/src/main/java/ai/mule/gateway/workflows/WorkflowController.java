@@ -217,6 +217,10 @@ class WorkflowController {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw ApiException.badRequest(step + ": its fallback cannot be read: " + e.getMessage());
         }
+        if (WORKFLOW.equals(alternative.stepType())) {
+            throw ApiException.badRequest(step + ": a fallback is a 'wasm_module' or 'agent' step (another model or "
+                    + "module for the same input); make the step itself a sub-workflow instead");
+        }
         try {
             StepTarget target = target(alternative);
             alternative.policy();
@@ -279,7 +283,8 @@ class WorkflowController {
             }
             return new StepTarget(type, null, null, config);
         }
-        throw ApiException.badRequest("step_type must be 'wasm_module', 'agent' or 'workflow', got '" + type + "'");
+        throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent' (or 'workflow' for a sub-workflow), "
+                + "got '" + type + "'");
     }
 
     private static ApiException notFound(String id) {

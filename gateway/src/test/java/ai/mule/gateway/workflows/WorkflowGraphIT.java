@@ -150,6 +150,8 @@ class WorkflowGraphIT extends IntegrationTestBase {
                 "config", map("other", 1))), 400, "config: {\"workflow_id\"");
         assertRefused(http.post("/api/v1/workflows/" + child + "/steps", map("type", "workflow",
                 "config", map("workflow_id", workflow))), 422, "without end");
+        assertRefused(step("name", "c", "fallback", map("type", "workflow", "config", map("workflow_id", child))), 400,
+                "a fallback is a 'wasm_module' or 'agent' step");
 
         Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflow));
         String parentId = accepted.json().at("/data/id").asText();

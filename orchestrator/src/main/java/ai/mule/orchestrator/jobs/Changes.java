@@ -53,8 +53,12 @@ final class Changes {
      */
     Changes startChild(String jobId, StepRef ref, WorkflowStep step, JsonNode input, String stepName) {
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, jobId, seq, at, ref, input));
-        children.add(JobIngressRequest.child(step, input, new ParentStep(jobId, ref.stepIndex(), ref.attempt(),
-                stepName)));
+        return requestChild(step, input, new ParentStep(jobId, ref.stepIndex(), ref.attempt(), stepName));
+    }
+
+    /** Asks the gateway for a child job without an event (an item of a for-each over a sub-workflow). */
+    Changes requestChild(WorkflowStep step, JsonNode input, ParentStep parent) {
+        children.add(JobIngressRequest.child(step, input, parent));
         return this;
     }
 

@@ -303,10 +303,18 @@ final class FlowRun {
                                     Instant now) {
         StepDefinition step = node.runsFallback() ? job.snapshot().flow().get(index).fallback()
                 : job.snapshot().steps().get(index);
-        if (step instanceof WorkflowStep && node.phase() == Phase.RUNNING) {
-            String child = new ParentStep(job.jobId(), index, node.attempt(), null).childJobId();
-            changes.control(JobControl.cancel(child, reason, now));
+        if (!(step instanceof WorkflowStep) || node.phase() != Phase.RUNNING) {
+            return;
         }
+        if (node.forEach()) {
+            // a for-each over a sub-workflow: each running item is a child job
+            node.items().stream().filter(item -> item.phase() == Phase.RUNNING).forEach(item -> changes.control(
+                    JobControl.cancel(new ParentStep(job.jobId(), index, item.attempt(), null).childJobId(), reason,
+                            now)));
+            return;
+        }
+        String child = new ParentStep(job.jobId(), index, node.attempt(), null).childJobId();
+        changes.control(JobControl.cancel(child, reason, now));
     }
 
     /** A graph job ends while sub-workflow steps run: their child jobs are cancelled. */
@@ -361,6 +369,7 @@ final class FlowRun {
                                      long durationMicros, StepStreams streams) {
         StepState node = nodes.get(index);
         attemptsOut |= node.forEach() && node.items().stream().anyMatch(i -> i.phase() == Phase.RUNNING);
+        cancelChild(index, "its parent step failed: " + error);
         changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at, failedRef,
                 error, durationMicros, kind, streams.stdout(), streams.stderr()));
         if (toleratedByDependents(index)) {

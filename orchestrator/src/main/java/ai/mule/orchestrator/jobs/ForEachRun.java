@@ -4,7 +4,9 @@ import ai.mule.expressions.StepExpressions;
 import ai.mule.orchestrator.jobs.StepState.ItemState;
 import ai.mule.orchestrator.jobs.StepState.Phase;
 import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepFlow;
@@ -13,6 +15,7 @@ import ai.mule.schemas.StepRef;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.StepStarted;
 import ai.mule.schemas.Topics;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -140,6 +143,11 @@ final class ForEachRun {
         StepState node = run.nodes.get(index);
         List<ItemState> items = new ArrayList<>(node.items());
         ItemState state = items.get(item);
+        if (run.definition(index) instanceof WorkflowStep && state.phase() == Phase.RUNNING) {
+            // an item's child job given up (lost) must not run on unwatched
+            run.changes.control(JobControl.cancel(new ParentStep(run.job.jobId(), index, state.attempt(), null)
+                    .childJobId(), "its for-each item was given up: " + error, run.now));
+        }
         StepPolicy policy = run.definition(index).policy();
         if (policy.retries(kind, state.tries())) {
             Instant retryAt = run.now.plusMillis(policy.backoffBeforeAttempt(state.tries() + 1));
@@ -202,8 +210,14 @@ final class ForEachRun {
         ItemState state = items.get(item);
         items.set(item, state.running(attempt, deadline));
         run.nodes.set(index, node.withItems(attempt, items));
-        run.changes.send(StepCommand.of(run.job.jobId(), index, attempt, step, itemInput(state.value()), run.now,
-                deadline));
+        if (step instanceof WorkflowStep child) {
+            // a for-each over a sub-workflow: one child job per item (and per retry), keyed by its attempt number
+            run.changes.requestChild(child, itemInput(state.value()),
+                    new ParentStep(run.job.jobId(), index, attempt, run.flow(index).name()));
+        } else {
+            run.changes.send(StepCommand.of(run.job.jobId(), index, attempt, step, itemInput(state.value()), run.now,
+                    deadline));
+        }
     }
 
     /** An object item is the input as it is; any other is passed as Mule v2 passes outputs on: {"prompt": item}. */

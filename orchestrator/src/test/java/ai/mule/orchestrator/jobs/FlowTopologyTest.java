@@ -456,6 +456,34 @@ class FlowTopologyTest {
     }
 
     @Test
+    void aForEachOverASubWorkflowStartsOneChildPerItemAndKeepsItemOrder() {
+        String parentId = newJobId();
+        WorkflowStep sub = new WorkflowStep(2, "ws-2", "child-workflow-id", "child", null, null);
+        orchestrator.request(graph(parentId, List.of(wasm(1, "split", QUICK), sub), List.of(node("split"),
+                new StepFlow("each", List.of(0), null, null, new StepFlow.ForEach("steps.split.parts", 4, null), null))));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()), json("{\"parts\": [\"x\", \"y\"]}"),
+                null, null, 5, null));
+
+        List<JobIngressRequest> children = orchestrator.childRequests();
+        assertThat(children).extracting(JobIngressRequest::input).containsExactly(prompt("x"), prompt("y"));
+        assertThat(children).extracting(c -> c.parent().attempt()).containsExactly(1, 2);
+        assertThat(orchestrator.commands()).isEmpty();
+        for (JobIngressRequest child : children) {
+            orchestrator.request(ai.mule.orchestrator.TestJobs.request(child.parent().childJobId(),
+                    wasm(1, "inner", QUICK)).withParent(child.parent()));
+        }
+        List<StepCommand> inner = orchestrator.commands();
+        String second = children.get(1).parent().childJobId();
+        inner.stream().sorted(Comparator.comparing(c -> c.jobId().equals(second) ? 0 : 1))
+                .forEach(c -> orchestrator.result(ok(c, c.jobId().equals(second) ? "Y" : "X")));
+
+        List<JobEvent> events = orchestrator.events();
+        JobCompleted done = (JobCompleted) events.get(events.size() - 1);
+        assertThat(done.jobId()).isEqualTo(parentId);
+        assertThat(done.output()).isEqualTo(json("{\"prompt\": [\"X\", \"Y\"]}"));
+    }
+
+    @Test
     void aLinearRequestStillRunsAsALineWithNoStepStates() {
         String jobId = newJobId();
         orchestrator.request(ai.mule.orchestrator.TestJobs.request(jobId, wasm(1, "a"), wasm(2, "b")));
