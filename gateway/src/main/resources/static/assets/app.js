@@ -6,6 +6,7 @@ import * as jobs from './pages/jobs.js';
 import * as job from './pages/job.js';
 import * as workflows from './pages/workflows.js';
 import * as workflow from './pages/workflow.js';
+import * as schedules from './pages/schedules.js';
 import * as modules from './pages/modules.js';
 import * as agents from './pages/agents.js';
 import * as providers from './pages/providers.js';
@@ -18,6 +19,7 @@ const routes = [
   [/^jobs\/([^/]+)$/, job, 'jobs'],
   [/^workflows$/, workflows, 'workflows'],
   [/^workflows\/([^/]+)$/, workflow, 'workflows'],
+  [/^schedules$/, schedules, 'schedules'],
   [/^modules$/, modules, 'modules'],
   [/^agents$/, agents, 'agents'],
   [/^providers$/, providers, 'providers'],
