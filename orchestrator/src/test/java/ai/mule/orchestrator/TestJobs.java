@@ -4,6 +4,7 @@ import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -30,6 +31,16 @@ public final class TestJobs {
     public static JobRequest request(String jobId, StepDefinition... steps) {
         return JobRequest.of(jobId, UUID.randomUUID().toString(), "test-workflow", List.of(steps), prompt("hello"),
                 Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /** A job running {@code steps} as the workflow graph {@code flow} (one entry per step). */
+    public static JobRequest graph(String jobId, List<StepDefinition> steps, List<StepFlow> flow) {
+        return request(jobId, steps.toArray(StepDefinition[]::new)).withFlow(flow);
+    }
+
+    /** A graph step named {@code name} that waits for the steps at {@code dependsOn}. */
+    public static StepFlow node(String name, Integer... dependsOn) {
+        return new StepFlow(name, List.of(dependsOn), null, null, null, null);
     }
 
     public static WasmStep wasm(int stepOrder, String moduleName) {

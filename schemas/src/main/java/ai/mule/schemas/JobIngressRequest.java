@@ -12,11 +12,26 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param idempotencyKey the same key never makes two jobs (1..255 visible ASCII characters); null = the record's
  *                       own position on the topic, so that a redelivered record never makes a second job either
  * @param replyTopic     a topic that receives the job's terminal event (a {@code mule.jobs.events} event); optional
+ * @param parent         set only by the orchestrator for a sub-workflow step: the job becomes that step's child (its
+ *                       id {@link ParentStep#childJobId}, its key {@link ParentStep#idempotencyKey})
+ * @param workflowId     the workflow's id, which wins over {@code workflow} when given (a sub-workflow names its child
+ *                       by id, so renaming the child does not break the parent)
  */
 public record JobIngressRequest(Integer version, String workflow, JsonNode input, String idempotencyKey,
-                                String replyTopic) {
+                                String replyTopic, ParentStep parent, String workflowId) {
+
+    public JobIngressRequest(Integer version, String workflow, JsonNode input, String idempotencyKey,
+                             String replyTopic) {
+        this(version, workflow, input, idempotencyKey, replyTopic, null, null);
+    }
 
     public static JobIngressRequest of(String workflow, JsonNode input, String idempotencyKey, String replyTopic) {
         return new JobIngressRequest(Topics.SCHEMA_VERSION, workflow, input, idempotencyKey, replyTopic);
+    }
+
+    /** The request for the child job of a sub-workflow step. */
+    public static JobIngressRequest child(WorkflowStep step, JsonNode input, ParentStep parent) {
+        return new JobIngressRequest(Topics.SCHEMA_VERSION, step.workflowName(), input, parent.idempotencyKey(), null,
+                parent, step.workflowId());
     }
 }

@@ -15,9 +15,23 @@ import java.util.List;
  * @param deadline     when the whole job must have ended (from {@code timeout_job_seconds}); null = no job limit
  *                     (each step still has its own timeout)
  * @param replyTopic   a topic that receives the job's terminal event as well (Kafka ingress); null = none
+ * @param flow         the workflow graph: one {@link StepFlow} per step, in the order of {@code steps}; null = the
+ *                     steps run in a line (every workflow that uses no graph field, and requests from older gateways)
+ * @param parent       the step of another job this job runs for (a sub-workflow); null for a job of its own
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
-                         JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic) {
+                         JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
+                         ParentStep parent) {
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic, flow, null);
+    }
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic, null, null);
+    }
 
     public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                       JsonNode input, Instant acceptedAt) {
@@ -31,6 +45,19 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
 
     /** This request with a job deadline and a reply topic (either may be null). */
     public JobRequest with(Instant deadline, String replyTopic) {
-        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic);
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                flow, parent);
+    }
+
+    /** This request running its steps as the graph {@code graph} (null: in a line). */
+    public JobRequest withFlow(List<StepFlow> graph) {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                graph, parent);
+    }
+
+    /** This request as the child job of {@code step} (null: a job of its own). */
+    public JobRequest withParent(ParentStep step) {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                flow, step);
     }
 }

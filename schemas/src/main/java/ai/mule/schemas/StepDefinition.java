@@ -10,9 +10,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = WasmStep.class, name = "wasm_module"),
-        @JsonSubTypes.Type(value = AgentStep.class, name = "agent")
+        @JsonSubTypes.Type(value = AgentStep.class, name = "agent"),
+        @JsonSubTypes.Type(value = WorkflowStep.class, name = "workflow")
 })
-public sealed interface StepDefinition permits WasmStep, AgentStep {
+public sealed interface StepDefinition permits WasmStep, AgentStep, WorkflowStep {
 
     /** Mule v2's step_order of this step in its workflow (for display; need not be contiguous). */
     int stepOrder();
@@ -23,6 +24,6 @@ public sealed interface StepDefinition permits WasmStep, AgentStep {
     /** How this step is retried and how long one run may take (the type's default when not set). */
     StepPolicy policy();
 
-    /** The topic whose runners execute this kind of step. */
+    /** The topic whose runners execute this kind of step; null for a sub-workflow ({@link WorkflowStep}). */
     Topic<String, StepCommand> commandTopic();
 }

@@ -32,6 +32,12 @@ public final class Topics {
     public static final Topic<String, JobIngressRequest> JOB_INGRESS =
             topic("mule.jobs.ingress", JobIngressRequest.class, "job-ingress");
     /**
+     * Child jobs of sub-workflow steps, asked for by the orchestrator and made by the gateway's ingress (a request
+     * with a {@code parent}); a topic of its own so that only the orchestrator can link a job to a parent.
+     */
+    public static final Topic<String, JobIngressRequest> JOB_CHILDREN =
+            topic("mule.jobs.children", JobIngressRequest.class, "job-ingress");
+    /**
      * Rejected ingress records, exactly as they came (they may not even be JSON), with the reason in the
      * {@link #DLQ_REASON_HEADER} header and where they came from in the {@code mule.dlq.source.*} headers.
      */
@@ -46,7 +52,7 @@ public final class Topics {
 
     public static List<Topic<String, ?>> all() {
         return List.of(JOB_REQUESTS, STEPS_WASM, STEPS_AGENT, STEP_RESULTS, STEPS_STARTED, JOB_EVENTS, JOB_CONTROL, JOB_INGRESS,
-                JOB_INGRESS_DLQ);
+                JOB_INGRESS_DLQ, JOB_CHILDREN);
     }
 
     private static <V> Topic<String, V> topic(String name, Class<V> type, String schema) {

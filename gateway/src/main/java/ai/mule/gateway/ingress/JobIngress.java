@@ -7,7 +7,11 @@ import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
 import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.JobIngressRequest;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.Topics;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,7 +108,7 @@ public class JobIngress extends BackgroundLoop {
         deadLetters = clients.producer("mule-gateway-ingress-dlq", Duration.ofSeconds(10));
         consumer = clients.groupConsumer(consumerConfig());
         try {
-            consumer.subscribe(List.of(Topics.JOB_INGRESS.name()));
+            consumer.subscribe(List.of(Topics.JOB_INGRESS.name(), Topics.JOB_CHILDREN.name()));
             while (isRunning()) {
                 alive();
                 try {
@@ -175,6 +179,10 @@ public class JobIngress extends BackgroundLoop {
 
     /** Makes the record a job; returns the dead letter's send when it cannot be one. */
     private Future<RecordMetadata> handle(ConsumerRecord<String, byte[]> record) {
+        if (Topics.JOB_CHILDREN.name().equals(record.topic())) {
+            startChild(record);
+            return null;
+        }
         try {
             IngressRequest request = IngressRequestReader.read(record.value());
             JobPlan plan = planner.workflowNamed(request.workflow()).orElseThrow(() -> new IngressRejected(
@@ -202,6 +210,40 @@ public class JobIngress extends BackgroundLoop {
             log.info("Rejecting ingress record {}-{}@{} (key {}): {}", record.topic(), record.partition(),
                     record.offset(), record.key(), e.getMessage());
             return deadLetters.send(deadLetter(record, e.getMessage()));
+        }
+    }
+
+    /**
+     * Makes the child job of a sub-workflow step, asked for by the orchestrator on its own topic (integrations
+     * cannot link jobs to parents): the child workflow's snapshot now, the job id and idempotency key derived from
+     * the parent job, step and attempt (a redelivery finds the job it made). A child that cannot be made fails the
+     * parent's step with why, instead of leaving it to wait out its deadline.
+     */
+    private void startChild(ConsumerRecord<String, byte[]> record) {
+        JobIngressRequest request;
+        try {
+            request = Topics.JOB_CHILDREN.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            log.error("Skipping child job record {}-{}@{}: it cannot be read", record.partition(), record.offset(),
+                    record.key(), e);
+            return;
+        }
+        ParentStep parent = request == null ? null : request.parent();
+        if (parent == null) {
+            log.error("Skipping child job record {}-{}: it names no parent step", record.partition(), record.offset());
+            return;
+        }
+        try {
+            UUID workflowId = UUID.fromString(request.workflowId());
+            JobPlan plan = planner.workflow(workflowId).orElseThrow(() -> new IngressRejected("the workflow '"
+                    + request.workflow() + "' (" + workflowId + ") no longer exists"));
+            ObjectNode input = request.input() instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
+            jobs.acceptOnce(UUID.fromString(parent.childJobId()), plan.withParent(parent), input, "",
+                    JobService.SOURCE_WORKFLOW, parent.idempotencyKey());
+        } catch (IngressRejected | ApiException | IllegalArgumentException e) {
+            log.info("The child job of step {} of job {} cannot be made: {}", parent.stepIndex(), parent.jobId(),
+                    e.getMessage());
+            jobs.childNotStarted(parent, e.getMessage());
         }
     }
 

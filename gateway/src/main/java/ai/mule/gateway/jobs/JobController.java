@@ -82,8 +82,9 @@ class JobController {
     }
 
     @GetMapping("/{id}")
-    DataResponse<Job> get(@PathVariable String id) {
-        return DataResponse.of(job(id));
+    DataResponse<JobWithChildren> get(@PathVariable String id) {
+        Job job = job(id);
+        return DataResponse.of(new JobWithChildren(job, jobs.children(job.id())));
     }
 
     @GetMapping("/{id}/steps")

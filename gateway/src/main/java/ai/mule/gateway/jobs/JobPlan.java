@@ -2,7 +2,9 @@ package ai.mule.gateway.jobs;
 
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.List;
@@ -10,14 +12,32 @@ import java.util.UUID;
 
 /**
  * What a new job will run: the snapshot of its steps taken now, and what it was started from (a workflow, or
- * one WASM module or one agent run directly). Exactly one of the three ids is set.
+ * one WASM module or one agent run directly). Exactly one of the three ids is set. {@code flow} is the workflow's
+ * graph (one entry per step), or null when its steps run in a line. {@code parent} is set for the child job of a
+ * sub-workflow step.
  */
-public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
+public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
+                      List<StepFlow> flow, ParentStep parent) {
+
+    public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, null, null);
+    }
+
+    public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
+                   List<StepFlow> flow) {
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, flow, null);
+    }
+
+    /** This plan as the child job of a sub-workflow step. */
+    public JobPlan withParent(ParentStep step) {
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, step);
+    }
 
     /** The size of the steps' snapshot as it travels (JSON, in the job request and the orchestrator's state). */
     public int snapshotBytes() {
         try {
-            return JsonSerde.mapper().writeValueAsBytes(steps).length;
+            int bytes = JsonSerde.mapper().writeValueAsBytes(steps).length;
+            return flow == null ? bytes : bytes + JsonSerde.mapper().writeValueAsBytes(flow).length;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a workflow snapshot could not be written as JSON", e);
         }

@@ -7,6 +7,7 @@ import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.WasmStep;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
@@ -30,12 +31,13 @@ public class JobPlanner {
             SELECT w.id AS workflow_id, w.name AS workflow_name,
                    s.id AS step_id, s.step_order, s.step_type, s.config AS step_config,
                    s.max_attempts, s.initial_backoff_ms, s.backoff_multiplier, s.max_backoff_ms, s.timeout_ms,
-                   s.retry_step_failures,
+                   s.retry_step_failures, s.name, s.depends_on, s.join_policy, s.when_condition, s.for_each, s.fallback,
                    m.id AS module_id, m.name AS module_name, m.sha256, m.config AS module_config,
                    a.id AS agent_id, a.name AS agent_name, a.model_id, a.system_prompt,
-                   p.id AS provider_id, p.api_base_url
+                   p.id AS provider_id, p.api_base_url, cw.name AS child_workflow_name
             FROM workflows w
             LEFT JOIN workflow_steps s ON s.workflow_id = w.id
+            LEFT JOIN workflows cw ON s.step_type = 'workflow' AND cw.id::text = s.config->>'workflow_id'
             LEFT JOIN wasm_modules m ON m.id = s.wasm_module_id
             LEFT JOIN agents a ON a.id = s.agent_id
             LEFT JOIN providers p ON p.id = a.provider_id
@@ -51,10 +53,12 @@ public class JobPlanner {
 
     private final JdbcClient jdbc;
     private final AgentSnapshots agentSnapshots;
+    private final FlowPlanner flows;
 
     JobPlanner(JdbcClient jdbc, AgentSnapshots agentSnapshots) {
         this.jdbc = jdbc;
         this.agentSnapshots = agentSnapshots;
+        this.flows = new FlowPlanner(this);
     }
 
     public Optional<JobPlan> workflow(UUID id) {
@@ -110,15 +114,17 @@ public class JobPlanner {
             return Optional.empty();
         }
         List<StepDefinition> steps = new ArrayList<>();
+        List<FlowPlanner.Graph> graph = new ArrayList<>();
         for (Row row : rows) {
             if (row.step() != null) {
                 steps.add(row.step());
+                graph.add(row.graph());
             }
         }
         Row first = rows.get(0);
         // provider kind, sampling settings, skills and tools of each agent step (issue 6)
         return Optional.of(new JobPlan(first.workflowId(), null, null, first.workflowName(),
-                agentSnapshots.complete(steps)));
+                agentSnapshots.complete(steps), flows.flow(steps, graph)));
     }
 
     private static Row row(ResultSet rs, int n) throws SQLException {
@@ -126,15 +132,20 @@ public class JobPlanner {
         String workflowName = rs.getString("workflow_name");
         UUID stepId = rs.getObject("step_id", UUID.class);
         if (stepId == null) {
-            return new Row(workflowId, workflowName, null);
+            return new Row(workflowId, workflowName, null, null);
         }
         int order = rs.getInt("step_order");
         ObjectNode stepConfig = objectOrEmpty(Json.column(rs, "step_config"));
         StepDefinition step;
         String stepType = rs.getString("step_type");
         // the step's own retry/timeout settings over its type's defaults, fixed in the snapshot
-        StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(stepType));
-        if ("wasm_module".equals(stepType)) {
+        StepPolicy policy = StepPolicyFields.read(rs).resolve("workflow".equals(stepType) ? WorkflowStep.DEFAULT_POLICY
+                : StepPolicyFields.defaultsFor(stepType));
+        if ("workflow".equals(stepType)) {
+            // a sub-workflow: its child job takes the child workflow's snapshot when it starts
+            step = new WorkflowStep(order, stepId.toString(), stepConfig.path("workflow_id").asText(),
+                    rs.getString("child_workflow_name"), stepConfig, policy);
+        } else if ("wasm_module".equals(stepType)) {
             // The module's own config with the step's config over it: one workflow can use a module with
             // different settings per step, and a step without config behaves as Mule v2's did.
             ObjectNode config = objectOrEmpty(Json.column(rs, "module_config")).deepCopy();
@@ -146,7 +157,31 @@ public class JobPlanner {
             step = new AgentStep(agent.stepOrder(), agent.workflowStepId(), agent.agentId(), agent.agentName(),
                     agent.providerId(), agent.apiBaseUrl(), agent.model(), agent.systemPrompt(), agent.config(), policy);
         }
-        return new Row(workflowId, workflowName, step);
+        return new Row(workflowId, workflowName, step, FlowPlanner.Graph.read(rs, order));
+    }
+
+    /** A WASM module as a step of a snapshot, its config over the module's own (a fallback's target). */
+    Optional<StepDefinition> moduleStep(UUID moduleId, int order, String workflowStepId, ObjectNode stepConfig,
+                                        StepPolicy policy) {
+        return jdbc.sql("SELECT id, name, sha256, config FROM wasm_modules WHERE id = ?")
+                .param(moduleId)
+                .query((rs, n) -> {
+                    ObjectNode config = objectOrEmpty(Json.column(rs, "config")).deepCopy();
+                    config.setAll(stepConfig);
+                    return (StepDefinition) new WasmStep(order, workflowStepId, moduleId.toString(), rs.getString("name"),
+                            rs.getString("sha256").trim(), config, policy);
+                })
+                .optional();
+    }
+
+    /** An agent as a step of a snapshot, completed like any agent step (a fallback's target). */
+    Optional<StepDefinition> agentStep(UUID agentId, int order, String workflowStepId, ObjectNode config,
+                                       StepPolicy policy) {
+        return jdbc.sql(AGENT_SNAPSHOT.formatted("a.id = ?"))
+                .param(agentId)
+                .query((rs, n) -> (StepDefinition) agentStep(rs, order, workflowStepId, config).withPolicy(policy))
+                .optional()
+                .map(step -> agentSnapshots.complete(List.of(step)).get(0));
     }
 
     private static AgentStep agentStep(ResultSet rs, int order, String workflowStepId, JsonNode config)
@@ -160,6 +195,6 @@ public class JobPlanner {
         return node instanceof ObjectNode object ? object : Json.emptyObject();
     }
 
-    private record Row(UUID workflowId, String workflowName, StepDefinition step) {
+    private record Row(UUID workflowId, String workflowName, StepDefinition step, FlowPlanner.Graph graph) {
     }
 }

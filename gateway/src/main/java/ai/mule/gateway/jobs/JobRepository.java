@@ -59,13 +59,17 @@ public class JobRepository {
      */
     Optional<Job> insertQueuedOnce(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source,
                                    Instant now, String idempotencyKey) {
+        // a sub-workflow's child is linked to its parent job and step
+        UUID parentJobId = plan.parent() == null ? null : UUID.fromString(plan.parent().jobId());
+        String parentStep = plan.parent() == null ? null : plan.parent().stepName();
         int inserted = jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, "
-                        + "input_data, working_directory, source, created_at, updated_at, idempotency_key) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?) "
+                        + "input_data, working_directory, source, created_at, updated_at, idempotency_key, "
+                        + "parent_job_id, parent_step) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING")
                 .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                         JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
-                        Timestamps.param(now), idempotencyKey)
+                        Timestamps.param(now), idempotencyKey, parentJobId, parentStep)
                 .update();
         if (inserted == 0) {
             return Optional.empty();
@@ -77,6 +81,16 @@ public class JobRepository {
     Optional<Job> findByIdempotencyKey(String key) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE idempotency_key = ?").param(key)
                 .query(JobRepository::map).optional();
+    }
+
+    /** The child jobs of a job's sub-workflow steps, oldest first. */
+    List<ChildJob> children(UUID parentId) {
+        return jdbc.sql("SELECT id, parent_step, workflow_id, workflow_name, status FROM jobs WHERE parent_job_id = ? "
+                        + "ORDER BY created_at, id")
+                .param(parentId)
+                .query((rs, n) -> new ChildJob(rs.getObject("id", UUID.class), rs.getString("parent_step"),
+                        rs.getObject("workflow_id", UUID.class), rs.getString("workflow_name"), rs.getString("status")))
+                .list();
     }
 
     public Optional<Job> find(UUID id) {

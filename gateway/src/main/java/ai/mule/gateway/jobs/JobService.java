@@ -8,7 +8,10 @@ import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.Timestamps;
 import ai.mule.schemas.JobControl;
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.ParentStep;
+import ai.mule.schemas.StepResult;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,6 +37,8 @@ public class JobService {
 
     public static final String SOURCE_KAFKA = "kafka";
     public static final String SOURCE_SCHEDULE = "schedule";
+    /** The child job of a sub-workflow step. */
+    public static final String SOURCE_WORKFLOW = "workflow";
 
     /** The reason a cancel through the API carries; the job's {@code error_message} once it is cancelled. */
     static final String CANCEL_REASON = "cancelled through the API";
@@ -97,7 +102,9 @@ public class JobService {
         String workflowId = plan.workflowId() == null ? null : plan.workflowId().toString();
         // the job's deadline (timeout_job_seconds) and reply topic travel with it: the orchestrator reads no settings
         JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now)
-                .with(deadlines.deadlineFor(now), replyTopic);
+                .with(deadlines.deadlineFor(now), replyTopic)
+                .withFlow(plan.flow())
+                .withParent(plan.parent());
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {
@@ -150,6 +157,18 @@ public class JobService {
         publish(jobId, plan, input, now, replyTopic);
         metrics.accepted(source);
         return new Accepted(inserted.get(), false);
+    }
+
+    /**
+     * The child job of a sub-workflow step could not be made (its workflow is gone, has no steps, is over a limit):
+     * the parent's step fails with why, through the outbox like any job request, rather than wait out its deadline.
+     */
+    @Transactional
+    public void childNotStarted(ParentStep parent, String why) {
+        StepResult failed = new StepResult(Topics.SCHEMA_VERSION, parent.jobId(), parent.stepIndex(), parent.attempt(),
+                false, null, "the sub-workflow's job could not be started: " + why, null, null, 0, Timestamps.now(),
+                FailureKind.INVALID_INPUT, null);
+        outbox.append(Topics.STEP_RESULTS, parent.jobId(), failed);
     }
 
     /** Checks an {@code Idempotency-Key} header: absent is fine, present must be 1..255 visible ASCII characters. */

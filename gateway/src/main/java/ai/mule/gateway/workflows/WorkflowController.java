@@ -10,11 +10,15 @@ import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.RequestLimits;
+import ai.mule.schemas.JsonSerde;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
@@ -36,6 +40,7 @@ class WorkflowController {
 
     static final String WASM_MODULE = "wasm_module";
     static final String AGENT = "agent";
+    static final String WORKFLOW = "workflow";
 
     private final WorkflowRepository workflows;
     private final WorkflowStepRepository steps;
@@ -102,8 +107,9 @@ class WorkflowController {
     DataResponse<WorkflowStep> addStep(@PathVariable String id, @RequestBody NewWorkflowStep body) {
         UUID workflowId = workflow(id).id();
         StepTarget target = target(body);
+        StepGraphFields graph = graphFields(body);
         return DataResponse.of(savedIfSnapshotFits(workflowId, () -> steps.insert(workflowId, body.stepOrder(),
-                target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy())));
+                target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy(), graph)));
     }
 
     /** Replaces a step (same fields as adding one); without step_order the step keeps its place. */
@@ -113,8 +119,9 @@ class WorkflowController {
         UUID workflowId = workflow(id).id();
         UUID step = Ids.fromPath(stepId, "workflow step");
         StepTarget target = target(body);
+        StepGraphFields graph = graphFields(body);
         return DataResponse.of(savedIfSnapshotFits(workflowId, () -> steps.update(workflowId, step, body.stepOrder(),
-                        target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy())
+                        target.type(), target.agentId(), target.wasmModuleId(), target.config(), body.policy(), graph)
                 .orElseThrow(() -> stepNotFound(id, stepId))));
     }
 
@@ -122,11 +129,19 @@ class WorkflowController {
      * Saves a step and keeps it only if the workflow's snapshot (every step with its module's or agent's part, as a
      * job would carry it) still fits {@code mule.limits.max-snapshot-bytes}: measured inside the transaction that
      * wrote the step, which rolls back when it does not, so the step that makes a workflow too big is refused
-     * (413) rather than every job of the workflow later.
+     * (413) rather than every job of the workflow later. The workflow's graph is checked in the same transaction
+     * ({@link WorkflowGraph#check}: unique names, known dependencies, no cycle), with the workflow row locked so
+     * that two saves cannot each pass alone and fail together.
      */
     private WorkflowStep savedIfSnapshotFits(UUID workflowId, Supplier<WorkflowStep> save) {
         return transactions.execute(status -> {
+            steps.lockWorkflow(workflowId);
             WorkflowStep saved = save.get();
+            WorkflowGraph.check(steps.list(workflowId));
+            steps.subWorkflowCycle(workflowId).ifPresent(cycle -> {
+                throw ApiException.unprocessable("sub-workflow steps would start each other without end: "
+                        + String.join(" -> ", cycle) + "; a workflow may not run itself, directly or through others");
+            });
             planner.workflow(workflowId).ifPresent(plan -> limits.requireSnapshot("with this step, workflow '"
                     + plan.workflowName() + "'", plan.snapshotBytes(), HttpStatus.PAYLOAD_TOO_LARGE,
                     "make this step's config smaller, or split the workflow"));
@@ -138,9 +153,15 @@ class WorkflowController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void deleteStep(@PathVariable String id, @PathVariable String stepId) {
         UUID workflowId = workflow(id).id();
-        if (!steps.delete(workflowId, Ids.fromPath(stepId, "workflow step"))) {
-            throw stepNotFound(id, stepId);
-        }
+        UUID step = Ids.fromPath(stepId, "workflow step");
+        transactions.executeWithoutResult(status -> {
+            steps.lockWorkflow(workflowId);
+            if (!steps.delete(workflowId, step)) {
+                throw stepNotFound(id, stepId);
+            }
+            // a step others depend on by name cannot go: the check names the dependent step
+            WorkflowGraph.check(steps.list(workflowId));
+        });
     }
 
     /** Mule v2's reorder: {@code {"step_ids": [...]}} lists every step once, in the new order (orders become 1..n). */
@@ -154,7 +175,12 @@ class WorkflowController {
         for (int i = 0; i < body.stepIds().size(); i++) {
             ids.add(Ids.fromBody(body.stepIds().get(i), "step_ids[" + i + "]"));
         }
-        return PageResponse.all(steps.reorder(workflowId, ids));
+        // a new order changes default names (step_<order>) and the linear default dependencies: checked again
+        return PageResponse.all(transactions.execute(status -> {
+            List<WorkflowStep> reordered = steps.reorder(workflowId, ids);
+            WorkflowGraph.check(reordered);
+            return reordered;
+        }));
     }
 
     record StepOrder(List<String> stepIds) {
@@ -163,6 +189,55 @@ class WorkflowController {
     /** What a step runs, checked: its kind, the one id that kind needs (which must exist), and its config. */
     private record StepTarget(String type, UUID agentId, UUID wasmModuleId, ObjectNode config) {
     }
+
+    /**
+     * The step's graph fields, each checked ({@link WorkflowGraph#fields}), and its fallback: a step of its own
+     * (type, module or agent, config, policy fields) checked like any step, with none of the graph fields.
+     */
+    private StepGraphFields graphFields(NewWorkflowStep body) {
+        StepGraphFields fields = WorkflowGraph.fields(body);
+        if (body.fallback() == null || body.fallback().isNull()) {
+            return fields;
+        }
+        String step = body.name() != null ? "step '" + body.name() + "'" : "the step";
+        if (!(body.fallback() instanceof ObjectNode fallback)) {
+            throw ApiException.badRequest(step + ": fallback must be an object such as {\"type\": \"agent\", "
+                    + "\"agent_id\": \"...\"}");
+        }
+        fallback.fieldNames().forEachRemaining(field -> {
+            if (!FALLBACK_FIELDS.contains(field)) {
+                throw ApiException.badRequest(step + ": a fallback has no field '" + field + "'; it takes type, "
+                        + "wasm_module_id or agent_id, config and the policy fields (max_attempts ... "
+                        + "retry_step_failures), and runs with the step's input, name and place");
+            }
+        });
+        NewWorkflowStep alternative;
+        try {
+            alternative = JsonSerde.mapper().treeToValue(fallback, NewWorkflowStep.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw ApiException.badRequest(step + ": its fallback cannot be read: " + e.getMessage());
+        }
+        if (WORKFLOW.equals(alternative.stepType())) {
+            throw ApiException.badRequest(step + ": a fallback is a 'wasm_module' or 'agent' step (another model or "
+                    + "module for the same input); make the step itself a sub-workflow instead");
+        }
+        try {
+            StepTarget target = target(alternative);
+            alternative.policy();
+            ObjectNode stored = fallback.deepCopy();
+            stored.remove("step_type");
+            stored.put("type", target.type());
+            stored.set("config", target.config());
+            return new StepGraphFields(fields.name(), fields.dependsOn(), fields.joinPolicy(), fields.when(),
+                    fields.forEach(), stored);
+        } catch (ApiException e) {
+            throw new ApiException(e.status(), step + ": fallback: " + e.getMessage());
+        }
+    }
+
+    private static final Set<String> FALLBACK_FIELDS = Set.of("type", "step_type", "wasm_module_id", "agent_id",
+            "config", "max_attempts", "initial_backoff_ms", "backoff_multiplier", "max_backoff_ms", "timeout_ms",
+            "retry_step_failures");
 
     private StepTarget target(NewWorkflowStep body) {
         String type = body.stepType();
@@ -193,7 +268,23 @@ class WorkflowController {
             }
             return new StepTarget(type, agentId, null, config);
         }
-        throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent', got '" + type + "'");
+        if (WORKFLOW.equals(type)) {
+            forbidden(body.agentId(), "agent_id", type);
+            forbidden(body.wasmModuleId(), "wasm_module_id", type);
+            JsonNode child = config.get("workflow_id");
+            if (child == null || !child.isTextual()) {
+                throw ApiException.badRequest("a step of type 'workflow' names its sub-workflow in config: "
+                        + "{\"workflow_id\": \"<id>\"}");
+            }
+            UUID childId = Ids.fromBody(child.asText(), "config.workflow_id");
+            if (workflows.find(childId).isEmpty()) {
+                throw ApiException.unprocessable("config.workflow_id '" + childId + "' names no workflow; pick one from "
+                        + "GET /api/v1/workflows");
+            }
+            return new StepTarget(type, null, null, config);
+        }
+        throw ApiException.badRequest("step_type must be 'wasm_module' or 'agent' (or 'workflow' for a sub-workflow), "
+                + "got '" + type + "'");
     }
 
     private static ApiException notFound(String id) {

@@ -31,7 +31,12 @@ public record CancelJob(JobControl control) implements JobCommand {
         if (job.status().terminal()) {
             return Transition.ignored("the job is already " + job.status().wire());
         }
-        return Changes.after(job, now)
+        Changes changes = Changes.after(job, now);
+        if (job.graph()) {
+            // cancelling the parent cancels its running sub-workflows' child jobs
+            FlowRun.cancelChildren(job, changes, "cancelled: " + reason, now);
+        }
+        return changes
                 .emit((seq, at) -> new JobEvent.JobCancelled(Topics.SCHEMA_VERSION, jobId(), seq, at, reason))
                 .into(job.finished(JobStatus.CANCELLED, now));
     }

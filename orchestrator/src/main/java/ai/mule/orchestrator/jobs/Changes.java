@@ -3,13 +3,17 @@ package ai.mule.orchestrator.jobs;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobIngressRequest;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepPolicy;
+import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepRef;
+import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
+import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +36,7 @@ final class Changes {
     private final List<JobEvent> events = new ArrayList<>(4);
     private final List<StepCommand> commands = new ArrayList<>(1);
     private final List<JobControl> controls = new ArrayList<>(0);
+    private final List<JobIngressRequest> children = new ArrayList<>(0);
 
     private Changes(long lastSeq, Instant now) {
         this.seq = lastSeq;
@@ -40,6 +45,32 @@ final class Changes {
 
     static Changes after(JobState job, Instant now) {
         return new Changes(job.progress().lastSeq(), now);
+    }
+
+    /**
+     * Starts a sub-workflow step: asks the gateway for the child job (which reports back as this step's result) and
+     * says so in a {@code StepStarted} event.
+     */
+    Changes startChild(String jobId, StepRef ref, WorkflowStep step, JsonNode input, String stepName) {
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, jobId, seq, at, ref, input));
+        return requestChild(step, input, new ParentStep(jobId, ref.stepIndex(), ref.attempt(), stepName));
+    }
+
+    /** Asks the gateway for a child job without an event (an item of a for-each over a sub-workflow). */
+    Changes requestChild(WorkflowStep step, JsonNode input, ParentStep parent) {
+        children.add(JobIngressRequest.child(step, input, parent));
+        return this;
+    }
+
+    /** How many events so far (to tell whether a step of a graph job changed anything). */
+    int size() {
+        return events.size() + commands.size();
+    }
+
+    /** Sends one command without an event (a for-each item: its step's events say when it starts and ends). */
+    Changes send(StepCommand command) {
+        commands.add(command);
+        return this;
     }
 
     Changes emit(EventFactory event) {
@@ -59,6 +90,13 @@ final class Changes {
         // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
         commands.add(StepCommand.of(job.jobId(), progress.stepIndex(), progress.attempt(), step, input, now,
                 progress.stepDeadline()));
+        return this;
+    }
+
+    /** Sends one step of a graph job ({@link FlowRun}) and says so in a {@code StepStarted} event. */
+    Changes dispatch(String jobId, StepRef ref, StepDefinition step, JsonNode input, Instant deadline) {
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, jobId, seq, at, ref, input));
+        commands.add(StepCommand.of(jobId, ref.stepIndex(), ref.attempt(), step, input, now, deadline));
         return this;
     }
 
@@ -82,7 +120,29 @@ final class Changes {
             events.stream().filter(JobEvent::terminal)
                     .forEach(event -> replies.add(new Transition.Reply(replyTopic, event)));
         }
-        return new Transition.Applied(next.withLastSeq(seq), events, commands, replies, controls);
+        List<StepResult> parentResults = new ArrayList<>(0);
+        ParentStep parent = next.snapshot().parent();
+        if (parent != null) {
+            events.stream().filter(JobEvent::terminal)
+                    .forEach(event -> parentResults.add(parentResult(next.jobId(), parent, event)));
+        }
+        return new Transition.Applied(next.withLastSeq(seq), events, commands, replies, controls, children,
+                parentResults);
+    }
+
+    /** A child job ended: its parent's step gets its output ({@code prompt} unwrapped), or fails with why it ended. */
+    private StepResult parentResult(String childJobId, ParentStep parent, JobEvent terminal) {
+        if (terminal instanceof JobEvent.JobCompleted completed) {
+            JsonNode output = completed.output() != null && completed.output().has("prompt")
+                    ? completed.output().get("prompt") : completed.output();
+            return new StepResult(Topics.SCHEMA_VERSION, parent.jobId(), parent.stepIndex(), parent.attempt(), true,
+                    output, null, null, null, 0, now, null, completed.usage());
+        }
+        String why = terminal instanceof JobEvent.JobFailed failed ? "failed: " + failed.error()
+                : "was cancelled: " + ((JobEvent.JobCancelled) terminal).reason();
+        FailureKind kind = terminal instanceof JobEvent.JobFailed ? FailureKind.MODULE_FAILED : FailureKind.CANCELLED;
+        return new StepResult(Topics.SCHEMA_VERSION, parent.jobId(), parent.stepIndex(), parent.attempt(), false, null,
+                "sub-workflow job " + childJobId + " " + why, null, null, 0, now, kind, null);
     }
 
     /**
@@ -99,7 +159,9 @@ final class Changes {
         String error = "the job cannot go on: " + violation.message();
         JobState job = before != null ? before : wouldBe.withLastSeq(0);
         Changes changes = after(job, now);
-        if (before != null && !before.status().terminal() && !before.waitsForRetry()
+        if (before != null && !before.status().terminal() && before.graph()) {
+            FlowRun.failRunningSteps(before, changes, error);
+        } else if (before != null && !before.status().terminal() && !before.waitsForRetry()
                 && !before.snapshot().steps().isEmpty()) {
             changes.emit((seq, at) -> new JobEvent.StepFailed(Topics.SCHEMA_VERSION, job.jobId(), seq, at,
                     stepRef(before), error, 0, FailureKind.LIMIT_EXCEEDED, null, null));

@@ -132,7 +132,13 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         applied.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
         applied.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
         applied.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
-        applied.controls().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.CONTROL_OUT));
+        // keyed by the job each is about: a cancel may be for a child job, a result for a parent job
+        applied.controls().forEach(c -> context.forward(template.withKey(c.jobId()).withValue(c),
+                OrchestratorTopology.CONTROL_OUT));
+        applied.children().forEach(c -> context.forward(template.withKey(c.parent().childJobId()).withValue(c),
+                OrchestratorTopology.CHILDREN_OUT));
+        applied.parentResults().forEach(r -> context.forward(template.withKey(r.jobId()).withValue(r),
+                OrchestratorTopology.RESULTS_OUT));
         if (applied.endsJob()) {
             // read_committed readers (the status writer, the gateway's sync answers) wait for this event: commit
             // after this record instead of up to a commit interval later

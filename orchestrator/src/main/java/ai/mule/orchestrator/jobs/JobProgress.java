@@ -4,6 +4,7 @@ import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How far a job has got: the step (and attempt) it waits for, the {@code seq} of its last event, and when it
@@ -19,9 +20,26 @@ import java.time.Instant;
  *                     when it was sent, or from when its runner reported it started if that was later
  * @param retryAt      when the next attempt is sent; null when an attempt is running
  * @param usage        the tokens its completed steps reported, summed; null while none did
+ * @param nodes        a graph job's step states, one per step ({@link FlowRun}); null for a job that runs a line
+ *                     (whose progress is the fields above, written as before graphs existed)
  */
 public record JobProgress(JobStatus status, int stepIndex, int attempt, long lastSeq, Instant finishedAt,
-                          JsonNode stepInput, Instant stepDeadline, Instant retryAt, TokenUsage usage) {
+                          JsonNode stepInput, Instant stepDeadline, Instant retryAt, TokenUsage usage,
+                          List<StepState> nodes) {
+
+    public JobProgress {
+        nodes = nodes == null ? null : List.copyOf(nodes);
+    }
+
+    public JobProgress(JobStatus status, int stepIndex, int attempt, long lastSeq, Instant finishedAt,
+                       JsonNode stepInput, Instant stepDeadline, Instant retryAt, TokenUsage usage) {
+        this(status, stepIndex, attempt, lastSeq, finishedAt, stepInput, stepDeadline, retryAt, usage, null);
+    }
+
+    JobProgress withNodes(List<StepState> next) {
+        return new JobProgress(status, stepIndex, attempt, lastSeq, finishedAt, stepInput, stepDeadline, retryAt, usage,
+                next);
+    }
 
     /** About to send the first attempt of the first step. */
     static final JobProgress STARTING = new JobProgress(JobStatus.RUNNING, 0, 1, 0, null, null, null, null, null);
@@ -45,7 +63,7 @@ public record JobProgress(JobStatus status, int stepIndex, int attempt, long las
 
     /** Ended: the input is dropped (a finished job is kept only to recognise late messages). */
     JobProgress finished(JobStatus terminal, Instant at) {
-        return new JobProgress(terminal, stepIndex, attempt, lastSeq, at, null, stepDeadline, retryAt, usage);
+        return new JobProgress(terminal, stepIndex, attempt, lastSeq, at, null, stepDeadline, retryAt, usage, nodes);
     }
 
     /** Ended, keeping nothing that was sent or awaited: no input, no deadlines. */
@@ -63,10 +81,11 @@ public record JobProgress(JobStatus status, int stepIndex, int attempt, long las
         }
         TokenUsage total = usage == null ? step : usage.plus(step);
         return new JobProgress(status, stepIndex, attempt, lastSeq, finishedAt, stepInput, stepDeadline, retryAt,
-                total);
+                total, nodes);
     }
 
     JobProgress withLastSeq(long seq) {
-        return new JobProgress(status, stepIndex, attempt, seq, finishedAt, stepInput, stepDeadline, retryAt, usage);
+        return new JobProgress(status, stepIndex, attempt, seq, finishedAt, stepInput, stepDeadline, retryAt, usage,
+                nodes);
     }
 }

@@ -2,8 +2,12 @@ package ai.mule.orchestrator.jobs;
 
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.ParentStep;
+import ai.mule.schemas.StepFlow;
+import ai.mule.schemas.WorkflowStep;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,17 +18,32 @@ import java.util.List;
  * @param jobDeadline  when the whole job fails if it has not ended; null = no job limit
  * @param stepGraceMs  how long past a step's own timeout the orchestrator waits for its result
  * @param replyTopic   a topic that also receives the job's terminal event (Kafka ingress); null = none
+ * @param flow         the workflow graph ({@link StepFlow} per step) run by {@link FlowRun}; null = the steps run in
+ *                     a line, as every job did before graphs (and the state then reads and writes as it did)
+ * @param parent       the sub-workflow step this job is the child of: its end is reported there as a step result;
+ *                     null for a job of its own
  */
 public record JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
-                          long stepGraceMs, String replyTopic) {
+                          long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent) {
 
     public JobSnapshot {
         steps = steps == null ? List.of() : List.copyOf(steps);
+        flow = flow == null ? null : List.copyOf(flow);
+    }
+
+    public JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
+                       long stepGraceMs, String replyTopic) {
+        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null);
+    }
+
+    /** Whether this job runs a workflow graph rather than a line of steps. */
+    boolean graph() {
+        return flow != null;
     }
 
     static JobSnapshot of(JobRequest request, Duration stepGrace) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
-                stepGrace.toMillis(), request.replyTopic());
+                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent());
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */
@@ -32,7 +51,28 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
         return new JobSnapshot(jobId, null, List.of(), null, 0, null);
     }
 
+    /**
+     * The request's flow when it has one entry per step (a request that does not is run as a line). Steps in a line
+     * that include a sub-workflow are run as the equivalent graph, as only {@link FlowRun} starts child jobs.
+     */
+    private static List<StepFlow> validFlow(JobRequest request) {
+        List<StepFlow> flow = request.flow();
+        List<StepDefinition> steps = request.steps() == null ? List.of() : request.steps();
+        if (flow != null && flow.size() == steps.size()) {
+            return flow;
+        }
+        if (steps.stream().noneMatch(WorkflowStep.class::isInstance)) {
+            return null;
+        }
+        List<StepFlow> line = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            line.add(new StepFlow("step_" + steps.get(i).stepOrder(), i == 0 ? List.of() : List.of(i - 1), null, null,
+                    null, null));
+        }
+        return line;
+    }
+
     JobSnapshot withoutSteps() {
-        return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic);
+        return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent);
     }
 }

@@ -59,10 +59,27 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
         return progress.stepIndex() == snapshot.steps().size() - 1;
     }
 
+    /** Whether this job runs a workflow graph ({@link FlowRun}) rather than a line of steps. */
+    boolean graph() {
+        return snapshot.graph() && progress.nodes() != null;
+    }
+
+    /** A graph job about to start: its input kept (for conditions and root steps), every step pending. */
+    JobState graphStarting(JsonNode input, java.util.List<StepState> nodes) {
+        return with(progress.running(input, null).withNodes(nodes));
+    }
+
+    JobState withNodes(java.util.List<StepState> nodes) {
+        return with(progress.withNodes(nodes));
+    }
+
     /** The next time something is due for this job (a retry, a lost step, the job's deadline); null when none. */
     Instant wakeAt() {
         if (progress.status().terminal()) {
             return null;
+        }
+        if (graph()) {
+            return FlowRun.wakeAt(this);
         }
         Instant jobDeadline = snapshot.jobDeadline();
         Instant step = progress.retryAt() != null ? progress.retryAt() : progress.stepDeadline();

@@ -2,9 +2,11 @@ package ai.mule.orchestrator.jobs;
 
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobIngressRequest;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
+import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import java.time.Clock;
@@ -82,6 +84,10 @@ public final class OrchestratorTopology {
     static final String COMMANDS_OUT = "step-commands-out";
     static final String REPLIES_OUT = "job-replies-out";
     static final String CONTROL_OUT = "job-control-out";
+    /** Requests for the child jobs of sub-workflow steps, made by the gateway. */
+    static final String CHILDREN_OUT = "job-children-out";
+    /** A child job's end, as the result of its parent's sub-workflow step (read back by this same topology). */
+    static final String RESULTS_OUT = "parent-results-out";
 
     private static final Logger log = LoggerFactory.getLogger(OrchestratorTopology.class);
 
@@ -138,6 +144,12 @@ public final class OrchestratorTopology {
         emitted.mapValues(JobControl.class::cast, Named.as(CONTROL_OUT))
                 .to(Topics.JOB_CONTROL.name(), Produced.with(Topics.JOB_CONTROL.keySerde(),
                         Topics.JOB_CONTROL.valueSerde()).withName("job-control-sink"));
+        emitted.mapValues(JobIngressRequest.class::cast, Named.as(CHILDREN_OUT))
+                .to(Topics.JOB_CHILDREN.name(), Produced.with(Topics.JOB_CHILDREN.keySerde(),
+                        Topics.JOB_CHILDREN.valueSerde()).withName("job-children-sink"));
+        emitted.mapValues(StepResult.class::cast, Named.as(RESULTS_OUT))
+                .to(Topics.STEP_RESULTS.name(), Produced.with(Topics.STEP_RESULTS.keySerde(),
+                        Topics.STEP_RESULTS.valueSerde()).withName("parent-results-sink"));
         return builder.build();
     }
 

@@ -52,6 +52,19 @@ final class RecordCheck {
                 return violation;
             }
         }
+        for (var child : transition.children()) {
+            Optional<Limits.Violation> violation = check("the child job request of step "
+                    + (child.parent().stepIndex() + 1), keyBytes, child);
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
+        for (var result : transition.parentResults()) {
+            Optional<Limits.Violation> violation = check("the result for the parent job", keyBytes, result);
+            if (violation.isPresent()) {
+                return violation;
+            }
+        }
         return check("the job's state (its workflow snapshot and current step input)", keyBytes,
                 transition.state());
     }

@@ -17,10 +17,21 @@ public record RunnerStarted(StepStarted started) implements JobCommand {
         return started.jobId();
     }
 
+    /** When the result of an attempt that started late is due: its start plus the step's timeout plus the grace. */
+    static Instant deadlineAfter(StepStarted started, Instant now, long timeoutMs, long graceMs) {
+        // a runner's clock ahead of ours must not buy the step more time than it can have used: a start is at the
+        // latest when its report arrives
+        Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(now) ? now : started.startedAt();
+        return startedAt.plusMillis(timeoutMs + graceMs);
+    }
+
     @Override
     public Transition apply(JobState job, Instant now) {
         if (job == null || job.status().terminal()) {
             return Transition.ignored("the job is gone or has ended");
+        }
+        if (job.graph()) {
+            return FlowRun.runnerStarted(job, started, now);
         }
         JobProgress progress = job.progress();
         if (!job.waitsFor(started.stepIndex(), started.attempt())) {
@@ -28,11 +39,8 @@ public record RunnerStarted(StepStarted started) implements JobCommand {
                     + " started, but the job waits for step " + progress.stepIndex() + " attempt "
                     + progress.attempt() + (job.waitsForRetry() ? " to be sent at " + progress.retryAt() : ""));
         }
-        // a runner's clock ahead of ours must not buy the step more time than it can have used: a start is at the
-        // latest when its report arrives
-        Instant startedAt = started.startedAt() == null || started.startedAt().isAfter(now) ? now : started.startedAt();
-        Instant deadline = startedAt.plusMillis(job.currentStep().policy().timeoutMs()
-                + job.snapshot().stepGraceMs());
+        Instant deadline = deadlineAfter(started, now, job.currentStep().policy().timeoutMs(),
+                job.snapshot().stepGraceMs());
         if (progress.stepDeadline() != null && !deadline.isAfter(progress.stepDeadline())) {
             return Transition.ignored("the step's deadline " + progress.stepDeadline() + " is already as late");
         }

@@ -37,6 +37,9 @@ public record StartJob(JobRequest request, Duration stepGrace) implements JobCom
                             "the job timed out: its deadline " + request.deadline() + " passed before it started"))
                     .into(starting.finished(JobStatus.FAILED, now));
         }
+        if (starting.snapshot().graph()) {
+            return FlowRun.start(starting, inputOrEmpty(request.input()), now);
+        }
         JobState running = starting.running(inputOrEmpty(request.input()), now);
         return Changes.after(starting, now)
                 .emit((seq, at) -> new JobEvent.JobStarted(Topics.SCHEMA_VERSION, jobId(), seq, at,

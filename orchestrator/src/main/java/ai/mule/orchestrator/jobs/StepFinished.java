@@ -59,6 +59,9 @@ public record StepFinished(StepResult result) implements JobCommand {
         if (job.status().terminal()) {
             return Transition.ignored("the job is already " + job.status().wire());
         }
+        if (job.graph()) {
+            return FlowRun.finished(job, result, now);
+        }
         JobProgress progress = job.progress();
         if (job.waitsForRetry()) {
             return Transition.ignored("a result for step " + result.stepIndex() + " attempt " + result.attempt()
@@ -92,10 +95,18 @@ public record StepFinished(StepResult result) implements JobCommand {
     }
 
     private Transition failed(JobState job, Instant now) {
-        String error = result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
-        // a runner that names no kind (an old one) reported something it could not classify: not retried
-        FailureKind kind = result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
-        return Changes.attemptFailed(job, now, kind, error, result.durationMicros(), StepStreams.of(result));
+        return Changes.attemptFailed(job, now, kindOf(result), errorOf(result), result.durationMicros(),
+                StepStreams.of(result));
+    }
+
+    /** A failed result's error as events carry it. */
+    static String errorOf(StepResult result) {
+        return result.error() == null || result.error().isBlank() ? "no reason given" : result.error();
+    }
+
+    /** A failed result's kind; a runner that names none (an old one) reported something it could not classify. */
+    static FailureKind kindOf(StepResult result) {
+        return result.failureKind() == null ? FailureKind.INTERNAL : result.failureKind();
     }
 
     private static ObjectNode prompt(JsonNode output) {

@@ -26,6 +26,9 @@ public record WakeUp(String jobId) implements JobCommand {
         if (job == null || job.status().terminal()) {
             return Transition.ignored("the job is gone or has ended");
         }
+        if (job.graph()) {
+            return FlowRun.wakeUp(job, now);
+        }
         JobProgress progress = job.progress();
         if (JobState.due(job.snapshot().jobDeadline(), now)) {
             return jobTimedOut(job, now);

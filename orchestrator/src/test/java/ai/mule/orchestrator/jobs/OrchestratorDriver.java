@@ -70,6 +70,12 @@ final class OrchestratorDriver implements AutoCloseable {
         controlOut = output(Topics.JOB_CONTROL);
     }
 
+    /** Requests for child jobs (sub-workflow steps), which the gateway would make into jobs. */
+    List<ai.mule.schemas.JobIngressRequest> childRequests() {
+        return driver.createOutputTopic(Topics.JOB_CHILDREN.name(), Topics.JOB_CHILDREN.keySerde().deserializer(),
+                Topics.JOB_CHILDREN.valueSerde().deserializer()).readValuesToList();
+    }
+
     /** Control messages the orchestrator itself sent (a job that timed out). */
     List<JobControl> controlsSent() {
         return controlOut.readValuesToList();

@@ -1,0 +1,61 @@
+package ai.mule.expressions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StepExpressionsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String text) throws Exception {
+        return JSON.readTree(text);
+    }
+
+    @Test
+    void conditionsReadTheInputAndTheOutputsOfFinishedSteps() throws Exception {
+        JsonNode input = json("{\"lang\": \"en\", \"n\": 3}");
+        Map<String, JsonNode> steps = Map.of("classify", json("{\"label\": \"billing\", \"score\": 0.9}"));
+
+        assertThat(StepExpressions.condition("steps.classify.label == 'billing'", input, steps)).isTrue();
+        assertThat(StepExpressions.condition("input.n > 5 || steps.classify.score < 0.5", input, steps)).isFalse();
+        assertThat(StepExpressions.condition("'other' in steps && steps.other.x", input, steps)).isFalse();
+    }
+
+    @Test
+    void itemsYieldAJsonArray() throws Exception {
+        JsonNode items = StepExpressions.items("steps.split.parts.map(p, p + '!')", json("{}"),
+                Map.of("split", json("{\"parts\": [\"a\", \"b\"]}")));
+
+        assertThat(items).isEqualTo(json("[\"a!\", \"b!\"]"));
+        assertThat(StepExpressions.items("input.list", json("{\"list\": [1, {\"k\": null}, 2.5, true]}"), Map.of()))
+                .isEqualTo(json("[1, {\"k\": null}, 2.5, true]"));
+    }
+
+    @Test
+    void invalidExpressionsAreNamedAtCompileTime() {
+        assertThat(StepExpressions.conditionProblem("steps.a.x ==")).isPresent();
+        assertThat(StepExpressions.conditionProblem("unknown_var > 1")).get().asString().contains("unknown_var");
+        assertThat(StepExpressions.conditionProblem("1 + 2")).get().asString().contains("bool");
+        assertThat(StepExpressions.conditionProblem("")).isPresent();
+        assertThat(StepExpressions.conditionProblem("(".repeat(10_000))).isPresent();
+        assertThat(StepExpressions.itemsProblem("input.list")).isEmpty();
+        assertThat(StepExpressions.conditionProblem("input.a == 'x\u0000'")).isEmpty();
+    }
+
+    @Test
+    void evaluationFailuresAndRunawayComprehensionsAreErrorsNotHangs() throws Exception {
+        assertThatThrownBy(() -> StepExpressions.condition("steps.missing.x == 1", json("{}"), Map.of()))
+                .isInstanceOf(StepExpressions.ExpressionException.class);
+        assertThatThrownBy(() -> StepExpressions.items("input.n", json("{\"n\": 1}"), Map.of()))
+                .hasMessageContaining("not a list");
+        // 1,000 x 1,000 nested iterations are past the bound
+        JsonNode big = JSON.valueToTree(Map.of("l", java.util.Collections.nCopies(1_000, 1)));
+        assertThatThrownBy(() -> StepExpressions.items("input.l.map(a, input.l.map(b, a + b))", big, Map.of()))
+                .isInstanceOf(StepExpressions.ExpressionException.class);
+    }
+}
