@@ -11,6 +11,7 @@ import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Limits;
+import ai.mule.tracing.Tracing;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
@@ -34,7 +35,7 @@ class JobProcessorCommitTest {
     private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock));
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock), Tracing.off());
 
     @BeforeEach
     void initProcessor() {
