@@ -8,6 +8,10 @@ import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.Topics;
+import ai.mule.tracing.RecordSpan;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,14 +66,17 @@ public class JobIngress extends BackgroundLoop {
     private final KafkaClients clients;
     private final JobPlanner planner;
     private final JobService jobs;
+    private final Tracing tracing;
     // opened by each run of the loop (and closed when it ends), so that a loop restarted after an Error
     // starts from fresh clients
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Producer<String, byte[]> deadLetters;
     private ReplyTopics replyTopics;
 
-    JobIngress(IngressProperties properties, KafkaClients clients, JobPlanner planner, JobService jobs) {
+    JobIngress(IngressProperties properties, KafkaClients clients, JobPlanner planner, JobService jobs,
+               Tracing tracing) {
         super("mule-job-ingress", STOP_TIMEOUT);
+        this.tracing = tracing;
         this.properties = properties;
         this.clients = clients;
         this.planner = planner;
@@ -146,7 +153,12 @@ public class JobIngress extends BackgroundLoop {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
             for (ConsumerRecord<String, byte[]> record : records) {
-                Future<RecordMetadata> deadLetter = handle(record);
+                Future<RecordMetadata> deadLetter;
+                // the producer's trace (if its record has a traceparent) goes on into the job's outbox row
+                try (RecordSpan span = tracing.onRecord(SpanNames.INGRESS, record.topic(), record.headers(), null);
+                     Scope ignored = span.makeCurrent()) {
+                    deadLetter = handle(record);
+                }
                 if (deadLetter != null) {
                     sent.add(deadLetter);
                 }

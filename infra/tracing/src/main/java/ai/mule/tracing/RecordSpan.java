@@ -5,6 +5,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -75,6 +76,14 @@ public final class RecordSpan implements AutoCloseable {
             out.add(tracestate);
         }
         return out;
+    }
+
+    /**
+     * Makes this span the thread's current one until the scope closes, so that what the thread writes meanwhile
+     * (an outbox row: {@link Tracing#current}) belongs to it. Off, a no-op scope.
+     */
+    public Scope makeCurrent() {
+        return span == null ? Scope.noop() : span.makeCurrent();
     }
 
     /** Marks the span failed (the step or command failed), with a short description. */

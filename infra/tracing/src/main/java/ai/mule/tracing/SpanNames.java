@@ -4,6 +4,7 @@ package ai.mule.tracing;
  * Names of Mule's spans, one trace per job:
  * <pre>
  * POST /api/v1/jobs                      gateway, server (any HTTP request: method and route)
+ *                                        or gateway ingress: a job request read from mule.jobs.ingress
  *  └ orchestrator StartJob               orchestrator, a job request from the outbox
  *     └ run step wasm_module             a runner runs the first step
  *        └ orchestrator StepFinished     the result: the next step is dispatched...
@@ -16,6 +17,8 @@ public final class SpanNames {
 
     private SpanNames() {
     }
+
+    public static final String INGRESS = "gateway ingress";
 
     public static String orchestrator(String command) {
         return "orchestrator " + command;
