@@ -29,6 +29,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -81,6 +83,12 @@ public class JobIngress extends BackgroundLoop {
         this.clients = clients;
         this.planner = planner;
         this.jobs = jobs;
+    }
+
+    /** The consumer's metrics, its lag among them ({@code mule_consumer_lag_records}); empty while none is open. */
+    public Map<MetricName, ? extends Metric> consumerMetrics() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        return current == null ? Map.of() : current.metrics();
     }
 
     @Override
