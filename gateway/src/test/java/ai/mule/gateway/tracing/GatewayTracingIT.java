@@ -18,18 +18,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -107,25 +97,6 @@ class GatewayTracingIT extends IntegrationTestBase {
 
     /** The values of one header of the job's record on mule.jobs.requests. */
     private static List<String> requestHeaders(String jobId, String header) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.JOB_REQUESTS.name()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (jobId.equals(record.key())) {
-                        List<String> values = new ArrayList<>();
-                        for (Header h : record.headers().headers(header)) {
-                            values.add(new String(h.value(), StandardCharsets.UTF_8));
-                        }
-                        return values;
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no request for job " + jobId);
+        return TestKafka.headerValues(Topics.JOB_REQUESTS.name(), jobId, header, Duration.ofSeconds(15));
     }
 }
