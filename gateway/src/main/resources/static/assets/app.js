@@ -6,7 +6,10 @@ import * as jobs from './pages/jobs.js';
 import * as job from './pages/job.js';
 import * as workflows from './pages/workflows.js';
 import * as workflow from './pages/workflow.js';
+import * as schedules from './pages/schedules.js';
 import * as modules from './pages/modules.js';
+import * as moduleSource from './pages/module-source.js';
+import * as tools from './pages/tools.js';
 import * as agents from './pages/agents.js';
 import * as providers from './pages/providers.js';
 import * as settings from './pages/settings.js';
@@ -18,7 +21,10 @@ const routes = [
   [/^jobs\/([^/]+)$/, job, 'jobs'],
   [/^workflows$/, workflows, 'workflows'],
   [/^workflows\/([^/]+)$/, workflow, 'workflows'],
+  [/^schedules$/, schedules, 'schedules'],
   [/^modules$/, modules, 'modules'],
+  [/^modules\/source$/, moduleSource, 'modules'],
+  [/^tools$/, tools, 'tools'],
   [/^agents$/, agents, 'agents'],
   [/^providers$/, providers, 'providers'],
   [/^metrics$/, metrics, 'metrics'],

@@ -1,8 +1,9 @@
 // A job: what it ran, its input and output, each step's input/output/error/attempts/timings, cancel; live.
-import { api, get } from '../api.js';
+import { api, get, getAll } from '../api.js';
 import { applyEvent, isTerminal, watchJob } from '../live.js';
+import { describeStep, drawGraph, workflowSteps } from '../graph.js';
 import {
-  badge, between, clear, confirmDialog, empty, fmtMillis, fmtTime, h, json, outputText, pre, showProblem, toast,
+  badge, between, byId, clear, confirmDialog, empty, fmtMillis, fmtTime, h, json, outputText, pre, showProblem, toast,
 } from '../ui.js';
 
 export async function render(main, { params: [id] }) {
@@ -19,6 +20,13 @@ export async function render(main, { params: [id] }) {
     }
   };
   await loadSteps();
+  // the graph is drawn from the workflow's definition as it is now; a job whose workflow is gone (or a module or
+  // agent run directly) is drawn from its own steps, as a line
+  const definition = job.workflow_id ? await workflowSteps(get, job.workflow_id).catch(() => null) : null;
+  const [modules, agents] = definition ? await Promise.all([getAll('/api/v1/wasm-modules').catch(() => []),
+    getAll('/api/v1/agents').catch(() => [])]) : [[], []];
+  const moduleById = byId(modules);
+  const agentById = byId(agents);
 
   const status = h('span', { id: 'job-status' });
   const live = h('span', { class: 'live off', id: 'job-live' }, '○ not live');
@@ -27,8 +35,29 @@ export async function render(main, { params: [id] }) {
   const facts = h('div', { class: 'card' });
   const io = h('div', { class: 'grid2' });
   const stepsEl = h('section', { 'aria-labelledby': 'steps-heading' });
+  const graphCard = h('section', { class: 'card', 'aria-labelledby': 'job-graph-h' });
   main.append(h('h1', {}, 'Job ', h('code', {}, id), status, live),
-    h('p', { class: 'actions' }, h('a', { href: '#/jobs' }, '← All jobs'), cancel), errorSlot, facts, io, stepsEl);
+    h('p', { class: 'actions' }, h('a', { href: '#/jobs' }, '← All jobs'), cancel), errorSlot, facts, graphCard, io,
+    stepsEl);
+
+  /** The job's step shown as a graph node: matched by workflow step id, else by order. */
+  function jobStepOf(step) {
+    const all = [...steps.values()];
+    return all.find((s) => step.id && s.workflow_step_id === step.id)
+      || all.find((s) => s.step_order === step.step_order && (!step.id || !s.workflow_step_id));
+  }
+
+  function showGraph() {
+    const drawn = definition && definition.length ? definition
+      : [...steps.values()].sort((a, b) => a.step_index - b.step_index)
+        .map((s) => ({ id: s.workflow_step_id, step_order: s.step_order }));
+    const nodes = drawn.length ? drawn : [{ step_order: 1, name: job.workflow_name || 'step_1' }];
+    clear(graphCard, h('h2', { id: 'job-graph-h' }, 'Graph'),
+      h('div', { class: 'graph-wrap' }, drawGraph(nodes, { id: 'job-graph', label: `Graph of job ${id} by step status`,
+        describe: (step) => describeStep(step, moduleById, agentById),
+        statusOf: (node) => (node.fallbackOf ? null : jobStepOf(node.step)?.status
+          || (isTerminal(job.status) ? 'not_run' : 'pending')) })));
+  }
 
   const openSteps = new Set();
   function show() {
@@ -40,6 +69,9 @@ export async function render(main, { params: [id] }) {
     clear(facts, h('dl', { class: 'facts' },
       h('dt', {}, 'Runs'), h('dd', {}, target),
       h('dt', {}, 'Source'), h('dd', {}, job.source || 'api'),
+      job.schedule_id ? [h('dt', {}, 'Schedule'), h('dd', { id: 'job-schedule' },
+        h('a', { href: `#/schedules?id=${job.schedule_id}` }, job.schedule_id.slice(0, 8)),
+        ` for the slot of ${fmtTime(job.schedule_slot)}`)] : null,
       h('dt', {}, 'Created'), h('dd', {}, fmtTime(job.created_at)),
       h('dt', {}, 'Started'), h('dd', {}, fmtTime(job.started_at)),
       h('dt', {}, 'Ended'), h('dd', {}, fmtTime(job.completed_at)),
@@ -52,6 +84,7 @@ export async function render(main, { params: [id] }) {
           ? h('div', { class: 'problem', id: 'job-error' }, job.error_message)
           : job.output_data ? h('pre', { id: 'job-output' }, outputText(job.output_data))
             : h('p', { class: 'muted' }, isTerminal(job.status) ? 'No output.' : 'Not yet.')));
+    showGraph();
     const ordered = [...steps.values()].sort((a, b) => a.step_index - b.step_index);
     clear(stepsEl, h('h2', { id: 'steps-heading' }, `Steps (${ordered.length})`),
       ordered.length ? ordered.map(stepView)

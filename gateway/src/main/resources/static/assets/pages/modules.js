@@ -35,6 +35,7 @@ export async function render(main) {
         h('td', {}, h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'small', onclick: () => tester.pick(m.id) }, 'Test'),
           h('button', { type: 'button', class: 'small', onclick: () => form.edit(m) }, 'Edit'),
+          h('a', { class: 'button small', href: `#/modules/source?id=${m.id}` }, 'Source'),
           h('button', { type: 'button', class: 'small danger', onclick: () => remove(m) }, 'Delete'))))))));
   }
 
@@ -52,7 +53,8 @@ export async function render(main) {
   }
 
   showList();
-  main.append(h('h1', {}, 'WASM modules'), list, h('div', { class: 'grid2' }, form.el, tester.el));
+  main.append(h('h1', {}, 'WASM modules', h('a', { class: 'button small', href: '#/modules/source', id: 'new-from-source' },
+    'New from source (WAT or C)')), list, h('div', { class: 'grid2' }, form.el, tester.el));
   return null;
 }
 

@@ -1,6 +1,7 @@
 // One workflow: its fields, and its steps — added, edited (target, config, retry and timeout), removed, and
 // reordered by drag and drop (or the move buttons, for the keyboard) through POST /steps/reorder.
 import { api, get, getAll } from '../api.js';
+import { describeStep, drawGraph, mergeDefinitions } from '../graph.js';
 import {
   byId, checkbox, clear, confirmDialog, empty, field, h, jsonObjectInput, select, showProblem, toast,
 } from '../ui.js';
@@ -64,8 +65,19 @@ export async function render(main, { params: [id] }) {
     h('p', { class: 'hint' }, 'Each step’s output becomes the next step’s input as {"prompt": output}. Drag a step by its handle, or use the move buttons, to reorder.'),
     stepsError, list);
 
+  // --- the steps as a graph (parallel branches, joins, conditions, for-each, fallbacks; a line for plain steps)
+  const graphCard = h('section', { class: 'card', 'aria-labelledby': 'graph-h' });
+  function showGraph() {
+    const defined = mergeDefinitions(steps, workflow.steps);
+    clear(graphCard, h('h2', { id: 'graph-h' }, 'Graph'),
+      h('div', { class: 'graph-wrap' }, drawGraph(defined, { id: 'workflow-graph', label: `Graph of workflow ${workflow.name}`,
+        describe: (step) => describeStep(step, moduleById, agentById) })),
+      h('p', { class: 'actions' }, h('a', { class: 'button small', href: `#/schedules?workflow_id=${id}` }, 'Schedules')));
+  }
+
   let dragged = null;
   function showSteps() {
+    showGraph();
     if (!steps.length) {
       clear(list, h('li', { class: 'empty-step' }, empty('No steps yet', 'Add the first step below.')));
       return;
@@ -160,7 +172,7 @@ export async function render(main, { params: [id] }) {
   });
 
   showSteps();
-  main.append(heading, fields, stepsCard, editor.el);
+  main.append(heading, fields, graphCard, stepsCard, editor.el);
   return null;
 }
 

@@ -1,6 +1,8 @@
 package ai.mule.gateway.agents;
 
 import ai.mule.gateway.providers.ProviderRepository;
+import ai.mule.gateway.tools.Tool;
+import ai.mule.gateway.tools.ToolRepository;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
@@ -11,6 +13,8 @@ import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.ResourceNames;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Valid;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -33,10 +37,12 @@ class AgentController {
     private final AgentToolRepository tools;
     private final ProviderRepository providers;
     private final SkillRepository skills;
+    private final ToolRepository standaloneTools;
     private final RequestLimits limits;
 
     AgentController(AgentRepository agents, AgentToolRepository tools, ProviderRepository providers,
-                    SkillRepository skills, RequestLimits limits) {
+                    SkillRepository skills, ToolRepository standaloneTools, RequestLimits limits) {
+        this.standaloneTools = standaloneTools;
         this.agents = agents;
         this.tools = tools;
         this.providers = providers;
@@ -82,15 +88,27 @@ class AgentController {
         }
     }
 
+    /** The agent's own tools, then the standalone tools it refers to. */
     @GetMapping("/{id}/tools")
     PageResponse<AgentTool> tools(@PathVariable String id) {
-        return PageResponse.all(tools.list(agent(id).id()));
+        UUID agentId = agent(id).id();
+        List<AgentTool> all = new ArrayList<>(tools.list(agentId));
+        standaloneTools.ofAgent(agentId).forEach(t -> all.add(new AgentTool(agentId, t.name(), t.metadata(),
+                t.createdAt(), t.id())));
+        return PageResponse.all(all);
     }
 
-    /** Attaches a tool by name with its config; stored as data for the agent (Mule v2's agent tools). */
+    /**
+     * Attaches a tool: by name with its config, stored for the agent; or, with {@code tool_id} as Mule v2's UI sends
+     * it, a reference to a standalone tool, resolved into the snapshot of each job the agent runs in.
+     */
     @PostMapping("/{id}/tools")
     @ResponseStatus(HttpStatus.CREATED)
     DataResponse<AgentTool> attachTool(@PathVariable String id, @Valid @RequestBody NewAgentTool body) {
+        if (body.toolId() != null) {
+            return DataResponse.of(attachStandalone(agent(id).id(), body));
+        }
+        ResourceNames.require(body.name(), "name");
         ObjectNode config = Json.objectOrEmpty(body.config(), "config");
         // a tool's config travels in the snapshot of every job that runs the agent: a step config's limits apply
         limits.requireConfig("config", config);
@@ -116,6 +134,25 @@ class AgentController {
         return DataResponse.of(skill);
     }
 
+    /** Mule v2's UI: {@code PUT {"skill_ids": [...]}} attaches each (those attached already stay, as in v2). */
+    @PutMapping("/{id}/skills")
+    PageResponse<Skill> attachSkills(@PathVariable String id, @RequestBody AttachSkills body) {
+        UUID agentId = agent(id).id();
+        if (body.skillIds() == null || body.skillIds().isEmpty()) {
+            throw ApiException.badRequest("skill_ids is required: the ids of skills from GET /api/v1/skills");
+        }
+        for (String value : body.skillIds()) {
+            UUID skillId = Ids.fromBody(value, "skill_ids");
+            skills.find(skillId).orElseThrow(() -> ApiException.unprocessable("skill_ids: '" + skillId
+                    + "' names no skill; create one with POST /api/v1/skills"));
+            skills.attach(agentId, skillId);
+        }
+        return PageResponse.all(skills.ofAgent(agentId));
+    }
+
+    record AttachSkills(List<String> skillIds) {
+    }
+
     @DeleteMapping("/{id}/skills/{skillId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void detachSkill(@PathVariable String id, @PathVariable String skillId) {
@@ -125,13 +162,34 @@ class AgentController {
         }
     }
 
+    /** Detaches the agent's own tool of that name, or the standalone tool of that id (Mule v2's {@code {toolId}}). */
     @DeleteMapping("/{id}/tools/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void detachTool(@PathVariable String id, @PathVariable String name) {
         UUID agentId = agent(id).id();
+        UUID toolId = Ids.parseOrNull(name);
+        if (toolId != null && standaloneTools.detach(agentId, toolId)) {
+            return;
+        }
         if (!ResourceNames.isValid(name) || !tools.detach(agentId, name)) {
             throw ApiException.notFound("agent '" + id + "' has no tool named '" + name + "'");
         }
+    }
+
+    private AgentTool attachStandalone(UUID agentId, NewAgentTool body) {
+        if (body.name() != null || body.config() != null) {
+            throw ApiException.badRequest("tool_id: send either tool_id (a standalone tool) or name and config (a tool "
+                    + "of the agent's own), not both");
+        }
+        UUID toolId = Ids.fromBody(body.toolId(), "tool_id");
+        Tool tool = standaloneTools.find(toolId).orElseThrow(() -> ApiException.unprocessable("tool_id '" + toolId
+                + "' names no tool; create one with POST /api/v1/tools"));
+        if (tools.list(agentId).stream().anyMatch(own -> own.name().equals(tool.name()))) {
+            throw ApiException.conflict("the agent already has a tool of its own named '" + tool.name()
+                    + "'; detach it first or rename the standalone tool");
+        }
+        standaloneTools.attach(agentId, toolId);
+        return new AgentTool(agentId, tool.name(), tool.metadata(), tool.createdAt(), tool.id());
     }
 
     private UUID existingProvider(String value) {

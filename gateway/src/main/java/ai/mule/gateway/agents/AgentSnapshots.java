@@ -7,8 +7,10 @@ import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.StepDefinition;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -62,19 +64,29 @@ public class AgentSnapshots {
                 extra.get().temperature(), extra.get().maxTokens(), maxToolCalls, tools(agentId));
     }
 
-    /** The agent's typed tools in name order; a WASM module tool whose module is gone is left out. */
+    /**
+     * The agent's typed tools in name order: its own and the standalone tools it refers to (a tool of its own wins a
+     * name both have); a WASM module tool whose module is gone is left out.
+     */
     List<AgentTool> tools(UUID agentId) {
         List<Row> rows = jdbc.sql("SELECT t.name, t.config, m.description AS module_description, m.config AS module_config, "
-                        + "m.id AS module_id FROM agent_tools t LEFT JOIN wasm_modules m "
+                        + "m.id AS module_id FROM ("
+                        + "SELECT name, config, 0 AS rank FROM agent_tools WHERE agent_id = ? AND config->>'type' IS NOT NULL "
+                        + "UNION ALL SELECT s.name, s.call_config, 1 FROM agent_tool_refs r JOIN tools s ON s.id = r.tool_id "
+                        + "WHERE r.agent_id = ? AND s.call_config IS NOT NULL) t LEFT JOIN wasm_modules m "
                         + "ON t.config->>'type' = 'wasm_module' AND m.id::text = t.config->>'module_id' "
-                        + "WHERE t.agent_id = ? AND t.config->>'type' IS NOT NULL ORDER BY t.name")
-                .param(agentId)
+                        + "ORDER BY t.name, t.rank")
+                .params(agentId, agentId)
                 .query((rs, n) -> new Row(rs.getString("name"), Json.column(rs, "config"),
                         rs.getString("module_description"), Json.column(rs, "module_config"),
                         rs.getObject("module_id", UUID.class)))
                 .list();
         List<AgentTool> tools = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         for (Row row : rows) {
+            if (!names.add(row.name())) {
+                continue;
+            }
             AgentTool.Kind kind = ToolConfigs.kind(row.config().get("type"));
             JsonNode schema = ToolConfigs.inputSchema(kind);
             String description = row.config().path("description").asText(null);

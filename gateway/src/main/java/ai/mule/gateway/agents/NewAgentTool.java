@@ -1,7 +1,7 @@
 package ai.mule.gateway.agents;
 
-import ai.mule.gateway.web.ResourceName;
 import com.fasterxml.jackson.databind.JsonNode;
 
-record NewAgentTool(@ResourceName String name, JsonNode config) {
+/** Either a tool of the agent's own ({@code name}, {@code config}) or, as Mule v2 sends it, a standalone tool's {@code tool_id}. */
+record NewAgentTool(String name, JsonNode config, String toolId) {
 }

@@ -18,7 +18,7 @@ import java.util.UUID;
  * </ul>
  * Each may add {@code description}. A config without {@code type} is kept as data, as Mule v2 did, and not offered.
  */
-final class ToolConfigs {
+public final class ToolConfigs {
 
     /** OpenAI's rule for function names, which every provider kind accepts. */
     private static final String FUNCTION_NAME = "[A-Za-z0-9_-]{1,64}";
@@ -27,39 +27,44 @@ final class ToolConfigs {
     }
 
     static void validate(String name, ObjectNode config) {
+        validate(name, config, "config");
+    }
+
+    /** Validates a tool config that sits in the request at {@code field} (its messages name that path). */
+    public static void validate(String name, ObjectNode config, String field) {
         JsonNode type = config.get("type");
         if (type == null || type.isNull()) {
             return;
         }
-        AgentTool.Kind kind = kind(type);
+        AgentTool.Kind kind = kind(type, field);
         if (!name.matches(FUNCTION_NAME)) {
             throw ApiException.badRequest("name: a tool the model calls needs a name of 1 to 64 letters, digits, '_' or "
                     + "'-' (no dots)");
         }
         if (config.has("description") && !config.get("description").isTextual()) {
-            throw ApiException.badRequest("config.description must be a string");
+            throw ApiException.badRequest(field + ".description must be a string");
         }
         switch (kind) {
             case HTTP_FETCH -> {
                 JsonNode hosts = config.get("allowed_hosts");
                 if (hosts == null || !hosts.isArray() || hosts.isEmpty()) {
-                    throw ApiException.badRequest("config.allowed_hosts is required for http_fetch: a non-empty array of "
+                    throw ApiException.badRequest(field + ".allowed_hosts is required for http_fetch: a non-empty array of "
                             + "host names, e.g. [\"api.example.com\"]");
                 }
                 for (JsonNode host : hosts) {
                     if (!host.isTextual() || !host.asText().matches("[A-Za-z0-9.-]{1,253}")) {
-                        throw ApiException.badRequest("config.allowed_hosts must hold host names such as api.example.com");
+                        throw ApiException.badRequest(field + ".allowed_hosts must hold host names such as api.example.com");
                     }
                 }
             }
-            case CALL_WORKFLOW -> requireName(config, "workflow");
-            case CALL_AGENT -> requireName(config, "agent");
+            case CALL_WORKFLOW -> requireName(config, "workflow", field);
+            case CALL_AGENT -> requireName(config, "agent", field);
             case WASM_MODULE -> {
                 JsonNode id = config.get("module_id");
                 try {
                     UUID.fromString(id == null ? "" : id.asText());
                 } catch (IllegalArgumentException e) {
-                    throw ApiException.badRequest("config.module_id is required for wasm_module: the id of a module from "
+                    throw ApiException.badRequest(field + ".module_id is required for wasm_module: the id of a module from "
                             + "GET /api/v1/wasm-modules");
                 }
             }
@@ -68,10 +73,14 @@ final class ToolConfigs {
     }
 
     static AgentTool.Kind kind(JsonNode type) {
+        return kind(type, "config");
+    }
+
+    private static AgentTool.Kind kind(JsonNode type, String field) {
         try {
             return AgentTool.Kind.fromWire(type.asText());
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("config.type must be one of http_fetch, call_workflow, call_agent, wasm_module");
+            throw ApiException.badRequest(field + ".type must be one of http_fetch, call_workflow, call_agent, wasm_module");
         }
     }
 
@@ -98,10 +107,10 @@ final class ToolConfigs {
         };
     }
 
-    private static void requireName(ObjectNode config, String field) {
-        JsonNode value = config.get(field);
+    private static void requireName(ObjectNode config, String name, String field) {
+        JsonNode value = config.get(name);
         if (value == null || !value.isTextual() || !value.asText().matches("(?!\\.+$)[A-Za-z0-9._-]{1,100}")) {
-            throw ApiException.badRequest("config." + field + " is required: the name of the " + field + " to call");
+            throw ApiException.badRequest(field + "." + name + " is required: the name of the " + name + " to call");
         }
     }
 }

@@ -30,7 +30,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/v1/jobs")
 class JobController {
 
-    private static final int MAX_WORKING_DIRECTORY = 4096;
 
     private final JobService service;
     private final JobPlanner planner;
@@ -61,8 +60,9 @@ class JobController {
             throw ApiException.badRequest("give only one of workflow_id, wasm_module_id and agent_id");
         }
         ObjectNode input = Json.objectOrEmpty(body.inputData(), "input_data");
-        String workingDirectory = workingDirectory(body.workingDirectory());
-        JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(), plan(body), input, workingDirectory,
+        String workingDirectory = WorkingDirectory.require(body.workingDirectory());
+        JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(), plan(body).inDirectory(workingDirectory),
+                input, workingDirectory,
                 JobService.SOURCE_API, idempotencyKey);
         if (accepted.replayed()) {
             return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(DataResponse.of(accepted.job()));
@@ -133,14 +133,5 @@ class JobController {
             throw ApiException.badRequest("status must be one of " + Arrays.stream(JobStatus.values())
                     .map(JobStatus::wire).collect(Collectors.joining(", ")) + ", got '" + status + "'");
         }
-    }
-
-    private static String workingDirectory(String value) {
-        String dir = Objects.requireNonNullElse(value, "");
-        if (dir.length() > MAX_WORKING_DIRECTORY || dir.indexOf('\0') >= 0) {
-            throw ApiException.badRequest("working_directory must be a path of at most " + MAX_WORKING_DIRECTORY
-                    + " characters without NUL bytes");
-        }
-        return dir;
     }
 }

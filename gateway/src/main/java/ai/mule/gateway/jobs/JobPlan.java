@@ -3,6 +3,7 @@ package ai.mule.gateway.jobs;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepDefinition;
+import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.List;
 import java.util.UUID;
@@ -20,6 +21,15 @@ public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String w
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a workflow snapshot could not be written as JSON", e);
         }
+    }
+
+    /** The plan with the job's working directory given to its WASM steps (none: unchanged). */
+    public JobPlan inDirectory(String workingDirectory) {
+        if (workingDirectory == null || workingDirectory.isEmpty()) {
+            return this;
+        }
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps.stream()
+                .map(step -> step instanceof WasmStep wasm ? wasm.inDirectory(workingDirectory) : step).toList());
     }
 
     /** A job needs at least one step: the orchestrator would have nothing to start. */

@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
 public class JobRepository {
 
     private static final String COLUMNS = "id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
-            + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at";
+            + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at, "
+            + "schedule_id, schedule_slot";
     private static final String STEP_COLUMNS = "id, job_id, workflow_step_id, step_index, step_order, status, attempt, "
             + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at, "
             + "failure_kind, next_attempt_at, usage, stdout, stderr";
@@ -33,15 +34,22 @@ public class JobRepository {
     }
 
     Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now) {
+        return insertQueued(id, plan, input, workingDirectory, source, now, null, null);
+    }
+
+    /** A queued job; {@code scheduleId} and {@code scheduleSlot} are set for a job a schedule started. */
+    Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now,
+                     UUID scheduleId, Instant scheduleSlot) {
         jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
-                        + "working_directory, source, created_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?)")
+                        + "working_directory, source, created_at, updated_at, schedule_id, schedule_slot) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?)")
                 .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                         JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
-                        Timestamps.param(now))
+                        Timestamps.param(now), scheduleId, Timestamps.param(scheduleSlot))
                 .update();
         return new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
-                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now);
+                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now, scheduleId,
+                scheduleSlot);
     }
 
     /**
@@ -63,7 +71,7 @@ public class JobRepository {
             return Optional.empty();
         }
         return Optional.of(new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
-                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now));
+                JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now, null, null));
     }
 
     Optional<Job> findByIdempotencyKey(String key) {
@@ -106,7 +114,8 @@ public class JobRepository {
                 rs.getObject("agent_id", UUID.class), rs.getString("status"), Json.column(rs, "input_data"),
                 Json.column(rs, "output_data"), rs.getString("error_message"), rs.getString("working_directory"),
                 rs.getString("source"), Timestamps.column(rs, "created_at"), Timestamps.column(rs, "started_at"),
-                Timestamps.column(rs, "completed_at"), Timestamps.column(rs, "updated_at"));
+                Timestamps.column(rs, "completed_at"), Timestamps.column(rs, "updated_at"),
+                rs.getObject("schedule_id", UUID.class), Timestamps.column(rs, "schedule_slot"));
     }
 
     private static JobStep mapStep(ResultSet rs, int n) throws SQLException {

@@ -33,6 +33,7 @@ public class JobService {
     public static final String SOURCE_CHAT = "chat";
 
     public static final String SOURCE_KAFKA = "kafka";
+    public static final String SOURCE_SCHEDULE = "schedule";
 
     /** The reason a cancel through the API carries; the job's {@code error_message} once it is cancelled. */
     static final String CANCEL_REASON = "cancelled through the API";
@@ -62,6 +63,20 @@ public class JobService {
         Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
         publish(jobId, plan, input, now, null);
         metrics.accepted(source);
+        return job;
+    }
+
+    /**
+     * Writes a queued job a schedule starts for one of its slots, the way {@link #accept} writes any job; it must
+     * run in the scheduler's transaction that records the slot as fired, so the slot and its job commit together.
+     */
+    @Transactional
+    public Job acceptScheduled(UUID jobId, JobPlan plan, ObjectNode input, UUID scheduleId, Instant slot) {
+        admit(plan, input);
+        Instant now = Timestamps.now();
+        Job job = jobs.insertQueued(jobId, plan, input, "", SOURCE_SCHEDULE, now, scheduleId, slot);
+        publish(jobId, plan, input, now, null);
+        metrics.accepted(SOURCE_SCHEDULE);
         return job;
     }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.core.io.InputStreamSource;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 import org.springframework.web.multipart.MultipartFile;
@@ -44,6 +45,11 @@ class ModuleUploads {
 
     /** The upload's sha256 and size if it is a module the runner can run; a 422 naming every problem if not. */
     WasmBinaryValidator.Checked check(MultipartFile upload) {
+        return check((InputStreamSource) upload);
+    }
+
+    /** The same validation for a module the gateway compiled (it is held in memory: at most max-output). */
+    WasmBinaryValidator.Checked check(InputStreamSource module) {
         try {
             if (!permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is validating " + atOnce
@@ -53,7 +59,7 @@ class ModuleUploads {
             Thread.currentThread().interrupt();
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "the gateway is stopping; retry the upload");
         }
-        try (InputStream in = upload.getInputStream()) {
+        try (InputStream in = module.getInputStream()) {
             return WasmBinaryValidator.validate(in);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded module", e);

@@ -74,11 +74,15 @@ class WasmModuleEditController {
             updated = jdbc.sql("""
                             UPDATE wasm_modules SET name = COALESCE(?, name), description = COALESCE(?, description),
                                    config = COALESCE(CAST(? AS JSONB), config), module_data = COALESCE(?, module_data),
-                                   sha256 = COALESCE(?, sha256), updated_at = ?
+                                   sha256 = COALESCE(?, sha256), updated_at = ?,
+                                   -- a new binary is no longer what the stored source compiles to
+                                   source_code = CASE WHEN ? THEN NULL ELSE source_code END,
+                                   source_language = CASE WHEN ? THEN NULL ELSE source_language END
                             WHERE id = ?""")
                     .params(name, description, parsedConfig == null ? null : Json.write(parsedConfig),
                             checked == null ? null : WasmModuleRepository.binary(moduleData, checked),
-                            checked == null ? null : checked.sha256(), Timestamps.param(Timestamps.now()), moduleId)
+                            checked == null ? null : checked.sha256(), Timestamps.param(Timestamps.now()), checked != null,
+                            checked != null, moduleId)
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");

@@ -34,14 +34,20 @@ public class WasmModuleRepository {
     /** Stores a validated module, streaming its bytes from {@code data} (read a second time) into the row. */
     WasmModule insert(String name, String description, ObjectNode config, InputStreamSource data,
                       WasmBinaryValidator.Checked module) {
+        return insert(name, description, config, data, module, null);
+    }
+
+    /** As {@link #insert(String, String, ObjectNode, InputStreamSource, WasmBinaryValidator.Checked)}, with its source. */
+    WasmModule insert(String name, String description, ObjectNode config, InputStreamSource data,
+                      WasmBinaryValidator.Checked module, ModuleSource source) {
         UUID id = UUID.randomUUID();
         Instant now = Timestamps.now();
         try {
-            jdbc.sql("INSERT INTO wasm_modules (id, name, description, module_data, sha256, config, created_at, updated_at) "
-                            + "VALUES (?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?)")
+            jdbc.sql("INSERT INTO wasm_modules (id, name, description, module_data, sha256, config, created_at, updated_at, "
+                            + "source_language, source_code) VALUES (?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?)")
                     .params(id, name, description, binary(data, module), module.sha256(), Json.write(config),
-                            Timestamps.param(now),
-                            Timestamps.param(now))
+                            Timestamps.param(now), Timestamps.param(now),
+                            source == null ? null : source.language(), source == null ? null : source.sourceCode())
                     .update();
         } catch (DuplicateKeyException e) {
             throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
@@ -52,6 +58,31 @@ public class WasmModuleRepository {
     /** The module's bytes as a JDBC parameter that PostgreSQL's driver streams rather than copies. */
     static SqlBinaryValue binary(InputStreamSource data, WasmBinaryValidator.Checked module) {
         return new SqlBinaryValue(data, module.sizeBytes());
+    }
+
+    /** Replaces a module's binary and source with a new compilation (name, description, config when given); false if gone. */
+    boolean replaceCompiled(UUID id, String name, String description, ObjectNode config, InputStreamSource data,
+                            WasmBinaryValidator.Checked module, ModuleSource source) {
+        try {
+            return jdbc.sql("UPDATE wasm_modules SET name = COALESCE(?, name), description = COALESCE(?, description), "
+                            + "config = COALESCE(CAST(? AS JSONB), config), module_data = ?, sha256 = ?, "
+                            + "source_language = ?, source_code = ?, updated_at = ? WHERE id = ?")
+                    .params(name, description, config == null ? null : Json.write(config), binary(data, module),
+                            module.sha256(), source.language(), source.sourceCode(), Timestamps.param(Timestamps.now()), id)
+                    .update() > 0;
+        } catch (DuplicateKeyException e) {
+            throw ApiException.conflict("a WASM module named '" + name + "' already exists; choose another name");
+        }
+    }
+
+    /** The module's source if it was compiled here; empty if it has none (uploaded as a binary) or does not exist. */
+    Optional<ModuleSource> source(UUID id) {
+        return jdbc.sql("SELECT id, source_language, source_code, updated_at FROM wasm_modules WHERE id = ? "
+                        + "AND source_code IS NOT NULL")
+                .param(id)
+                .query((rs, n) -> new ModuleSource(rs.getObject("id", UUID.class), rs.getString("source_language"),
+                        rs.getString("source_code"), Timestamps.column(rs, "updated_at")))
+                .optional();
     }
 
     Optional<UUID> idNamed(String name) {

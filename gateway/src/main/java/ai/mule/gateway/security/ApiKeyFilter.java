@@ -46,6 +46,10 @@ class ApiKeyFilter extends OncePerRequestFilter {
             return;
         }
         String key = bearer(request.getHeader("Authorization"));
+        if (key == null && path.equals("/ws")) {
+            // a browser cannot set a header on a WebSocket handshake (issue 16's /ws)
+            key = request.getParameter("api_key");
+        }
         if (path.equals(ADMIN_PATH) || path.startsWith(ADMIN_PATH + "/")) {
             if (!keys.adminConfigured()) {
                 refuse(request, response, HttpStatus.FORBIDDEN, "API keys are managed with the admin key, and none is set: "

@@ -34,7 +34,11 @@ class SettingsController {
         return DataResponse.of(settings.update(key, body.value()));
     }
 
-    /** The value as text, as Mule v2 stores it; numbers are accepted and kept as their text. */
+    /**
+     * The value as text, as Mule v2 stores it; numbers are accepted and kept as their text. Mule v2's UI sends the
+     * whole setting back ({key, value, description, category}): only value is changed.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"key", "description", "category", "updated_at"})
     record SettingUpdate(String value) {
     }
 }

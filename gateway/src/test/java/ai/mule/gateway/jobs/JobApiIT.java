@@ -34,7 +34,7 @@ class JobApiIT extends IntegrationTestBase {
         api.agentStep(workflowId, agent.get("id").asText());
 
         Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflowId,
-                "input_data", map("prompt", "hello"), "working_directory", "/tmp/work"));
+                "input_data", map("prompt", "hello"), "working_directory", "projects/site"));
 
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
         JsonNode job = accepted.json().get("data");
@@ -46,7 +46,7 @@ class JobApiIT extends IntegrationTestBase {
                 + "FROM jobs WHERE id = CAST(? AS UUID)").param(jobId).query().singleRow();
         assertThat(row.get("status")).isEqualTo("queued");
         assertThat(row.get("input").toString()).contains("\"prompt\": \"hello\"");
-        assertThat(row.get("working_directory")).isEqualTo("/tmp/work");
+        assertThat(row.get("working_directory")).isEqualTo("projects/site");
 
         List<JobRequest> requests = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT);
         assertThat(requests).hasSize(1);
@@ -58,6 +58,7 @@ class JobApiIT extends IntegrationTestBase {
         assertThat(first.moduleId()).isEqualTo(module.get("id").asText());
         assertThat(first.moduleName()).isEqualTo(module.get("name").asText());
         assertThat(first.sha256()).isEqualTo(WasmFixtures.sha256(WasmFixtures.wasm("upper.wasm")));
+        assertThat(first.workingDirectory()).as("the runner mounts it under its mount root").isEqualTo("projects/site");
         assertThat(first.workflowStepId()).isEqualTo(wasmStep.get("id").asText());
         assertThat(first.config().get("suffix").asText()).isEqualTo("!");
         assertThat(first.config().get("mode").asText()).as("the step's config overrides the module's").isEqualTo("step");
@@ -72,6 +73,21 @@ class JobApiIT extends IntegrationTestBase {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(jdbc.sql("SELECT count(*) FROM outbox WHERE message_key = ?").param(jobId)
                         .query(Long.class).single()).as("the relay deletes what Kafka acknowledged").isZero());
+    }
+
+    @Test
+    void refusesAWorkingDirectoryThatCouldLeaveTheRunnersMountRoot() {
+        String workflowId = api.workflow().get("id").asText();
+        api.wasmStep(workflowId, api.module("upper.wasm", "{}").get("id").asText(), map());
+
+        for (String bad : List.of("/etc", "a/../../b", "..", "a\u0000b", "C:\\x", "x".repeat(1025), "a\nb")) {
+            Http.Response refused = http.post("/api/v1/jobs", map("workflow_id", workflowId, "working_directory", bad));
+
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.json().get("detail").asText()).as(bad).startsWith("working_directory ");
+        }
+        assertThat(http.post("/api/v1/jobs", map("workflow_id", workflowId, "working_directory", "")).status())
+                .as("empty is none").isEqualTo(201);
     }
 
     @Test

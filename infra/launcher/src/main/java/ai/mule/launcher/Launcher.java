@@ -68,8 +68,10 @@ public final class Launcher {
         Path home = repo.resolve(".mule-bench");
         deleteRecursively(home);
         StackConfig defaults = StackConfig.fromEnvironment(repo, home);
-        // its own ports, so that a running `./mule up` is not disturbed
-        StackConfig config = new StackConfig(defaults.repo(), home, 18080, 19092, 19093, 15432, defaults.partitions());
+        // its own ports, so that a running `./mule up` is not disturbed (and, set by MULE_BENCH_*_PORT, another bench)
+        StackConfig config = new StackConfig(defaults.repo(), home, intProperty("MULE_BENCH_HTTP_PORT", 18080),
+                intProperty("MULE_BENCH_KAFKA_PORT", 19092), intProperty("MULE_BENCH_KAFKA_CONTROLLER_PORT", 19093),
+                intProperty("MULE_BENCH_PG_PORT", 15432), defaults.partitions());
         System.setProperty("mule.logs", config.logs().toString());
         try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line))) {
             new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),

@@ -15,8 +15,15 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    /** Small heaps and the serial collector: five JVMs share two cores here. */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC");
+    /**
+     * Small heaps, the serial collector and the C1 compiler only: five JVMs share two cores here, and C2 compiling
+     * the same Spring, Kafka and Jackson code in each took 40-49% of every service's CPU in a 3-minute
+     * {@code ./mule bench}; with C1 only, 10-14%, and every figure of the bench improved (issue 14). A
+     * deployment runs each service in its own container with the JVM's defaults; {@code MULE_JAVA_OPTS} replaces
+     * these.
+     */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
 
     private final String name;
     private final Path jar;
@@ -51,6 +58,13 @@ final class ServiceProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String extra = System.getenv("MULE_JAVA_OPTS");
         command.addAll(extra == null || extra.isBlank() ? DEFAULT_JVM_OPTIONS : List.of(extra.trim().split("\\s+")));
+        String flightRecordings = System.getenv("MULE_JFR_DIR");
+        if (flightRecordings != null && !flightRecordings.isBlank()) {
+            // a profile of each service, written when it exits (./mule bench stops the stack at its end)
+            Path recording = Path.of(flightRecordings.trim()).toAbsolutePath().resolve(name + ".jfr");
+            Files.createDirectories(recording.getParent());
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        }
         command.add("-jar");
         command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command)

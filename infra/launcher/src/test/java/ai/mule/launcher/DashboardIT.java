@@ -203,6 +203,10 @@ class DashboardIT {
         assertThat(stored.get(0).path("wasm_module_id").asText()).isEqualTo(moduleId(SLEEP));
         assertThat(stored.get(0).path("max_attempts").asInt()).isEqualTo(1);
         assertThat(stored.get(1).path("wasm_module_id").asText()).isEqualTo(moduleId(UPPER));
+        // the workflow drawn as a graph: two steps in a line, in their new order
+        wait(WAIT).until(d -> graphNodeText(d, "workflow-graph", "step_1").contains(SLEEP));
+        assertThat(graphNodeText(driver, "workflow-graph", "step_2")).contains(UPPER);
+        assertThat(driver.findElements(By.cssSelector("#workflow-graph path.graph-edge"))).hasSize(1);
         screenshot("workflow");
 
         open("#/workflows");
@@ -231,6 +235,8 @@ class DashboardIT {
         wait(Duration.ofSeconds(60)).until(d -> "completed".equals(status()));
         assertPageNotReloaded();
         waitText(By.id("job-output"), "SLEPT 3 S");
+        // the job drawn as its workflow's graph, coloured by step status from the same events
+        wait(WAIT).until(d -> d.findElements(By.cssSelector("#job-graph g.node[data-status=completed]")).size() == 2);
         // open both steps (the page may redraw them as the stored timings arrive: read them afresh each time)
         List<List<String>> steps = wait(WAIT).until(d -> {
             List<WebElement> shown = d.findElements(By.cssSelector("details.step"));
@@ -372,7 +378,76 @@ class DashboardIT {
         screenshot("settings");
     }
 
+    @Test
+    @Order(8)
+    void aModuleSourceShowsCompilerErrorsByLineAndCompilesAndToolsAreKept() {
+        open("#/modules/source");
+        waitText(By.id("source-gutter"), "1");
+        wait(WAIT).until(d -> find(By.id("source-code")).getAttribute("value").contains("(module"));
+        type(By.cssSelector("#source-form [name=name]"), "source-" + RUN);
+        type(By.id("source-code"), "(module\n  (func (export \"_start\")\n    (bogus)))\n");
+        click(By.id("compile"));
+        waitText(By.id("compile-error-list"), "line 3");
+        assertThat(find(By.cssSelector("#source-gutter .error-line")).getText()).isEqualTo("3");
+        screenshot("module-source-errors");
+        click(By.id("load-example"));
+        wait(WAIT).until(d -> find(By.cssSelector("#source-gutter")).findElements(By.cssSelector(".error-line")).isEmpty());
+        click(By.id("compile"));
+        waitText(By.id("compile-ok"), "is stored");
+        assertThat(client.findIdByName("/api/v1/wasm-modules", "source-" + RUN)).isPresent();
+
+        open("#/tools");
+        type(By.cssSelector("#tool-form [name=name]"), "fetch-" + RUN);
+        new Select(find(By.id("tool-type"))).selectByValue("http");
+        type(By.cssSelector("#tool-form [name=config]"), "{\"allowed_hosts\": [\"api.example.com\"]}");
+        click(By.cssSelector("#tool-form button[type=submit]"));
+        waitText(By.cssSelector("tr[data-tool='fetch-" + RUN + "']"), "http");
+        screenshot("tools");
+    }
+
+    @Test
+    @Order(9)
+    void aScheduleIsCreatedPausedAndDeletedWithTheApisMessagesForWhatItRefuses() {
+        String name = "nightly-" + RUN;
+        open("#/schedules?workflow_id=" + workflowId);
+        new Select(find(By.id("schedule-workflow"))).selectByVisibleText(WORKFLOW);
+        type(By.id("schedule-name"), name);
+        type(By.id("schedule-zone"), "UTC");
+        // every second: refused, with the API's reason
+        type(By.id("schedule-cron"), "* * * * * *");
+        click(By.id("schedule-save"));
+        waitText(By.cssSelector("#schedule-error .problem-detail"), "five fields");
+
+        type(By.id("schedule-cron"), "0 3 * * *");
+        type(By.id("schedule-input"), "{\"prompt\": \"2\"}");
+        click(By.id("schedule-save"));
+        By row = By.cssSelector("tr[data-schedule='" + name + "']");
+        waitText(row, "0 3 * * *");
+        JsonNode stored = client.get("/api/v1/schedules?workflow_id=" + workflowId).data().get(0);
+        assertThat(stored.path("name").asText()).isEqualTo(name);
+        assertThat(stored.path("input_data").path("prompt").asText()).isEqualTo("2");
+        assertThat(stored.path("next_fire_at").asText()).contains("T03:00:00");
+        assertThat(find(row).findElement(By.cssSelector(".last-run")).getText()).isEqualTo("never");
+        screenshot("schedules");
+
+        find(row).findElement(By.cssSelector("button.toggle")).click();
+        waitText(By.cssSelector("tr[data-schedule='" + name + "'] .next-fire"), "paused");
+        assertThat(client.get("/api/v1/schedules/" + stored.path("id").asText()).data().path("enabled").asBoolean())
+                .isFalse();
+
+        find(row).findElement(By.cssSelector("button.danger")).click();
+        click(By.cssSelector("dialog [data-confirm]"));
+        wait(WAIT).until(d -> d.findElements(row).isEmpty());
+        assertThat(client.get("/api/v1/schedules/" + stored.path("id").asText()).status()).isEqualTo(404);
+    }
+
     // --- the browser
+
+    /** The text of one node of a graph (SVG text read as textContent), or "" while it is not drawn. */
+    private static String graphNodeText(WebDriver d, String graph, String step) {
+        List<WebElement> node = d.findElements(By.cssSelector("#" + graph + " g.node[data-step='" + step + "']"));
+        return node.isEmpty() ? "" : String.valueOf(node.get(0).getAttribute("textContent"));
+    }
 
     private static WebDriver startChromium() throws IOException {
         File chromedriver = new File(System.getProperty("mule.chromedriver", "/usr/bin/chromedriver"));

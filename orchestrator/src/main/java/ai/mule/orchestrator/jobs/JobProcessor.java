@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The record (or wake-up) that ends a job requests a commit, so that read_committed readers see the job's terminal
  * event without waiting for the commit interval (see {@link OrchestratorTopology}); when jobs end in quick
- * succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back.
+ * succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back, and
+ * while the thread is behind its input it requests none (the commit interval commits).
  * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
@@ -96,6 +97,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                     command.getClass().getSimpleName(), command.jobId(), record.key());
             return;
         }
+        commits.processing(record.timestamp());
         Record<String, ?> template = record.withValue(null);
         try (RecordSpan span = span(command, record)) {
             span.carryOn(template.headers());

@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *   66-70 ms with the request against 162-169 ms without ({@code CommitLatencyIT}, 2-core machine). As each commit
  *   stalls the stream thread, requests are spaced by {@link CommitPacer} (a job ending sooner is committed at the
  *   next timer tick): 500 jobs sent at once all completed in 8.7-10.4 s paced, 12.1-20.3 s unpaced, 8.7-16.5 s
- *   without requests. Other events wait for the commit interval ({@code mule.orchestrator.commit-interval},
+ *   without requests; while the thread is more than a commit interval behind its input it requests none (issue 14).
+ *   Other events wait for the commit interval ({@code mule.orchestrator.commit-interval},
  *   100 ms, Streams' own default for exactly-once): no reader waits on them, and a commit after a job's first
  *   event too measured no faster sync answers (p50 71-73 ms).</li>
  *   <li><b>Routing by step type.</b> A step command goes to the topic its step names ({@code commandTopic()}),
@@ -67,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *   commands and events it causes; with tracing on, {@link JobProcessor} puts its own span's context there
  *   instead. A wake-up (a retry after its backoff, a timeout) has no input record and starts a trace of its own.</li>
  *   <li><b>Bounded state.</b> Finished jobs stay in {@code jobs} for a retention (late duplicates must still find
- *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.</li>
+ *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.
+ *   The stores are cached: a job's several writes between two commits reach the changelog as one record.</li>
  *   <li><b>Time without sleeping.</b> Retries wait out their backoff, and steps and jobs have deadlines, as
  *   entries of {@code job-timers} (one per running job, at its next wake time); a second punctuator applies a
  *   {@link WakeUp} to the due ones in the same exactly-once transaction as any record, so timers survive restarts
@@ -106,11 +108,11 @@ public final class OrchestratorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
                 Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
+                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_JOBS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withCachingEnabled());
 
         KStream<String, JobCommand> commands = source(builder, Topics.JOB_REQUESTS)
                 .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
@@ -123,7 +125,7 @@ public final class OrchestratorTopology {
                         .filter((jobId, control) -> control.action() == JobControl.Action.CANCEL, Named.as("cancels-only"))
                         .<JobCommand>mapValues(CancelJob::new, Named.as("cancel-job")));
 
-        CommitPacer commits = new CommitPacer(clock);
+        CommitPacer commits = new CommitPacer(clock, properties.commitInterval());
         KStream<String, Object> emitted = commands.process(
                 () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
                         properties.timerInterval(), new RecordCheck(limits), commits, tracing),

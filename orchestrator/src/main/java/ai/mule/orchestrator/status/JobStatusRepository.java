@@ -52,10 +52,16 @@ public class JobStatusRepository {
             UPDATE jobs SET last_event_seq = :seq, updated_at = now() %s
              WHERE id = :jobId AND last_event_seq < :seq AND status NOT IN ('completed', 'failed', 'cancelled')""";
 
+    // The writes below run as parts of one statement with ADVANCE_JOB (guarded): each takes the job's id from the
+    // row ADVANCE_JOB moved, so it writes nothing when the event was skipped. Parameters are cast, as a SELECT list
+    // does not give them their column's type.
+
     private static final String START_STEP = """
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, input_data,
                                    started_at)
-            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, 'running', :attempt, CAST(:input AS jsonb), :at)
+            SELECT CAST(:id AS uuid), id, CAST(:workflowStepId AS uuid), CAST(:stepIndex AS integer),
+                   CAST(:stepOrder AS integer), 'running', CAST(:attempt AS integer), CAST(:input AS jsonb),
+                   CAST(:at AS timestamptz) FROM advanced
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = 'running', attempt = EXCLUDED.attempt, input_data = EXCLUDED.input_data,
                    started_at = EXCLUDED.started_at, output_data = NULL, duration_micros = NULL,
@@ -64,43 +70,63 @@ public class JobStatusRepository {
     // error_message and failure_kind of a retried step keep its last failure until it completes
     private static final String START_ATTEMPT = """
             INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at)
-            VALUES (:jobId, :stepIndex, :attempt, 'running', :at)
+            SELECT id, CAST(:stepIndex AS integer), CAST(:attempt AS integer), 'running', CAST(:at AS timestamptz)
+              FROM advanced
             ON CONFLICT (job_id, step_index, attempt) DO NOTHING""";
 
     private static final String FINISH_ATTEMPT = """
             INSERT INTO job_step_attempts (job_id, step_index, attempt, status, error_message, failure_kind,
                                            duration_micros, completed_at)
-            VALUES (:jobId, :stepIndex, :attempt, :status, :error, :failureKind, :durationMicros, :at)
+            SELECT id, CAST(:stepIndex AS integer), CAST(:attempt AS integer), CAST(:status AS text),
+                   CAST(:error AS text), CAST(:failureKind AS text), CAST(:durationMicros AS bigint),
+                   CAST(:at AS timestamptz) FROM advanced
             ON CONFLICT (job_id, step_index, attempt) DO UPDATE
                SET status = EXCLUDED.status, error_message = EXCLUDED.error_message,
                    failure_kind = EXCLUDED.failure_kind, duration_micros = EXCLUDED.duration_micros,
                    completed_at = EXCLUDED.completed_at""";
 
     private static final String STEP_RETRYING = """
-            UPDATE job_steps SET error_message = :error, failure_kind = :failureKind, next_attempt_at = :retryAt
-             WHERE job_id = :jobId AND step_index = :stepIndex""";
+            UPDATE job_steps SET error_message = CAST(:error AS text), failure_kind = CAST(:failureKind AS text),
+                                 next_attempt_at = CAST(:retryAt AS timestamptz)
+             WHERE job_id = (SELECT id FROM advanced) AND step_index = CAST(:stepIndex AS integer)""";
 
     private static final String CANCEL_OPEN_ATTEMPTS = """
-            UPDATE job_step_attempts SET status = 'cancelled', completed_at = :at
-             WHERE job_id = :jobId AND status = 'running'""";
+            UPDATE job_step_attempts SET status = 'cancelled', completed_at = CAST(:at AS timestamptz)
+             WHERE job_id = (SELECT id FROM advanced) AND status = 'running'""";
 
+    // a step's usage is written with its completion (one row is changed once per statement); a failure keeps it
     private static final String FINISH_STEP = """
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, output_data,
-                                   error_message, duration_micros, completed_at, failure_kind, stdout, stderr)
-            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:output AS jsonb),
-                    :error, :durationMicros, :at, :failureKind, :stdout, :stderr)
+                                   error_message, duration_micros, completed_at, failure_kind, stdout, stderr, usage)
+            SELECT CAST(:id AS uuid), id, CAST(:workflowStepId AS uuid), CAST(:stepIndex AS integer),
+                   CAST(:stepOrder AS integer), CAST(:status AS text), CAST(:attempt AS integer),
+                   CAST(:output AS jsonb), CAST(:error AS text), CAST(:durationMicros AS bigint),
+                   CAST(:at AS timestamptz), CAST(:failureKind AS text), CAST(:stdout AS text),
+                   CAST(:stderr AS text), CAST(:usage AS jsonb) FROM advanced
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = EXCLUDED.status, attempt = EXCLUDED.attempt, output_data = EXCLUDED.output_data,
                    error_message = EXCLUDED.error_message, duration_micros = EXCLUDED.duration_micros,
                    completed_at = EXCLUDED.completed_at, failure_kind = EXCLUDED.failure_kind,
-                   next_attempt_at = NULL, stdout = EXCLUDED.stdout, stderr = EXCLUDED.stderr""";
-
-    private static final String STEP_USAGE = """
-            UPDATE job_steps SET usage = CAST(:usage AS jsonb) WHERE job_id = :jobId AND step_index = :stepIndex""";
+                   next_attempt_at = NULL, stdout = EXCLUDED.stdout, stderr = EXCLUDED.stderr,
+                   usage = COALESCE(EXCLUDED.usage, job_steps.usage)""";
 
     private static final String CANCEL_OPEN_STEPS = """
-            UPDATE job_steps SET status = 'cancelled', completed_at = :at
-             WHERE job_id = :jobId AND status IN ('queued', 'running')""";
+            UPDATE job_steps SET status = 'cancelled', completed_at = CAST(:at AS timestamptz)
+             WHERE job_id = (SELECT id FROM advanced) AND status IN ('queued', 'running')""";
+
+    /** One statement (one round trip) per event: the job's row moves, and the event's other writes if it did. */
+    private static final String JOB_STARTED = guarded(", status = 'running', started_at = COALESCE(started_at, :at)");
+    private static final String JOB_COMPLETED = guarded(", status = 'completed', output_data = CAST(:output AS jsonb),"
+            + " error_message = NULL, completed_at = :at");
+    private static final String JOB_FAILED = guarded(", status = 'failed', error_message = :error, completed_at = :at");
+    // the step that was running when the job was cancelled will never report: close it too; the reason (e.g.
+    // "cancelled through the API") is what a caller that reads the row is told
+    private static final String JOB_CANCELLED = guarded(", status = 'cancelled', error_message = :error,"
+            + " completed_at = :at", CANCEL_OPEN_STEPS, CANCEL_OPEN_ATTEMPTS);
+    private static final String STEP_STARTED = guarded("", START_STEP, START_ATTEMPT);
+    private static final String STEP_FINISHED = guarded("", FINISH_ATTEMPT, FINISH_STEP);
+    private static final String STEP_RETRIED = guarded("", FINISH_ATTEMPT, STEP_RETRYING);
+    private static final String OTHER_EVENT = guarded("");
 
     private static final String FAIL_JOB = """
             UPDATE jobs SET status = 'failed', error_message = :error, completed_at = now(), updated_at = now(),
@@ -175,132 +201,85 @@ public class JobStatusRepository {
             log.warn("Skipping {} seq {}: job id {} is not a UUID", type(event), event.seq(), event.jobId());
             return false;
         }
-        if (!advanceJob(jobId, event)) {
-            return false;
-        }
-        writeSteps(jobId, event);
-        return true;
-    }
-
-    /**
-     * Moves the job's {@code last_event_seq} to the event's, with the columns the event changes, if the event
-     * is new and the job not finished; false when the event was skipped.
-     */
-    private boolean advanceJob(UUID jobId, JobEvent event) {
-        String assignments = "";
         Map<String, Object> values = new HashMap<>();
-        if (event instanceof JobStarted) {
-            assignments = ", status = 'running', started_at = COALESCE(started_at, :at)";
-        } else if (event instanceof JobCompleted completed) {
-            assignments = ", status = 'completed', output_data = CAST(:output AS jsonb), error_message = NULL,"
-                    + " completed_at = :at";
-            values.put("output", json(completed.output()));
-        } else if (event instanceof JobFailed failed) {
-            assignments = ", status = 'failed', error_message = :error, completed_at = :at";
-            values.put("error", text(failed.error()));
-        } else if (event instanceof JobCancelled cancelled) {
-            // the reason (e.g. "cancelled through the API") is what a caller that reads the row is told
-            assignments = ", status = 'cancelled', error_message = :error, completed_at = :at";
-            values.put("error", text(cancelled.reason()));
-        }
-        int updated = jdbc.sql(ADVANCE_JOB.formatted(assignments))
-                .param("seq", event.seq())
-                .param("jobId", jobId)
-                .param("at", timestamp(event.at()))
-                .params(values)
-                .update();
-        if (updated == 0) {
+        values.put("seq", event.seq());
+        values.put("jobId", jobId);
+        values.put("at", timestamp(event.at()));
+        String statement = statementFor(event, jobId, values);
+        long advanced = jdbc.sql(statement).params(values).query(Long.class).single();
+        if (advanced == 0) {
             explainSkip(jobId, event);
         }
-        return updated == 1;
+        return advanced == 1;
     }
 
-    private void writeSteps(UUID jobId, JobEvent event) {
-        if (event instanceof StepStarted started) {
-            startStep(jobId, started);
+    /** The statement that applies {@code event}, with its values added to {@code values}. */
+    private static String statementFor(JobEvent event, UUID jobId, Map<String, Object> values) {
+        if (event instanceof JobStarted) {
+            return JOB_STARTED;
+        } else if (event instanceof JobCompleted completed) {
+            values.put("output", json(completed.output()));
+            return JOB_COMPLETED;
+        } else if (event instanceof JobFailed failed) {
+            values.put("error", text(failed.error()));
+            return JOB_FAILED;
+        } else if (event instanceof JobCancelled cancelled) {
+            values.put("error", text(cancelled.reason()));
+            return JOB_CANCELLED;
+        } else if (event instanceof StepStarted started) {
+            step(values, jobId, started.step());
+            values.put("input", json(started.input()));
+            return STEP_STARTED;
         } else if (event instanceof StepCompleted completed) {
-            finishStep(jobId, completed.step(), "completed", json(completed.output()), null, null,
-                    completed.durationMicros(), completed.at(), completed.stdout(), completed.stderr());
-            if (completed.usage() != null) {
-                jdbc.sql(STEP_USAGE)
-                        .param("jobId", jobId)
-                        .param("stepIndex", completed.step().stepIndex())
-                        .param("usage", json(JsonSerde.mapper().valueToTree(completed.usage())))
-                        .update();
-            }
+            finished(values, jobId, completed.step(), "completed", null, null, completed.durationMicros());
+            values.put("output", json(completed.output()));
+            values.put("stdout", text(completed.stdout()));
+            values.put("stderr", text(completed.stderr()));
+            values.put("usage", completed.usage() == null ? null
+                    : json(JsonSerde.mapper().valueToTree(completed.usage())));
+            return STEP_FINISHED;
         } else if (event instanceof StepFailed failed) {
-            finishStep(jobId, failed.step(), "failed", null, failed.error(), failed.failureKind(),
-                    failed.durationMicros(), failed.at(), failed.stdout(), failed.stderr());
+            finished(values, jobId, failed.step(), "failed", failed.error(), failed.failureKind(),
+                    failed.durationMicros());
+            values.put("output", null);
+            values.put("stdout", text(failed.stdout()));
+            values.put("stderr", text(failed.stderr()));
+            values.put("usage", null);
+            return STEP_FINISHED;
         } else if (event instanceof StepRetrying retrying) {
-            finishAttempt(jobId, retrying.step(), "failed", retrying.error(),
-                    retrying.failureKind(), retrying.durationMicros(), retrying.at());
-            jdbc.sql(STEP_RETRYING)
-                    .param("jobId", jobId)
-                    .param("stepIndex", retrying.step().stepIndex())
-                    .param("error", text(retrying.error()))
-                    .param("failureKind", wire(retrying.failureKind()))
-                    .param("retryAt", timestamp(retrying.retryAt()))
-                    .update();
-        } else if (event instanceof JobCancelled) {
-            // the step that was running when the job was cancelled will never report: close it too
-            jdbc.sql(CANCEL_OPEN_STEPS).param("jobId", jobId).param("at", timestamp(event.at())).update();
-            jdbc.sql(CANCEL_OPEN_ATTEMPTS).param("jobId", jobId).param("at", timestamp(event.at())).update();
+            finished(values, jobId, retrying.step(), "failed", retrying.error(), retrying.failureKind(),
+                    retrying.durationMicros());
+            values.put("retryAt", timestamp(retrying.retryAt()));
+            return STEP_RETRIED;
         }
+        return OTHER_EVENT;
     }
 
-    private void startStep(UUID jobId, StepStarted event) {
-        StepRef step = event.step();
-        jdbc.sql(START_STEP)
-                .param("id", stepRowId(jobId, step.stepIndex()))
-                .param("jobId", jobId)
-                .param("workflowStepId", uuid(step.workflowStepId()))
-                .param("stepIndex", step.stepIndex())
-                .param("stepOrder", step.stepOrder())
-                .param("attempt", step.attempt())
-                .param("input", json(event.input()))
-                .param("at", timestamp(event.at()))
-                .update();
-        jdbc.sql(START_ATTEMPT)
-                .param("jobId", jobId)
-                .param("stepIndex", step.stepIndex())
-                .param("attempt", step.attempt())
-                .param("at", timestamp(event.at()))
-                .update();
+    private static void step(Map<String, Object> values, UUID jobId, StepRef step) {
+        values.put("id", stepRowId(jobId, step.stepIndex()));
+        values.put("workflowStepId", uuid(step.workflowStepId()));
+        values.put("stepIndex", step.stepIndex());
+        values.put("stepOrder", step.stepOrder());
+        values.put("attempt", step.attempt());
     }
 
-    private void finishAttempt(UUID jobId, StepRef step, String status, String error, FailureKind kind,
-                               long durationMicros, Instant at) {
-        jdbc.sql(FINISH_ATTEMPT)
-                .param("jobId", jobId)
-                .param("stepIndex", step.stepIndex())
-                .param("attempt", step.attempt())
-                .param("status", status)
-                .param("error", text(error))
-                .param("failureKind", wire(kind))
-                .param("durationMicros", durationMicros)
-                .param("at", timestamp(at))
-                .update();
+    private static void finished(Map<String, Object> values, UUID jobId, StepRef step, String status, String error,
+                                 FailureKind kind, long durationMicros) {
+        step(values, jobId, step);
+        values.put("status", status);
+        values.put("error", text(error));
+        values.put("failureKind", wire(kind));
+        values.put("durationMicros", durationMicros);
     }
 
-    private void finishStep(UUID jobId, StepRef step, String status, String output, String error, FailureKind kind,
-                            long durationMicros, Instant at, String stdout, String stderr) {
-        finishAttempt(jobId, step, status, error, kind, durationMicros, at);
-        jdbc.sql(FINISH_STEP)
-                .param("id", stepRowId(jobId, step.stepIndex()))
-                .param("jobId", jobId)
-                .param("workflowStepId", uuid(step.workflowStepId()))
-                .param("stepIndex", step.stepIndex())
-                .param("stepOrder", step.stepOrder())
-                .param("status", status)
-                .param("attempt", step.attempt())
-                .param("output", output)
-                .param("error", text(error))
-                .param("durationMicros", durationMicros)
-                .param("at", timestamp(at))
-                .param("failureKind", wire(kind))
-                .param("stdout", text(stdout))
-                .param("stderr", text(stderr))
-                .update();
+    /** ADVANCE_JOB with {@code jobAssignments}, then {@code writes}, each seeing the row it moved as {@code advanced}. */
+    private static String guarded(String jobAssignments, String... writes) {
+        StringBuilder sql = new StringBuilder("WITH advanced AS (").append(ADVANCE_JOB.formatted(jobAssignments))
+                .append(" RETURNING id)");
+        for (int i = 0; i < writes.length; i++) {
+            sql.append(",\nwrite").append(i).append(" AS (").append(writes[i]).append(')');
+        }
+        return sql.append("\nSELECT count(*) FROM advanced").toString();
     }
 
     private void explainSkip(UUID jobId, JobEvent event) {

@@ -11,10 +11,10 @@ import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Limits;
-import ai.mule.tracing.Tracing;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
+import ai.mule.tracing.Tracing;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,14 +28,18 @@ import org.junit.jupiter.api.Test;
 /**
  * The processor asks Streams to commit right after the record that ends a job, so read_committed readers see the
  * terminal event without waiting for the commit interval; any other record waits for the interval as before. Jobs
- * that end in quick succession are committed at most once per {@link CommitPacer#GAP}.
+ * that end in quick succession are committed at most once per {@link CommitPacer#GAP}, and none is requested while
+ * the records processed waited longer than the commit interval.
  */
 class JobProcessorCommitTest {
+
+    /** How long a record may have waited for a commit to be requested (the commit interval). */
+    private static final Duration BEHIND = Duration.ofMillis(100);
 
     private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock), Tracing.off());
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
 
     @BeforeEach
     void initProcessor() {
@@ -118,12 +122,38 @@ class JobProcessorCommitTest {
         assertThat(context.committed()).as("nothing more to commit").isFalse();
     }
 
+    @Test
+    void whileBehindItsInputItRequestsNoCommitAndOnceCaughtUpItDoes() {
+        String late = newJobId();
+        String fresh = newJobId();
+        process(new StartJob(request(late, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand lateCommand = lastCommand();
+        process(new StartJob(request(fresh, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand freshCommand = lastCommand();
+
+        Duration waited = BEHIND.plusMillis(1);
+        process(StepFinished.of(succeeded(lateCommand), Limits.DEFAULTS), clock.instant().minus(waited));
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).as("the result waited %s: work queues up", waited).isFalse();
+        clock.advance(CommitPacer.GAP);
+        timerTick();
+        assertThat(context.committed()).as("still behind at the tick: the commit interval commits").isFalse();
+
+        process(StepFinished.of(succeeded(freshCommand), Limits.DEFAULTS));
+        assertThat(context.committed()).as("caught up").isTrue();
+    }
+
     private void timerTick() {
         context.scheduledPunctuators().get(1).getPunctuator().punctuate(clock.instant().toEpochMilli());
     }
 
     private void process(JobCommand command) {
-        processor.process(new Record<>(command.jobId(), command, clock.instant().toEpochMilli()));
+        process(command, clock.instant());
+    }
+
+    /** Processes a command whose record was produced at {@code producedAt} (its timestamp). */
+    private void process(JobCommand command, java.time.Instant producedAt) {
+        processor.process(new Record<>(command.jobId(), command, producedAt.toEpochMilli()));
     }
 
     private StepResult succeeded(StepCommand command) {

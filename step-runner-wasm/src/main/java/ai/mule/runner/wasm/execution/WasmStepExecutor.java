@@ -179,7 +179,7 @@ public final class WasmStepExecutor implements AutoCloseable {
             }
             try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(wasiOptions.build()).build()) {
                 HostFunction[] wasiFunctions = mount == null ? wasi.toHostFunctions()
-                        : ReadOnlyWasi.wrap(wasi.toHostFunctions());
+                        : ContainedWasi.wrap(ReadOnlyWasi.wrap(wasi.toHostFunctions()), mount.hostPath());
                 ImportValues imports = ImportValues.builder()
                         .addFunction(wasiFunctions)
                         .addFunction(options.host().functions(stderr).toArray(new HostFunction[0]))

@@ -73,7 +73,7 @@ public final class WasmStepHandler implements StepHandler {
         }
         Mount mount;
         try {
-            mount = mounts.resolve(step.config());
+            mount = mounts.resolve(step.config(), step.workingDirectory());
         } catch (IllegalArgumentException e) {
             return failed(command, FailureKind.INVALID_INPUT, "module '" + step.moduleName() + "': " + e.getMessage());
         }

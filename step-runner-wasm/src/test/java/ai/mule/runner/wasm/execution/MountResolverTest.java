@@ -45,6 +45,31 @@ class MountResolverTest {
                 .hasMessageContaining("no mount root");
     }
 
+    @Test
+    void mountsAJobsWorkingDirectoryAtWorkUnderTheSameRules() throws Exception {
+        Files.createDirectories(root.resolve("projects/site"));
+        Path outside = Files.createTempDirectory("outside");
+        Files.createSymbolicLink(root.resolve("escape"), outside);
+        MountResolver resolver = new MountResolver(root);
+
+        Mount mount = resolver.resolve(json("{}"), "projects/site");
+        Mount own = resolver.resolve(json("{\"mount\":{\"host\":\"projects\",\"guest\":\"/data\"}}"), "projects/site");
+
+        assertThat(mount.hostPath()).isEqualTo(root.resolve("projects/site").toRealPath());
+        assertThat(mount.guestPath()).isEqualTo("/work");
+        assertThat(own.guestPath()).as("a step's own mount wins").isEqualTo("/data");
+        assertThat(resolver.resolve(json("{}"), "")).isNull();
+        assertThatThrownBy(() -> resolver.resolve(json("{}"), "../.."))
+                .hasMessageContaining("working_directory '../..' is not a directory under the runner's mount root");
+        assertThatThrownBy(() -> resolver.resolve(json("{}"), "/etc"))
+                .hasMessageContaining("working_directory '/etc'");
+        assertThatThrownBy(() -> resolver.resolve(json("{}"), "escape"))
+                .hasMessageContaining("leads outside the runner's mount root");
+        assertThatThrownBy(() -> resolver.resolve(json("{}"), "a\0b")).hasMessageContaining("NUL");
+        assertThatThrownBy(() -> new MountResolver(null).resolve(json("{}"), "projects"))
+                .hasMessageContaining("no mount root");
+    }
+
     private static JsonNode json(String text) throws Exception {
         return JsonSerde.mapper().readTree(text);
     }

@@ -266,6 +266,31 @@ class WasmStepExecutorTest {
         assertThat(java.nio.file.Files.readString(dir.resolve("hello.txt"))).isEqualTo("hello from the host");
     }
 
+    @Test
+    void doesNotFollowALinkInsideTheMountThatLeadsOutOfIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path root = java.nio.file.Files.createDirectories(tmp.resolve("root"));
+        java.nio.file.Path outside = java.nio.file.Files.createDirectories(tmp.resolve("outside"));
+        java.nio.file.Files.writeString(outside.resolve("secret.txt"), "host secret");
+        java.nio.file.Files.writeString(root.resolve("inside.txt"), "inside");
+        java.nio.file.Files.createSymbolicLink(root.resolve("leak.txt"), outside.resolve("secret.txt"));
+        java.nio.file.Files.createSymbolicLink(root.resolve("leakdir"), outside);
+        java.nio.file.Files.createSymbolicLink(root.resolve("ok.txt"), root.resolve("inside.txt"));
+        RunOptions options = new RunOptions(null, null, new Mount(root, "/data"));
+
+        WasmOutcome file = EXECUTOR.run(TestModules.load("read-file.wasm", Engine.COMPILED), "read-file", null,
+                json("{\"path\":\"/data/leak.txt\"}"), Duration.ofSeconds(5), options);
+        WasmOutcome throughDir = EXECUTOR.run(TestModules.load("read-file.wasm", Engine.COMPILED), "read-file", null,
+                json("{\"path\":\"/data/leakdir/secret.txt\"}"), Duration.ofSeconds(5), options);
+        WasmOutcome inside = EXECUTOR.run(TestModules.load("read-file.wasm", Engine.COMPILED), "read-file", null,
+                json("{\"path\":\"/data/ok.txt\"}"), Duration.ofSeconds(5), options);
+
+        assertThat(file.output().get("read").asText()).isEqualTo("failed");
+        assertThat(throughDir.output().get("read").asText()).isEqualTo("failed");
+        assertThat(inside.output().get("read").asText()).as("a link that stays inside the mount is followed")
+                .isEqualTo("inside");
+    }
+
     @ParameterizedTest
     @EnumSource(Engine.class)
     void stopsAModuleThatGrowsMemoryWithoutBoundAtTheCeiling(Engine engine) {
