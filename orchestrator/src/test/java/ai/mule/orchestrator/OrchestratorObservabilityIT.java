@@ -127,6 +127,7 @@ class OrchestratorObservabilityIT {
                         .isEqualTo(1);
                 assertThat(after.has("mule_consumer_lag_records", "group", APPLICATION_ID)).isTrue();
                 assertThat(after.value("mule_consumer_lag_records", "group", APPLICATION_ID)).isBetween(0.0, 100.0);
+                assertThat(after.has("mule_consumer_lag_records", "group", WRITER_GROUP)).isTrue();
             });
         }
     }

@@ -6,11 +6,14 @@ import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -59,6 +62,12 @@ public class JobEventListener extends BackgroundLoop {
     }
 
     /** Waits (bounded) until the listener reads from the end of every partition, so no sync call misses its job. */
+    /** The consumer's metrics, its lag among them ({@code mule_consumer_lag_records}); empty while none is open. */
+    public Map<MetricName, ? extends Metric> consumerMetrics() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        return current == null ? Map.of() : current.metrics();
+    }
+
     @Override
     protected void afterStart() {
         try {

@@ -12,6 +12,10 @@ import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.mule.tracing.RecordSpan;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
+import io.opentelemetry.context.Scope;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +33,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -66,18 +72,27 @@ public class JobIngress extends BackgroundLoop {
     private final KafkaClients clients;
     private final JobPlanner planner;
     private final JobService jobs;
+    private final Tracing tracing;
     // opened by each run of the loop (and closed when it ends), so that a loop restarted after an Error
     // starts from fresh clients
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Producer<String, byte[]> deadLetters;
     private ReplyTopics replyTopics;
 
-    JobIngress(IngressProperties properties, KafkaClients clients, JobPlanner planner, JobService jobs) {
+    JobIngress(IngressProperties properties, KafkaClients clients, JobPlanner planner, JobService jobs,
+               Tracing tracing) {
         super("mule-job-ingress", STOP_TIMEOUT);
+        this.tracing = tracing;
         this.properties = properties;
         this.clients = clients;
         this.planner = planner;
         this.jobs = jobs;
+    }
+
+    /** The consumer's metrics, its lag among them ({@code mule_consumer_lag_records}); empty while none is open. */
+    public Map<MetricName, ? extends Metric> consumerMetrics() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        return current == null ? Map.of() : current.metrics();
     }
 
     @Override
@@ -150,7 +165,12 @@ public class JobIngress extends BackgroundLoop {
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try {
             for (ConsumerRecord<String, byte[]> record : records) {
-                Future<RecordMetadata> deadLetter = handle(record);
+                Future<RecordMetadata> deadLetter;
+                // the producer's trace (if its record has a traceparent) goes on into the job's outbox row
+                try (RecordSpan span = tracing.onRecord(SpanNames.INGRESS, record.topic(), record.headers(), null);
+                     Scope ignored = span.makeCurrent()) {
+                    deadLetter = handle(record);
+                }
                 if (deadLetter != null) {
                     sent.add(deadLetter);
                 }

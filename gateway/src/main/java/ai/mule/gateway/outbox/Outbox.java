@@ -2,6 +2,8 @@ package ai.mule.gateway.outbox;
 
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topic;
+import ai.mule.tracing.TraceContext;
+import ai.mule.tracing.Tracing;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -17,10 +19,12 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final OutboxRelay relay;
     private final int maxMessageBytes;
+    private final Tracing tracing;
 
-    Outbox(JdbcClient jdbc, OutboxRelay relay, Limits limits) {
+    Outbox(JdbcClient jdbc, OutboxRelay relay, Limits limits, Tracing tracing) {
         this.jdbc = jdbc;
         this.relay = relay;
+        this.tracing = tracing;
         // one limit for every record Mule writes (the broker's message.max.bytes must be at least this)
         this.maxMessageBytes = limits.maxRecordBytes();
     }
@@ -39,8 +43,11 @@ public class Outbox {
         if (payload.length > maxMessageBytes) {
             throw new MessageTooLargeException(payload.length, maxMessageBytes);
         }
-        jdbc.sql("INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)")
-                .params(topic.name(), key, payload)
+        // the request's trace goes on where the message is read (null when tracing is off)
+        TraceContext trace = tracing.current();
+        jdbc.sql("INSERT INTO outbox (topic, message_key, payload, traceparent, tracestate) VALUES (?, ?, ?, ?, ?)")
+                .params(topic.name(), key, payload, trace == null ? null : trace.traceparent(),
+                        trace == null ? null : trace.tracestate())
                 .update();
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

@@ -2,6 +2,7 @@ package ai.mule.gateway.outbox;
 
 import ai.mule.gateway.kafka.BackgroundLoop;
 import ai.mule.gateway.kafka.KafkaClients;
+import ai.mule.tracing.TraceContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -141,11 +143,12 @@ public class OutboxRelay extends BackgroundLoop {
             // rows are published again and the orchestrator drops the duplicate requests; so it need not wait
             // for a WAL flush, which would compete with job acceptance for the disk.
             jdbc.sql("SET LOCAL synchronous_commit = off").update();
-            List<OutboxRow> rows = jdbc.sql("SELECT id, topic, message_key, payload FROM outbox ORDER BY id "
-                            + "LIMIT ? FOR UPDATE SKIP LOCKED")
+            List<OutboxRow> rows = jdbc.sql("SELECT id, topic, message_key, payload, traceparent, tracestate FROM outbox "
+                            + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
                     .param(properties.batchSize())
                     .query((rs, n) -> new OutboxRow(rs.getLong("id"), rs.getString("topic"),
-                            rs.getString("message_key"), rs.getBytes("payload")))
+                            rs.getString("message_key"), rs.getBytes("payload"),
+                            TraceContext.headers(rs.getString("traceparent"), rs.getString("tracestate"))))
                     .list();
             if (rows.isEmpty()) {
                 return 0;
@@ -162,7 +165,7 @@ public class OutboxRelay extends BackgroundLoop {
         Producer<String, byte[]> p = producer();
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
-            acks.add(p.send(new ProducerRecord<>(row.topic(), row.messageKey(), row.payload())));
+            acks.add(p.send(new ProducerRecord<>(row.topic(), null, row.messageKey(), row.payload(), row.trace())));
         }
         long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
         for (Future<RecordMetadata> ack : acks) {
@@ -211,7 +214,8 @@ public class OutboxRelay extends BackgroundLoop {
         closeProducer();
     }
 
-    record OutboxRow(long id, String topic, String messageKey, byte[] payload) {
+    /** @param trace the trace context of the request that wrote the row; null when it had none */
+    record OutboxRow(long id, String topic, String messageKey, byte[] payload, Headers trace) {
     }
 
     static final class OutboxSendException extends RuntimeException {

@@ -64,6 +64,14 @@ class GatewayMetricsIT extends IntegrationTestBase {
     }
 
     @Test
+    void showsTheLagOfTheEventsListenerAndTheIngressGroup() {
+        Prometheus metrics = Prometheus.scrape(base());
+
+        assertThat(metrics.value("mule_consumer_lag_records", "group", "mule-gateway-job-events")).isBetween(0.0, 1e6);
+        assertThat(metrics.value("mule_consumer_lag_records", "group", "mule-gateway-ingress")).isBetween(0.0, 1e6);
+    }
+
+    @Test
     void probesAnswerUnderActuator() {
         Http.Response liveness = http.get("/actuator/health/liveness");
         Http.Response readiness = http.get("/actuator/health/readiness");

@@ -10,6 +10,7 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
+import ai.mule.tracing.Tracing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +35,7 @@ class OutboxRelayIT {
         OutboxRelay relay = new OutboxRelay(jdbc, transactions,
                 () -> new KafkaClients(new KafkaClientConfig(KafkaProperties.of(bootstrap.get()))).producer("outbox-it", properties.sendTimeout()),
                 properties);
-        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS);
+        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS, Tracing.off());
         String jobId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status ->
                 outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now())));
@@ -59,7 +60,7 @@ class OutboxRelayIT {
     void refusesToWriteOutsideATransaction() {
         TestPostgres.Database db = TestPostgres.newDatabase();
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
-        Outbox outbox = new Outbox(jdbc, null, Limits.DEFAULTS);
+        Outbox outbox = new Outbox(jdbc, null, Limits.DEFAULTS, Tracing.off());
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() ->
                         outbox.append(Topics.JOB_CONTROL, "k", JobControl.cancel("k", "r", Instant.now())))

@@ -40,6 +40,13 @@ class DeploymentFilesIT {
     private static final List<String> SERVICES = List.of("gateway", "orchestrator", "step-runner-wasm", "step-runner-agent");
     /** Read by the image's entrypoint (the Dockerfile), not by a service. */
     private static final Set<String> ENTRYPOINT = Set.of("MULE_SERVICE", "JAVA_OPTS");
+    /**
+     * The OpenTelemetry SDK's own variables (its autoconfigure reads them from the environment, not through Spring), read
+     * by a service whose jar carries Mule's tracing library with the SDK's autoconfigure.
+     */
+    private static final List<String> OTEL_SDK = List.of("OTEL_SDK_DISABLED", "OTEL_SERVICE_NAME",
+            "OTEL_RESOURCE_ATTRIBUTES", "OTEL_PROPAGATORS", "OTEL_TRACES_", "OTEL_METRICS_EXPORTER", "OTEL_LOGS_EXPORTER",
+            "OTEL_EXPORTER_OTLP_", "OTEL_BSP_", "OTEL_SPAN_", "OTEL_ATTRIBUTE_");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{(MULE_[A-Z0-9_]+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -109,12 +116,14 @@ class DeploymentFilesIT {
     }
 
     /** What one service jar reads from its environment. */
-    private record Readable(Set<String> placeholders, Set<String> properties, Set<String> mapProperties) {
+    private record Readable(Set<String> placeholders, Set<String> properties, Set<String> mapProperties,
+                            boolean openTelemetry) {
 
         static Readable of(Path jar) {
             Set<String> placeholders = new TreeSet<>();
             Set<String> properties = new TreeSet<>();
             Set<String> maps = new TreeSet<>();
+            boolean openTelemetry;
             for (var component : Limits.class.getRecordComponents()) {
                 properties.add(Limits.PREFIX + component.getName().replaceAll("([A-Z])", "-$1").toLowerCase());
             }
@@ -125,6 +134,9 @@ class DeploymentFilesIT {
                 }
                 metadata(file.getInputStream(file.getJarEntry("META-INF/spring-configuration-metadata.json")),
                         properties, maps);
+                openTelemetry = file.stream().anyMatch(e -> e.getName().matches("BOOT-INF/lib/mule-tracing-.*\\.jar"))
+                        && file.stream().anyMatch(e -> e.getName().matches(
+                        "BOOT-INF/lib/opentelemetry-sdk-extension-autoconfigure-[0-9].*\\.jar"));
                 for (JarEntry entry : file.stream().filter(e -> e.getName().matches("BOOT-INF/lib/mule-.*\\.jar")).toList()) {
                     try (JarInputStream library = new JarInputStream(file.getInputStream(entry))) {
                         for (JarEntry inner = library.getNextJarEntry(); inner != null; inner = library.getNextJarEntry()) {
@@ -137,12 +149,15 @@ class DeploymentFilesIT {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + jar + " (build it first)", e);
             }
-            return new Readable(placeholders, properties, maps);
+            return new Readable(placeholders, properties, maps, openTelemetry);
         }
 
         /** Spring Boot's relaxed binding: {@code mule.kafka.min-insync-replicas} from {@code MULE_KAFKA_MIN_INSYNC_REPLICAS}. */
         boolean reads(String variable) {
             if (placeholders.contains(variable)) {
+                return true;
+            }
+            if (openTelemetry && OTEL_SDK.stream().anyMatch(variable::startsWith)) {
                 return true;
             }
             for (String property : properties) {

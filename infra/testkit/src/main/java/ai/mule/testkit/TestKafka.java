@@ -2,6 +2,7 @@ package ai.mule.testkit;
 
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -84,6 +88,34 @@ public final class TestKafka {
             }
         }
         return seen;
+    }
+
+    /**
+     * The values (as UTF-8 text) of one header of the first record with this key on {@code topic}, read from the
+     * beginning; fails when no such record arrives within {@code timeout}.
+     */
+    public static List<String> headerValues(String topic, String key, String header, Duration timeout) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (key.equals(record.key())) {
+                        List<String> values = new ArrayList<>();
+                        for (Header value : record.headers().headers(header)) {
+                            values.add(new String(value.value(), StandardCharsets.UTF_8));
+                        }
+                        return values;
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("no record with key " + key + " on " + topic + " within " + timeout);
     }
 
     private static Properties producerProps() {

@@ -1,6 +1,9 @@
 package ai.mule.orchestrator.jobs;
 
 import ai.mule.schemas.Limits;
+import ai.mule.tracing.RecordSpan;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +17,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -56,6 +60,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final Duration timerInterval;
     private final RecordCheck records;
     private final CommitPacer commits;
+    private final Tracing tracing;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
@@ -64,13 +69,14 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private boolean commitWanted;
 
     JobProcessor(Clock clock, Duration retention, Duration sweepInterval, Duration timerInterval, RecordCheck records,
-                 CommitPacer commits) {
+                 CommitPacer commits, Tracing tracing) {
         this.clock = clock;
         this.retention = retention;
         this.sweepInterval = sweepInterval;
         this.timerInterval = timerInterval;
         this.records = records;
         this.commits = commits;
+        this.tracing = tracing;
     }
 
     @Override
@@ -92,7 +98,21 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             return;
         }
         commits.processing(record.timestamp());
-        handle(command, record.withValue(null));
+        Record<String, ?> template = record.withValue(null);
+        try (RecordSpan span = span(command, record)) {
+            span.carryOn(template.headers());
+            handle(command, template);
+        }
+    }
+
+    /** The span applying {@code command}, a child of the context its record came with; NONE when tracing is off. */
+    private RecordSpan span(JobCommand command, Record<String, ?> record) {
+        if (!tracing.enabled()) {
+            return RecordSpan.NONE;
+        }
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        return tracing.onRecord(SpanNames.orchestrator(command.getClass().getSimpleName()), topic, record.headers(),
+                command.jobId());
     }
 
     private void handle(JobCommand command, Record<String, ?> template) {
@@ -184,7 +204,12 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         for (KeyValue<String, String> timer : due) {
             // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
             timers.delete(timer.key);
-            handle(new WakeUp(timer.value), new Record<>(timer.value, null, now.toEpochMilli()));
+            Record<String, ?> template = new Record<>(timer.value, null, now.toEpochMilli());
+            WakeUp wakeUp = new WakeUp(timer.value);
+            try (RecordSpan span = span(wakeUp, template)) {
+                span.carryOn(template.headers());
+                handle(wakeUp, template);
+            }
         }
         // a job that ended too soon after the last commit request is committed now
         requestWantedCommit();

@@ -2,6 +2,7 @@ package ai.mule.orchestrator.jobs;
 
 import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.schemas.Limits;
+import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.boot.SpringApplication;
@@ -21,9 +22,9 @@ class OrchestratorConfiguration {
 
     @Bean
     OrchestratorStreams orchestratorStreams(OrchestratorProperties properties, Limits limits, KafkaClientConfig kafka,
-                                            Clock clock, ConfigurableApplicationContext context) {
+                                            Clock clock, Tracing tracing, ConfigurableApplicationContext context) {
         return new OrchestratorStreams(
-                OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits),
+                OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits, tracing),
                 OrchestratorStreamsConfig.of(properties, limits, kafka),
                 new StreamThreadFailures(properties.threadReplacements(), properties.threadReplacementWindow(), clock),
                 () -> System.exit(SpringApplication.exit(context, () -> 1)));

@@ -9,6 +9,7 @@ import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
+import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
@@ -64,6 +65,10 @@ import org.slf4j.LoggerFactory;
  *   event too measured no faster sync answers (p50 71-73 ms).</li>
  *   <li><b>Routing by step type.</b> A step command goes to the topic its step names ({@code commandTopic()}),
  *   chosen per record by a topic name extractor, so adding a runner kind needs no topology change.</li>
+ *   <li><b>One job, one trace.</b> Kafka Streams writes a forwarded record with the headers of the record being
+ *   processed, so the W3C trace context ({@code traceparent}) a request or a result came with goes on with the
+ *   commands and events it causes; with tracing on, {@link JobProcessor} puts its own span's context there
+ *   instead. A wake-up (a retry after its backoff, a timeout) has no input record and starts a trace of its own.</li>
  *   <li><b>Bounded state.</b> Finished jobs stay in {@code jobs} for a retention (late duplicates must still find
  *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.
  *   The stores are cached: a job's several writes between two commits reach the changelog as one record.</li>
@@ -96,6 +101,15 @@ public final class OrchestratorTopology {
 
     public static Topology build(StreamsBuilder builder, Clock clock, OrchestratorProperties properties,
                                  Limits limits) {
+        return build(builder, clock, properties, limits, Tracing.off());
+    }
+
+    /**
+     * With {@code tracing}: each command is applied in a span that continues the trace its record carries, and the
+     * records it forwards carry that span on. Off, forwarded records carry their input's headers as they came.
+     */
+    public static Topology build(StreamsBuilder builder, Clock clock, OrchestratorProperties properties,
+                                 Limits limits, Tracing tracing) {
         // the changelog takes any state that passed the record check (a new topic only; the broker's default is 1 MiB)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
                 Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
@@ -120,7 +134,7 @@ public final class OrchestratorTopology {
         CommitPacer commits = new CommitPacer(clock, properties.commitInterval());
         KStream<String, Object> emitted = commands.process(
                 () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
-                        properties.timerInterval(), new RecordCheck(limits), commits),
+                        properties.timerInterval(), new RecordCheck(limits), commits, tracing),
                 Named.as(JOB_PROCESSOR), JOBS_STORE, FINISHED_JOBS_STORE, TIMERS_STORE);
 
         // The processor forwards each record to one of these children by name, so the casts always hold.

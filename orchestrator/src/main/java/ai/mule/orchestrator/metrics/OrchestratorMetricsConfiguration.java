@@ -1,13 +1,12 @@
 package ai.mule.orchestrator.metrics;
 
+import ai.mule.kafka.ConsumerLagGauge;
 import ai.mule.orchestrator.jobs.OrchestratorProperties;
 import ai.mule.orchestrator.jobs.OrchestratorStreams;
-import io.micrometer.core.instrument.Gauge;
+import ai.mule.orchestrator.status.JobStatusWriter;
+import ai.mule.orchestrator.status.StatusWriterProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.Map;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,26 +24,12 @@ class OrchestratorMetricsConfiguration {
      */
     @Bean
     MeterBinder orchestratorLag(OrchestratorStreams streams, OrchestratorProperties properties) {
-        return registry -> Gauge.builder("mule.consumer.lag", streams, s -> recordsLagMax(s.metrics()))
-                .description("The most records the consumer group was behind on one partition lately")
-                .baseUnit("records")
-                .tag("group", properties.applicationId())
-                .register(registry);
+        return registry -> ConsumerLagGauge.register(registry, properties.applicationId(), streams::metrics);
     }
 
-    /** The largest client-level {@code records-lag-max} of the main consumers (restore consumers have no lag to tell). */
-    static double recordsLagMax(Map<MetricName, ? extends Metric> metrics) {
-        double max = 0;
-        for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
-            MetricName name = entry.getKey();
-            String client = name.tags().getOrDefault("client-id", "");
-            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
-                    && !name.tags().containsKey("topic") && !name.tags().containsKey("partition")
-                    && !client.endsWith("-restore-consumer")
-                    && entry.getValue().metricValue() instanceof Double value && Double.isFinite(value)) {
-                max = Math.max(max, value);
-            }
-        }
-        return max;
+    /** {@code mule_consumer_lag_records{group="mule-job-status-writer"}}: how far the job rows are behind the events. */
+    @Bean
+    MeterBinder statusWriterLag(JobStatusWriter writer, StatusWriterProperties properties) {
+        return registry -> ConsumerLagGauge.register(registry, properties.groupId(), writer::consumerMetrics);
     }
 }

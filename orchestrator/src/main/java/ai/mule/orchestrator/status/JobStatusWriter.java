@@ -17,6 +17,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
@@ -52,7 +54,7 @@ public final class JobStatusWriter implements SmartLifecycle {
     private final Runnable onFatalError;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
     private volatile boolean running;
-    private KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
 
     /**
@@ -100,6 +102,12 @@ public final class JobStatusWriter implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /** The writer's consumer's metrics, its lag among them; empty before it starts. */
+    public Map<MetricName, ? extends Metric> consumerMetrics() {
+        KafkaConsumer<String, byte[]> current = consumer;
+        return current == null ? Map.of() : current.metrics();
     }
 
     private void run() {

@@ -14,6 +14,7 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
+import ai.mule.tracing.Tracing;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -38,7 +39,7 @@ class JobProcessorCommitTest {
     private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND));
+            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
 
     @BeforeEach
     void initProcessor() {

@@ -1,18 +1,19 @@
 package ai.mule.runner.agent;
 
+import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.agent.execution.AgentStepExecutor;
 import ai.mule.runner.agent.execution.CachingProviderCredentials;
 import ai.mule.runner.agent.execution.ChatModels;
 import ai.mule.runner.agent.execution.JdbcProviderCredentials;
 import ai.mule.runner.agent.execution.ProviderCredentials;
 import ai.mule.runner.agent.tools.AgentToolbox;
-import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.runner.runtime.KafkaClients;
 import ai.mule.runner.runtime.RunnerSettings;
 import ai.mule.runner.runtime.StepRunner;
 import ai.mule.runner.runtime.StepRunnerHealth;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
+import ai.mule.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.context.annotation.Bean;
@@ -48,9 +49,9 @@ class AgentRunnerConfiguration {
     /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
     StepRunner stepRunner(AgentStepExecutor executor, AgentRunnerProperties properties, KafkaClientConfig kafka,
-                          Environment environment, MeterRegistry meters) {
+                          Environment environment, MeterRegistry meters, Tracing tracing) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_AGENT, GROUP_ID, properties.concurrency(),
                 properties.shutdownTimeout(), new KafkaClients(kafka), Limits.from(environment::getProperty)), executor,
-                meters);
+                meters, tracing);
     }
 }

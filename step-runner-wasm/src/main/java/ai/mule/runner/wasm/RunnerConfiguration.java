@@ -15,6 +15,7 @@ import ai.mule.runner.wasm.modules.ModuleStore;
 import ai.mule.runner.wasm.steps.WasmStepHandler;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.Topics;
+import ai.mule.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -71,9 +72,9 @@ class RunnerConfiguration {
     /** Kafka as every service has it ({@code MULE_KAFKA_*}, {@link KafkaClientConfig}); limits from {@code mule.limits.*}. */
     @Bean(initMethod = "start", destroyMethod = "close")
     StepRunner stepRunner(WasmStepHandler handler, WasmRunnerProperties properties, KafkaClientConfig kafka,
-                          Limits limits, MeterRegistry meters) {
+                          Limits limits, MeterRegistry meters, Tracing tracing) {
         return new StepRunner(new RunnerSettings(Topics.STEPS_WASM, GROUP_ID, properties.effectiveConcurrency(),
                 properties.shutdownGrace(), new KafkaClients(kafka), properties.withResultSize(limits)), handler,
-                meters);
+                meters, tracing);
     }
 }

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,15 +125,15 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
                 ledger.done(partition, offset);
             } else {
                 // only this thread takes threads, so the free one seen above is still free
-                workers.trySubmit(() -> execute(command, new Done(partition, offset)));
+                workers.trySubmit(() -> execute(command, record.headers(), new Done(partition, offset)));
             }
         }
     }
 
     /** On a worker thread. Whatever happens, the offset is released, unless the runner abandoned the run. */
-    private void execute(StepCommand command, Done offset) {
+    private void execute(StepCommand command, Headers headers, Done offset) {
         try {
-            work.run(command, () -> done.add(offset));
+            work.run(command, headers, () -> done.add(offset));
         } catch (Throwable e) {
             // StepWork contains the handler's errors; this is one of its own (an OutOfMemoryError while
             // publishing): the step's result is lost, the orchestrator retries it past its deadline

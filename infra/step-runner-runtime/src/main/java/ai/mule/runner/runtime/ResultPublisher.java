@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +44,21 @@ final class ResultPublisher implements AutoCloseable {
         });
     }
 
-    /** Sends the result; {@code onDone} runs once the broker has it, or once it was given up. */
-    void publish(StepCommand command, StepResult result, Runnable onDone) {
-        send(command, result, onDone, 1);
+    /**
+     * Sends the result; {@code onDone} runs once the broker has it, or once it was given up.
+     *
+     * @param headers the trace context the result carries back to the orchestrator; null for none
+     */
+    void publish(StepCommand command, StepResult result, Headers headers, Runnable onDone) {
+        send(command, result, headers, onDone, 1);
     }
 
     /** Tells the orchestrator this attempt started (fire and forget: a lost one only costs a retry). */
-    void started(StepCommand command, StepStarted started) {
+    void started(StepCommand command, StepStarted started, Headers headers) {
         byte[] value = Topics.STEPS_STARTED.valueSerde().serializer().serialize(Topics.STEPS_STARTED.name(), started);
         try {
-            producer.send(new ProducerRecord<>(Topics.STEPS_STARTED.name(), command.jobId(), value), (metadata, error) -> {
+            producer.send(new ProducerRecord<>(Topics.STEPS_STARTED.name(), null, command.jobId(), value, headers),
+                    (metadata, error) -> {
                 if (error != null) {
                     log.warn("job {} step {} attempt {}: StepStarted not published: {}", command.jobId(),
                             command.stepIndex(), command.attempt(), error.toString());
@@ -64,22 +70,24 @@ final class ResultPublisher implements AutoCloseable {
         }
     }
 
-    private void send(StepCommand command, StepResult result, Runnable onDone, int sends) {
+    private void send(StepCommand command, StepResult result, Headers headers, Runnable onDone, int sends) {
         try {
             byte[] value = Topics.STEP_RESULTS.valueSerde().serializer().serialize(Topics.STEP_RESULTS.name(), result);
-            producer.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), result.jobId(), value), (metadata, error) -> {
-                if (error == null) {
-                    onDone.run();
-                } else {
-                    failed(command, result, onDone, error, sends);
-                }
-            });
+            producer.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), null, result.jobId(), value, headers),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            onDone.run();
+                        } else {
+                            failed(command, result, headers, onDone, error, sends);
+                        }
+                    });
         } catch (RuntimeException e) {
-            failed(command, result, onDone, e, sends);
+            failed(command, result, headers, onDone, e, sends);
         }
     }
 
-    private void failed(StepCommand command, StepResult result, Runnable onDone, Exception error, int sends) {
+    private void failed(StepCommand command, StepResult result, Headers headers, Runnable onDone, Exception error,
+                        int sends) {
         if (closed) {
             log.warn("job {} step {}: result not published before shutdown ({}); the step will run again",
                     result.jobId(), result.stepIndex(), error.toString());
@@ -101,7 +109,8 @@ final class ResultPublisher implements AutoCloseable {
                 result.stepIndex(), error.toString(), RESEND_AFTER_MS);
         StepResult resend = next;
         // never from the producer's own callback thread: send() may block when its buffer is full
-        resends.schedule(() -> send(command, resend, onDone, sends + 1), RESEND_AFTER_MS, TimeUnit.MILLISECONDS);
+        resends.schedule(() -> send(command, resend, headers, onDone, sends + 1), RESEND_AFTER_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ai.mule.runner.runtime;
 
+import ai.mule.kafka.ConsumerLagGauge;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
@@ -9,10 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
-import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 
 /**
  * What a step runner measures, in Prometheus' terms:
@@ -28,7 +26,6 @@ import org.apache.kafka.common.MetricName;
 final class RunnerMetrics {
 
     static final String STEP_DURATION = "mule.step.duration";
-    static final String CONSUMER_LAG = "mule.consumer.lag";
 
     private final MeterRegistry registry;
     private final String runner;
@@ -50,33 +47,9 @@ final class RunnerMetrics {
                 .record(Duration.ofNanos(nanos));
     }
 
-    /** Registers the lag gauge of this consumer; the gauge reads the consumer's metrics, which are thread safe. */
+    /** Registers the lag gauge of this consumer ({@link ConsumerLagGauge}). */
     void watchLag(Consumer<?, ?> consumer, String group) {
-        Gauge.builder(CONSUMER_LAG, consumer, RunnerMetrics::recordsLagMax)
-                .description("The most records the consumer group was behind on one partition lately")
-                .baseUnit("records")
-                .tags("group", group)
-                .strongReference(true)
-                .register(registry);
-    }
-
-    /** Kafka's client-level {@code records-lag-max} (not a per-partition one); 0 before the first fetch. */
-    static double recordsLagMax(Consumer<?, ?> consumer) {
-        return recordsLagMax(consumer.metrics());
-    }
-
-    static double recordsLagMax(Map<MetricName, ? extends Metric> metrics) {
-        double max = 0;
-        for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
-            MetricName name = entry.getKey();
-            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
-                    && !name.tags().containsKey("topic") && !name.tags().containsKey("partition")
-                    && entry.getValue().metricValue() instanceof Double value && !value.isNaN()
-                    && !value.isInfinite()) {
-                max = Math.max(max, value);
-            }
-        }
-        return max;
+        ConsumerLagGauge.register(registry, group, consumer::metrics);
     }
 
     static String stepType(StepCommand command) {

@@ -1,5 +1,6 @@
 package ai.mule.runner.runtime;
 
+import ai.mule.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,31 +32,37 @@ public final class StepRunner implements AutoCloseable {
     private final Clock clock;
     private final Fatal fatal;
     private final RunnerMetrics metrics;
+    private final Tracing tracing;
     private volatile boolean running;
     private Thread thread;
     private ConsumerLoop loop;
     private JobControlListener control;
 
     public StepRunner(RunnerSettings settings, StepHandler handler) {
-        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), null);
+        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), null, Tracing.off());
     }
 
-    /** @param meters where the runner's metrics go ({@code mule_step_duration_seconds}, {@code mule_consumer_lag_records}) */
-    public StepRunner(RunnerSettings settings, StepHandler handler, MeterRegistry meters) {
-        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), meters);
+    /**
+     * @param meters  where the runner's metrics go ({@code mule_step_duration_seconds}, {@code mule_consumer_lag_records})
+     * @param tracing a span per step run, in its job's trace
+     */
+    public StepRunner(RunnerSettings settings, StepHandler handler, MeterRegistry meters, Tracing tracing) {
+        this(settings, handler, Clock.systemUTC(), Fatal.exitProcess(), meters, tracing);
     }
 
     public StepRunner(RunnerSettings settings, StepHandler handler, Clock clock, Fatal fatal) {
-        this(settings, handler, clock, fatal, null);
+        this(settings, handler, clock, fatal, null, Tracing.off());
     }
 
     /** @param meters where the runner's metrics go; null keeps them in a registry nobody reads */
-    public StepRunner(RunnerSettings settings, StepHandler handler, Clock clock, Fatal fatal, MeterRegistry meters) {
+    public StepRunner(RunnerSettings settings, StepHandler handler, Clock clock, Fatal fatal, MeterRegistry meters,
+                      Tracing tracing) {
         this.settings = settings;
         this.handler = handler;
         this.clock = clock;
         this.fatal = fatal;
         this.metrics = new RunnerMetrics(meters, settings.groupId());
+        this.tracing = tracing;
     }
 
     public synchronized void start() {
@@ -69,7 +76,7 @@ public final class StepRunner implements AutoCloseable {
         ResultPublisher publisher = new ResultPublisher(new KafkaProducer<>(kafka.producer(name + "-results"),
                 new StringSerializer(), new ByteArraySerializer()), name);
         StepWork work = new StepWork(handler, steps, publisher, workers, settings.limits(), clock,
-                metrics);
+                metrics, tracing, settings.commands().name());
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
                 kafka.commandConsumer(name), new StringDeserializer(),
                 new ByteArrayDeserializer());

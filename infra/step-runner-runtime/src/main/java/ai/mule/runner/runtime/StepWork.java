@@ -5,10 +5,14 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.StepStarted;
+import ai.mule.tracing.RecordSpan;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +39,11 @@ final class StepWork {
     private final Limits limits;
     private final Clock clock;
     private final RunnerMetrics metrics;
+    private final Tracing tracing;
+    private final String topic;
 
     StepWork(StepHandler handler, RunningSteps steps, ResultPublisher publisher, WorkerPool workers, Limits limits,
-             Clock clock, RunnerMetrics metrics) {
+             Clock clock, RunnerMetrics metrics, Tracing tracing, String topic) {
         this.handler = handler;
         this.steps = steps;
         this.publisher = publisher;
@@ -45,9 +51,23 @@ final class StepWork {
         this.limits = limits;
         this.clock = clock;
         this.metrics = metrics;
+        this.tracing = tracing;
+        this.topic = topic;
     }
 
-    void run(StepCommand command, Runnable done) {
+    /**
+     * Runs the command in a span of its job's trace (a child of the context in {@code headers}); the records it
+     * publishes carry that span, or, tracing off, the context the command came with.
+     */
+    void run(StepCommand command, Headers headers, Runnable done) {
+        try (RecordSpan span = tracing.onRecord(SpanNames.runStep(RunnerMetrics.stepType(command)), topic, headers,
+                command.jobId())) {
+            span.attribute(Tracing.STEP_INDEX, command.stepIndex()).attribute(Tracing.STEP_ATTEMPT, command.attempt());
+            run(command, span, headers, done);
+        }
+    }
+
+    private void run(StepCommand command, RecordSpan span, Headers headers, Runnable done) {
         Instant now = clock.instant();
         Duration timeout = timeout(command);
         if (command.deadline() != null) {
@@ -59,7 +79,7 @@ final class StepWork {
                 return;
             }
             if (now.plus(timeout).isAfter(cutoff)) {
-                publisher.started(command, StepStarted.of(command, now));
+                publisher.started(command, StepStarted.of(command, now), span.headersFrom(headers));
             }
         }
         long started = System.nanoTime();
@@ -89,7 +109,10 @@ final class StepWork {
                     command.jobId(), command.stepIndex(), command.attempt());
             return;
         }
-        publisher.publish(command, ResultFit.fit(command, result, limits), done);
+        if (!result.success()) {
+            span.fail(result.error());
+        }
+        publisher.publish(command, ResultFit.fit(command, result, limits), span.headersFrom(headers), done);
     }
 
     private static Duration timeout(StepCommand command) {
