@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -43,6 +44,12 @@ class FailedAuthIT extends IntegrationTestBase {
     static final AtomicInteger LOOKUPS = new AtomicInteger();
 
     private record Answer(int status, String retryAfter) {
+    }
+
+    /** The keys this test stored would make every later test class on the shared database need a key. */
+    @AfterEach
+    void forgetStoredKeys() {
+        jdbc.sql("DELETE FROM api_keys").update();
     }
 
     @BeforeEach

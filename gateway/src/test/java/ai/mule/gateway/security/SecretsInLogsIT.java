@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -43,6 +44,12 @@ class SecretsInLogsIT extends IntegrationTestBase {
             .models("gpt-logged");
 
     private final HttpClient client = HttpClient.newHttpClient();
+
+    /** The keys this test stored would make every later test class on the shared database need a key. */
+    @AfterEach
+    void forgetStoredKeys() {
+        jdbc.sql("DELETE FROM api_keys").update();
+    }
 
     @AfterAll
     static void stopProvider() {
