@@ -5,10 +5,8 @@ import static ai.mule.orchestrator.TestJobs.request;
 import static ai.mule.orchestrator.TestJobs.text;
 import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ai.mule.orchestrator.jobs.OrchestratorProperties;
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.Topics;
@@ -17,7 +15,6 @@ import ai.mule.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +33,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -71,21 +66,11 @@ class CommitLatencyIT {
     @BeforeAll
     static void startService() {
         TestPostgres.Database db = TestPostgres.newDatabase();
-        List<String> args = new ArrayList<>(List.of(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=mule-orchestrator-latency-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=mule-job-status-writer-latency-it-" + UUID.randomUUID(),
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password()));
         String commitInterval = System.getProperty("mule.commit-latency.commit-interval");
-        if (commitInterval != null) {
-            args.add("--mule.orchestrator.commit-interval=" + commitInterval);
-        }
-        app = new SpringApplicationBuilder(OrchestratorApplication.class).run(args.toArray(String[]::new));
-        OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String[] settings = commitInterval == null ? new String[0]
+                : new String[] {"--mule.orchestrator.commit-interval=" + commitInterval};
+        app = TestOrchestrator.start(db, stateDir, "mule-orchestrator-latency-it-" + UUID.randomUUID(),
+                "mule-job-status-writer-latency-it-" + UUID.randomUUID(), settings);
     }
 
     @AfterAll

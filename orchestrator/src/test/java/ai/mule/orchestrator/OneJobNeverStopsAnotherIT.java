@@ -7,7 +7,6 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
@@ -26,14 +25,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -56,20 +53,12 @@ class OneJobNeverStopsAnotherIT {
     static void startService() {
         db = TestPostgres.newDatabase();
         jdbc = JdbcClient.create(db.dataSource());
-        app = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=mule-orchestrator-poison-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=mule-job-status-writer-poison-it-" + UUID.randomUUID(),
+        app = TestOrchestrator.start(db, stateDir, "mule-orchestrator-poison-it-" + UUID.randomUUID(),
+                "mule-job-status-writer-poison-it-" + UUID.randomUUID(),
                 "--mule.orchestrator.status-writer.poll-timeout=100ms",
                 // each output and config below is under its own limit; only together do they not fit a record
                 "--mule.limits.max-step-output-bytes=800000",
-                "--mule.limits.max-step-config-bytes=400000",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password());
-        OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+                "--mule.limits.max-step-config-bytes=400000");
     }
 
     @AfterAll

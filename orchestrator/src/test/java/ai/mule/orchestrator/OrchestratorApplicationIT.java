@@ -9,7 +9,6 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
@@ -30,14 +29,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -60,16 +57,8 @@ class OrchestratorApplicationIT {
     static void startService() {
         db = TestPostgres.newDatabase();
         jdbc = JdbcClient.create(db.dataSource());
-        app = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=mule-orchestrator-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=mule-job-status-writer-it-" + UUID.randomUUID(),
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password());
-        OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        app = TestOrchestrator.start(db, stateDir, "mule-orchestrator-it-" + UUID.randomUUID(),
+                "mule-job-status-writer-it-" + UUID.randomUUID());
     }
 
     @AfterAll

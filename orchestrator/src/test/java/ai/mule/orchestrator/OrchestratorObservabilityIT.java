@@ -7,7 +7,6 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.StepCommand;
@@ -34,12 +33,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -63,17 +60,8 @@ class OrchestratorObservabilityIT {
     static void startService() throws Exception {
         TestPostgres.Database db = TestPostgres.newDatabase();
         startAtTheEnd(APPLICATION_ID);
-        app = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=" + APPLICATION_ID,
-                "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=" + WRITER_GROUP,
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password());
+        app = TestOrchestrator.start(db, stateDir, APPLICATION_ID, WRITER_GROUP);
         management = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
         awaitWriterCaughtUp();
     }
 

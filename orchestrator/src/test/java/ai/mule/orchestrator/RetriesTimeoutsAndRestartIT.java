@@ -8,12 +8,10 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
-import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.StepStarted;
@@ -43,12 +41,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -85,21 +81,11 @@ class RetriesTimeoutsAndRestartIT {
     }
 
     static ConfigurableApplicationContext start(Path stateDir) {
-        ConfigurableApplicationContext started = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=" + applicationId,
-                "--mule.orchestrator.state-dir=" + stateDir,
+        return TestOrchestrator.start(db, stateDir, applicationId, writerGroup,
                 "--mule.orchestrator.session-timeout=6s",
                 // runners here report within milliseconds: a short grace keeps lost-runner tests short
                 "--mule.orchestrator.step-timeout-grace=300ms",
-                "--mule.orchestrator.status-writer.group-id=" + writerGroup,
-                "--mule.orchestrator.status-writer.poll-timeout=100ms",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password());
-        OrchestratorStreams streams = started.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-        return started;
+                "--mule.orchestrator.status-writer.poll-timeout=100ms");
     }
 
     @Test

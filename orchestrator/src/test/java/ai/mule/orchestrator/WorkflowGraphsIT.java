@@ -8,7 +8,6 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ai.mule.orchestrator.jobs.OrchestratorStreams;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
@@ -30,12 +29,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -59,17 +56,9 @@ class WorkflowGraphsIT {
     static void startService() {
         db = TestPostgres.newDatabase();
         jdbc = JdbcClient.create(db.dataSource());
-        app = new SpringApplicationBuilder(OrchestratorApplication.class).run(
-                "--mule.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--mule.orchestrator.application-id=mule-orchestrator-graphs-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.state-dir=" + stateDir,
-                "--mule.orchestrator.status-writer.group-id=mule-job-status-writer-graphs-it-" + UUID.randomUUID(),
-                "--mule.orchestrator.status-writer.poll-timeout=100ms",
-                "--spring.datasource.url=" + db.jdbcUrl(),
-                "--spring.datasource.username=" + db.username(),
-                "--spring.datasource.password=" + db.password());
-        OrchestratorStreams streams = app.getBean(OrchestratorStreams.class);
-        await().atMost(PATIENCE).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        app = TestOrchestrator.start(db, stateDir, "mule-orchestrator-graphs-it-" + UUID.randomUUID(),
+                "mule-job-status-writer-graphs-it-" + UUID.randomUUID(),
+                "--mule.orchestrator.status-writer.poll-timeout=100ms");
     }
 
     @AfterAll
