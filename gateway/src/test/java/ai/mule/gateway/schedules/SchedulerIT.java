@@ -1,5 +1,6 @@
 package ai.mule.gateway.schedules;
 
+import ai.mule.testkit.TestClock;
 import static ai.mule.gateway.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,7 @@ class SchedulerIT extends IntegrationTestBase {
     @Autowired
     TransactionTemplate transactions;
 
-    private final MovableClock clock = new MovableClock(BASE);
+    private final TestClock clock = new TestClock(BASE);
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
     @BeforeEach

@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.testkit.TestClock;
 import static ai.mule.orchestrator.TestJobs.newJobId;
 import static ai.mule.orchestrator.TestJobs.request;
 import static ai.mule.orchestrator.TestJobs.text;
@@ -36,7 +37,7 @@ class JobProcessorCommitTest {
     /** How long a record may have waited for a commit to be requested (the commit interval). */
     private static final Duration BEHIND = Duration.ofMillis(100);
 
-    private final MutableClock clock = new MutableClock(OrchestratorDriver.START);
+    private final TestClock clock = new TestClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
             Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());

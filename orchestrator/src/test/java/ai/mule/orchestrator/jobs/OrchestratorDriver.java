@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.testkit.TestClock;
 import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.kafka.KafkaProperties;
 import ai.mule.schemas.JobControl;
@@ -34,7 +35,7 @@ final class OrchestratorDriver implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
 
-    final MutableClock clock = new MutableClock(START);
+    final TestClock clock = new TestClock(START);
     final OrchestratorProperties properties;
     final Limits limits;
     private final TopologyTestDriver driver;

@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.kafka.KafkaClientConfig;
@@ -110,7 +111,7 @@ class OrchestratorTracingTest {
 
     private void start(Tracing tracing) {
         OrchestratorProperties properties = OrchestratorDriver.properties(stateDir.toString());
-        driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), new MutableClock(
+        driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), new TestClock(
                 OrchestratorDriver.START), properties, Limits.DEFAULTS, tracing),
                 OrchestratorStreamsConfig.of(properties, Limits.DEFAULTS,
                         new KafkaClientConfig(KafkaProperties.of("127.0.0.1:9"))), OrchestratorDriver.START);

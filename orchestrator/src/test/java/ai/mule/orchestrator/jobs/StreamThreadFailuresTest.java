@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import ai.mule.testkit.TestClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** A failing stream thread is replaced a bounded number of times in a window, then the service gives up. */
 class StreamThreadFailuresTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-03-01T12:00:00Z"));
     private final StreamThreadFailures failures = new StreamThreadFailures(3, Duration.ofMinutes(10), clock);
 
     @Test
