@@ -23,8 +23,8 @@ final class ReadmeGraphExamples {
     private ReadmeGraphExamples() {
     }
 
-    /** The step bodies of each snippet of the section, in order; every variable used must be in {@code values}. */
-    static List<List<String>> stepBodies(Path readme, Map<String, String> values) throws IOException {
+    /** The step bodies of the section's snippet {@code index} (from 0); each variable it uses must be in {@code values}. */
+    static List<String> stepBodies(Path readme, int index, Map<String, String> values) throws IOException {
         String text = Files.readString(readme);
         int start = text.indexOf(SECTION);
         if (start < 0) {
@@ -32,17 +32,20 @@ final class ReadmeGraphExamples {
         }
         int end = text.indexOf("\n## ", start + SECTION.length());
         String section = text.substring(start, end < 0 ? text.length() : end);
-        List<List<String>> snippets = new ArrayList<>();
+        List<String> snippets = new ArrayList<>();
         for (int open = section.indexOf("```sh\n"); open >= 0; open = section.indexOf("```sh\n", open + 1)) {
-            int close = section.indexOf("\n```", open + 6);
-            List<String> bodies = new ArrayList<>();
-            String snippet = section.substring(open + 6, close);
-            for (int at = snippet.indexOf("step '"); at >= 0; at = snippet.indexOf("step '", at + 1)) {
-                bodies.add(quoted(snippet, at + "step '".length(), values));
-            }
-            snippets.add(bodies);
+            snippets.add(section.substring(open + 6, section.indexOf("\n```", open + 6)));
         }
-        return snippets;
+        if (index >= snippets.size()) {
+            throw new IllegalStateException("the README's section '" + SECTION + "' has " + snippets.size()
+                    + " snippets, not " + (index + 1));
+        }
+        String snippet = snippets.get(index);
+        List<String> bodies = new ArrayList<>();
+        for (int at = snippet.indexOf("step '"); at >= 0; at = snippet.indexOf("step '", at + 1)) {
+            bodies.add(quoted(snippet, at + "step '".length(), values));
+        }
+        return bodies;
     }
 
     /** The shell word that starts inside single quotes at {@code from}, splicing {@code '$NAME'} in. */

@@ -120,7 +120,7 @@ class WorkflowGraphStackIT {
                 Map.of("concise", CONCISE, "critic", CRITIC, "expert", BACKUP))));
         // each agent was asked the job's prompt; the expert's retired model failed for good, its fallback answered
         assertThat(provider.requests().stream().filter(r -> prompt.equals(r.userMessage()))
-                .map(FakeOpenAiServer.Request::model).sorted().toList())
+                .map(FakeOpenAiServer.Request::model).distinct().sorted().toList())
                 .containsExactly("backup-model", "concise-model", "critic-model", "expert-model");
     }
 
@@ -180,12 +180,13 @@ class WorkflowGraphStackIT {
                         + examples.ensureModule("reverse") + "\",\"depends_on\":[]}",
                 "{\"name\":\"merge\",\"type\":\"wasm_module\",\"wasm_module_id\":\"" + examples.ensureModule("merge")
                         + "\",\"depends_on\":[\"greet\",\"upper\",\"reverse\"]}"));
-        String words = client.findIdByName("/api/v1/workflows", "words").orElseThrow();
+        String words = workflow("chaos-words", readmeExample(2, Map.of("SPLIT", examples.ensureModule("split"),
+                "UPPER", examples.ensureModule("upper"))));
         String desks = workflow("desks", List.of(
                 "{\"name\":\"split\",\"type\":\"wasm_module\",\"wasm_module_id\":\"" + examples.ensureModule("split")
                         + "\"}",
                 "{\"name\":\"each\",\"type\":\"workflow\",\"config\":{\"workflow_id\":\""
-                        + client.findIdByName("/api/v1/workflows", "support-desk").orElseThrow()
+                        + examples.ensure("support-desk", "reverse", List.of("reverse"))
                         + "\"},\"for_each\":{\"items\":\"steps.split.parts\",\"concurrency\":2}}"));
         List<String> flows = List.of(fan, words, desks);
         String run = UUID.randomUUID().toString().substring(0, 8);
@@ -258,7 +259,7 @@ class WorkflowGraphStackIT {
     // --- the examples
 
     private static List<String> readmeExample(int index, Map<String, String> values) throws IOException {
-        return ReadmeGraphExamples.stepBodies(repo.resolve("README.md"), values).get(index);
+        return ReadmeGraphExamples.stepBodies(repo.resolve("README.md"), index, values);
     }
 
     /** A new workflow with these step bodies, each sent as is to {@code POST /api/v1/workflows/{id}/steps}. */
