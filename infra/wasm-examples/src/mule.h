@@ -23,6 +23,39 @@ static char *mule_read_stdin(void) {
     return buf;
 }
 
+/* Decodes the JSON string whose text starts at *pos (just after its opening quote) into a new buffer, and moves
+ * *pos past its closing quote. */
+static char *mule_json_read_string(const char **pos) {
+    const char *q = *pos;
+    char *out = malloc(strlen(q) + 1), *o = out;
+    while (*q && *q != '"') {
+        if (*q == '\\' && q[1]) {
+            q++;
+            switch (*q) {
+                case 'n': *o++ = '\n'; break;
+                case 't': *o++ = '\t'; break;
+                case 'r': *o++ = '\r'; break;
+                case 'u': {
+                    unsigned code = 0;
+                    sscanf(q + 1, "%4x", &code);
+                    q += 4;
+                    if (code < 0x80) *o++ = (char) code;
+                    else if (code < 0x800) { *o++ = (char) (0xC0 | (code >> 6)); *o++ = (char) (0x80 | (code & 0x3F)); }
+                    else { *o++ = (char) (0xE0 | (code >> 12)); *o++ = (char) (0x80 | ((code >> 6) & 0x3F)); *o++ = (char) (0x80 | (code & 0x3F)); }
+                    break;
+                }
+                default: *o++ = *q;
+            }
+            q++;
+        } else {
+            *o++ = *q++;
+        }
+    }
+    *o = '\0';
+    *pos = *q ? q + 1 : q;
+    return out;
+}
+
 /* The string value of "key" at any depth of the input, unescaped, or NULL when absent or not a string. */
 static char *mule_json_string(const char *json, const char *key) {
     size_t klen = strlen(key);
@@ -35,32 +68,7 @@ static char *mule_json_string(const char *json, const char *key) {
         while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r') q++;
         if (*q != '"') return NULL;
         q++;
-        char *out = malloc(strlen(q) + 1), *o = out;
-        while (*q && *q != '"') {
-            if (*q == '\\' && q[1]) {
-                q++;
-                switch (*q) {
-                    case 'n': *o++ = '\n'; break;
-                    case 't': *o++ = '\t'; break;
-                    case 'r': *o++ = '\r'; break;
-                    case 'u': {
-                        unsigned code = 0;
-                        sscanf(q + 1, "%4x", &code);
-                        q += 4;
-                        if (code < 0x80) *o++ = (char) code;
-                        else if (code < 0x800) { *o++ = (char) (0xC0 | (code >> 6)); *o++ = (char) (0x80 | (code & 0x3F)); }
-                        else { *o++ = (char) (0xE0 | (code >> 12)); *o++ = (char) (0x80 | ((code >> 6) & 0x3F)); *o++ = (char) (0x80 | (code & 0x3F)); }
-                        break;
-                    }
-                    default: *o++ = *q;
-                }
-                q++;
-            } else {
-                *o++ = *q++;
-            }
-        }
-        *o = '\0';
-        return out;
+        return mule_json_read_string(&q);
     }
     return NULL;
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
-import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -27,13 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,9 +47,9 @@ class CancelRaceIT {
 
     private static LocalStack stack;
     private static MuleClient client;
-    private static Tail<JobRequest> requests;
-    private static Tail<JobEvent> committedEvents;
-    private static Tail<JobEvent> uncommittedEvents;
+    private static TopicTail<JobRequest> requests;
+    private static TopicTail<JobEvent> committedEvents;
+    private static TopicTail<JobEvent> uncommittedEvents;
     /** When (System.nanoTime) each job's request, its terminal event as emitted, and as committed, were first seen. */
     private static final Map<String, Long> requestSeen = new ConcurrentHashMap<>();
     private static final Map<String, Long> endEmitted = new ConcurrentHashMap<>();
@@ -77,21 +69,23 @@ class CancelRaceIT {
         client = new MuleClient(config.gatewayUrl());
         new ExampleWorkflows(client, repo).ensure(WORKFLOW, "greet, then shout", List.of("greet", "upper"));
         // the job id of a sync call is only in its answer: learn it from its request, as the orchestrator does
-        requests = new Tail<>(config.bootstrapServers(), Topics.JOB_REQUESTS, "read_uncommitted", (jobId, request) -> {
-            requestSeen.putIfAbsent(jobId, System.nanoTime());
-            JsonNode prompt = request.input() == null ? null : request.input().get("prompt");
-            if (prompt != null) {
-                jobByPrompt.computeIfAbsent(prompt.asText(), p -> new CompletableFuture<>()).complete(jobId);
-            }
-        });
-        committedEvents = new Tail<>(config.bootstrapServers(), Topics.JOB_EVENTS, "read_committed", (jobId, event) -> {
-            if (event.terminal()) {
-                endCommitted.putIfAbsent(jobId, System.nanoTime());
-                terminalsByJob.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(event);
-            }
-        });
+        requests = new TopicTail<>(config.bootstrapServers(), Topics.JOB_REQUESTS, "read_uncommitted",
+                (jobId, request) -> {
+                    requestSeen.putIfAbsent(jobId, System.nanoTime());
+                    JsonNode prompt = request.input() == null ? null : request.input().get("prompt");
+                    if (prompt != null) {
+                        jobByPrompt.computeIfAbsent(prompt.asText(), p -> new CompletableFuture<>()).complete(jobId);
+                    }
+                });
+        committedEvents = new TopicTail<>(config.bootstrapServers(), Topics.JOB_EVENTS, "read_committed",
+                (jobId, event) -> {
+                    if (event.terminal()) {
+                        endCommitted.putIfAbsent(jobId, System.nanoTime());
+                        terminalsByJob.computeIfAbsent(jobId, id -> new CopyOnWriteArrayList<>()).add(event);
+                    }
+                });
         // only to time the warm-up calls: when the orchestrator emitted the end, before its transaction committed
-        uncommittedEvents = new Tail<>(config.bootstrapServers(), Topics.JOB_EVENTS, "read_uncommitted",
+        uncommittedEvents = new TopicTail<>(config.bootstrapServers(), Topics.JOB_EVENTS, "read_uncommitted",
                 (jobId, event) -> {
                     if (event.terminal()) {
                         endEmitted.putIfAbsent(jobId, System.nanoTime());
@@ -276,51 +270,6 @@ class CancelRaceIT {
             Optional<String> disagreement = wrong.isEmpty() ? Optional.empty()
                     : Optional.of("job " + jobId + " (cancel after " + delayMs + " ms): " + wrong);
             return new Race(jobId, rowStatus, deleteAnswer, disagreement);
-        }
-    }
-
-    /** Follows every partition of a topic from its end, handing each record to {@code handler} on its own thread. */
-    private static final class Tail<V> implements AutoCloseable {
-
-        private final KafkaConsumer<String, V> consumer;
-        private final Thread thread;
-        private volatile boolean running = true;
-
-        Tail(String bootstrap, Topic<String, V> topic, String isolation, BiConsumer<String, V> handler) {
-            Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(10))); // positioned before any race
-            Consumer<ConsumerRecord<String, V>> deliver = r -> {
-                if (r.key() != null && r.value() != null) {
-                    handler.accept(r.key(), r.value());
-                }
-            };
-            thread = new Thread(() -> {
-                try {
-                    while (running) {
-                        consumer.poll(Duration.ofMillis(200)).forEach(deliver);
-                    }
-                } catch (WakeupException e) {
-                    // closing
-                } finally {
-                    consumer.close(Duration.ofSeconds(2));
-                }
-            }, "race-tail-" + topic.name());
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            consumer.wakeup();
-            thread.join(5_000);
         }
     }
 
