@@ -10,6 +10,8 @@ package ai.mule.tracing;
  *        └ orchestrator StepFinished     the result: the next step is dispatched...
  *           └ run step wasm_module       ... and so on, until the job's terminal event
  * </pre>
+ * A wake-up of the job's timers ({@code orchestrator WakeUp}) is a child of its {@code StartJob}; the status writer's
+ * {@link #STATUS_WRITE} of a job's events is a child of the orchestrator span that emitted the last of them.
  * The orchestrator names its span after the command it applies ({@code StartJob}, {@code StepFinished},
  * {@code RunnerStarted}, {@code CancelJob}, {@code WakeUp}).
  */
@@ -19,6 +21,7 @@ public final class SpanNames {
     }
 
     public static final String INGRESS = "gateway ingress";
+    public static final String STATUS_WRITE = "job status write";
 
     public static String orchestrator(String command) {
         return "orchestrator " + command;

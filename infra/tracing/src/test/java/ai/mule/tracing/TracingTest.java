@@ -106,6 +106,21 @@ class TracingTest {
         return named.get(0);
     }
 
+    @Test
+    void aRecordsContextIsKeptAsTextUnlessItIsTooLongToBeOne() {
+        String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        TraceContext kept = TraceContext.from(TraceContext.headers(traceparent, "v=1"));
+
+        assertThat(kept).isEqualTo(new TraceContext(traceparent, "v=1"));
+        assertThat(text(kept.headers(), "traceparent")).isEqualTo(traceparent);
+        assertThat(TraceContext.from(new RecordHeaders())).isNull();
+        // a hostile producer's megabyte of header is not kept with a job (nor its tracestate beyond W3C's 512)
+        assertThat(TraceContext.from(TraceContext.headers("0".repeat(1_000_000), null))).isNull();
+        assertThat(TraceContext.from(TraceContext.headers(traceparent, "v=" + "x".repeat(600))))
+                .isEqualTo(new TraceContext(traceparent, null));
+    }
+
     private static String text(Headers headers, String key) {
         return new String(headers.lastHeader(key).value(), StandardCharsets.UTF_8);
     }

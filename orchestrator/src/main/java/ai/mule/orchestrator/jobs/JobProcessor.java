@@ -3,6 +3,7 @@ package ai.mule.orchestrator.jobs;
 import ai.mule.schemas.Limits;
 import ai.mule.tracing.RecordSpan;
 import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.TraceContext;
 import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
  * replaced by one that fails the job with an error naming the record and the limit
  * ({@link Changes#recordTooLarge}), so one job's data never fails the transaction of all the others.
+ * <p>
+ * One job, one trace: a command is applied in a span continuing the trace its record came with, and what it emits
+ * carries that span on ({@link RecordSpan}). A running job keeps the first trace context it was handled in (its
+ * {@code StartJob}'s: {@link JobSnapshot#trace}), so a wake-up, which has no record, continues the job's trace too.
  */
 final class JobProcessor implements Processor<String, JobCommand, String, Object> {
 
@@ -98,27 +104,33 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             return;
         }
         commits.processing(record.timestamp());
-        Record<String, ?> template = record.withValue(null);
-        try (RecordSpan span = span(command, record)) {
+        apply(command, jobs.get(command.jobId()), record.withValue(null));
+    }
+
+    /**
+     * Applies {@code command} to {@code before} in a span that is a child of the context {@code template}'s headers
+     * hold, and forwards what it emits as {@code template} (key, time, and the span's context as headers).
+     */
+    private void apply(JobCommand command, JobState before, Record<String, ?> template) {
+        try (RecordSpan span = span(command, template.headers())) {
             span.carryOn(template.headers());
-            handle(command, template);
+            handle(command, before, template);
         }
     }
 
-    /** The span applying {@code command}, a child of the context its record came with; NONE when tracing is off. */
-    private RecordSpan span(JobCommand command, Record<String, ?> record) {
+    /** The span applying {@code command}, a child of the context {@code headers} hold; NONE when tracing is off. */
+    private RecordSpan span(JobCommand command, Headers headers) {
         if (!tracing.enabled()) {
             return RecordSpan.NONE;
         }
         String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-        return tracing.onRecord(SpanNames.orchestrator(command.getClass().getSimpleName()), topic, record.headers(),
+        return tracing.onRecord(SpanNames.orchestrator(command.getClass().getSimpleName()), topic, headers,
                 command.jobId());
     }
 
-    private void handle(JobCommand command, Record<String, ?> template) {
+    private void handle(JobCommand command, JobState before, Record<String, ?> template) {
         String jobId = command.jobId();
         String commandName = command.getClass().getSimpleName();
-        JobState before = jobs.get(jobId);
         Instant now = clock.instant();
         Transition transition;
         try {
@@ -134,7 +146,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             log.debug("Ignoring {} for job {}: {}", commandName, jobId, ignored.because());
             return;
         }
-        Transition.Applied applied = (Transition.Applied) transition;
+        Transition.Applied applied = keepTrace((Transition.Applied) transition, template.headers());
         Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, applied);
         if (tooLarge.isPresent()) {
             log.warn("Failing job {}: applying {} would write a record that does not fit: {}", jobId, commandName,
@@ -165,6 +177,19 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             commitWanted = true;
             requestWantedCommit();
         }
+    }
+
+    /**
+     * The transition with its job keeping the trace context {@code headers} carry, if the job still runs and keeps
+     * none yet (it is starting, or its state was written before states kept one). Costs a header lookup when off.
+     */
+    private static Transition.Applied keepTrace(Transition.Applied applied, Headers headers) {
+        JobState job = applied.state();
+        if (job.snapshot().trace() != null || job.status().terminal()) {
+            return applied;
+        }
+        TraceContext trace = TraceContext.from(headers);
+        return trace == null ? applied : applied.withState(job.tracedBy(trace));
     }
 
     /** Requests the commit an ended job wants, unless the pacer says the last request was too recent. */
@@ -204,12 +229,11 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         for (KeyValue<String, String> timer : due) {
             // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
             timers.delete(timer.key);
-            Record<String, ?> template = new Record<>(timer.value, null, now.toEpochMilli());
-            WakeUp wakeUp = new WakeUp(timer.value);
-            try (RecordSpan span = span(wakeUp, template)) {
-                span.carryOn(template.headers());
-                handle(wakeUp, template);
-            }
+            JobState job = jobs.get(timer.value);
+            // no record woke the job: the wake-up continues the job's trace, as if its context had come with one
+            TraceContext trace = job == null ? null : job.snapshot().trace();
+            apply(new WakeUp(timer.value), job,
+                    new Record<>(timer.value, null, now.toEpochMilli(), trace == null ? null : trace.headers()));
         }
         // a job that ended too soon after the last commit request is committed now
         requestWantedCommit();

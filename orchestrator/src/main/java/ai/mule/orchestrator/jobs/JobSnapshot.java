@@ -5,6 +5,7 @@ import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.WorkflowStep;
+import ai.mule.tracing.TraceContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,9 +23,14 @@ import java.util.List;
  *                     a line, as every job did before graphs (and the state then reads and writes as it did)
  * @param parent       the sub-workflow step this job is the child of: its end is reported there as a step result;
  *                     null for a job of its own
+ * @param trace        the W3C trace context of the job's trace, kept from the record that started it (the
+ *                     orchestrator's span applying it, or with tracing off the context that record came with), so
+ *                     that a wake-up of the job's timers, which has no record, continues the job's trace; null when
+ *                     that record had none (and in states written before it was kept: their JSON reads unchanged)
  */
 public record JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
-                          long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent) {
+                          long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent,
+                          TraceContext trace) {
 
     public JobSnapshot {
         steps = steps == null ? List.of() : List.copyOf(steps);
@@ -33,7 +39,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     public JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                        long stepGraceMs, String replyTopic) {
-        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null);
+        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null);
     }
 
     /** Whether this job runs a workflow graph rather than a line of steps. */
@@ -43,7 +49,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     static JobSnapshot of(JobRequest request, Duration stepGrace) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
-                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent());
+                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null);
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */
@@ -73,6 +79,11 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
     }
 
     JobSnapshot withoutSteps() {
-        return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent);
+        return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent,
+                trace);
+    }
+
+    JobSnapshot tracedBy(TraceContext context) {
+        return new JobSnapshot(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, flow, parent, context);
     }
 }

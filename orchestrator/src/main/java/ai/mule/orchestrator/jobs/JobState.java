@@ -4,6 +4,7 @@ import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.TokenUsage;
+import ai.mule.tracing.TraceContext;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -132,6 +133,11 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
 
     JobState withLastSeq(long seq) {
         return with(progress.withLastSeq(seq));
+    }
+
+    /** This job in the trace {@code context} belongs to: its timers' wake-ups continue that trace. */
+    JobState tracedBy(TraceContext context) {
+        return new JobState(snapshot.tracedBy(context), progress);
     }
 
     private JobState with(JobProgress next) {

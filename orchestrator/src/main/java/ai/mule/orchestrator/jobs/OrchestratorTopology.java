@@ -68,7 +68,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>One job, one trace.</b> Kafka Streams writes a forwarded record with the headers of the record being
  *   processed, so the W3C trace context ({@code traceparent}) a request or a result came with goes on with the
  *   commands and events it causes; with tracing on, {@link JobProcessor} puts its own span's context there
- *   instead. A wake-up (a retry after its backoff, a timeout) has no input record and starts a trace of its own.</li>
+ *   instead. A wake-up (a retry after its backoff, a timeout, a lost runner) has no input record: it continues the
+ *   trace context the job's state kept from its start ({@link JobSnapshot#trace}).</li>
  *   <li><b>Bounded state.</b> Finished jobs stay in {@code jobs} for a retention (late duplicates must still find
  *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.
  *   The stores are cached: a job's several writes between two commits reach the changelog as one record.</li>

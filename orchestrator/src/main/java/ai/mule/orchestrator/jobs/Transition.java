@@ -40,6 +40,10 @@ public sealed interface Transition permits Transition.Applied, Transition.Ignore
             this(state, events, commands, replies, controls, List.of(), List.of());
         }
 
+        Applied withState(JobState next) {
+            return new Applied(next, events, commands, replies, controls, children, parentResults);
+        }
+
         /** Whether this transition emits the job's terminal event (completed, failed or cancelled). */
         boolean endsJob() {
             return events.stream().anyMatch(JobEvent::terminal);

@@ -4,10 +4,14 @@ import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
+import ai.mule.tracing.RecordSpan;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -24,6 +28,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -41,6 +46,9 @@ import org.springframework.context.SmartLifecycle;
  * fails marks its job failed with the database's reason ({@code the job's status could not be stored: ...}); the
  * writer goes on and commits. When the database cannot be used (down, a connection lost), nothing is set aside:
  * the same events are read again after {@code retryBackoff}, until they are written.
+ * <p>
+ * With tracing on, each job whose events a poll writes gets a span ({@link SpanNames#STATUS_WRITE}) in the job's
+ * trace, a child of the context its last event in the poll came with, around the poll's write.
  */
 public final class JobStatusWriter implements SmartLifecycle {
 
@@ -52,6 +60,7 @@ public final class JobStatusWriter implements SmartLifecycle {
     private final Consumer<JobEvent> written;
     private final JobStatusRepository repository;
     private final Runnable onFatalError;
+    private final Tracing tracing;
     private final JsonSerde<JobEvent> events = new JsonSerde<>(JobEvent.class);
     private volatile boolean running;
     private volatile KafkaConsumer<String, byte[]> consumer;
@@ -63,12 +72,13 @@ public final class JobStatusWriter implements SmartLifecycle {
      */
     /** @param written told of each event once it is written (metrics count what jobs did from it) */
     public JobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka, JobStatusRepository repository,
-                           Consumer<JobEvent> written, Runnable onFatalError) {
+                           Consumer<JobEvent> written, Runnable onFatalError, Tracing tracing) {
         this.properties = properties;
         this.kafka = kafka;
         this.repository = repository;
         this.written = written;
         this.onFatalError = onFatalError;
+        this.tracing = tracing;
     }
 
     @Override
@@ -143,6 +153,39 @@ public final class JobStatusWriter implements SmartLifecycle {
         if (records.isEmpty()) {
             return;
         }
+        List<RecordSpan> spans = writeSpans(records);
+        boolean written = false;
+        try {
+            written = write(records);
+        } finally {
+            if (!written) {
+                spans.forEach(span -> span.fail("not written: the events are read again"));
+            }
+            spans.forEach(RecordSpan::close);
+        }
+        if (!written) {
+            pause(properties.retryBackoff());
+        }
+    }
+
+    /** With tracing on, a span per job in the poll, a child of the context its last event came with; else none. */
+    private List<RecordSpan> writeSpans(ConsumerRecords<String, byte[]> records) {
+        if (!tracing.enabled()) {
+            return List.of();
+        }
+        Map<String, Headers> lastByJob = new LinkedHashMap<>();
+        records.forEach(record -> lastByJob.put(record.key() == null ? "" : record.key(), record.headers()));
+        List<RecordSpan> spans = new ArrayList<>(lastByJob.size());
+        lastByJob.forEach((jobId, headers) ->
+                spans.add(tracing.onRecord(SpanNames.STATUS_WRITE, Topics.JOB_EVENTS.name(), headers, jobId)));
+        return spans;
+    }
+
+    /**
+     * Writes a poll's events and commits; false when PostgreSQL could not be used: the poll is rewound, to be read
+     * again after the retry backoff.
+     */
+    private boolean write(ConsumerRecords<String, byte[]> records) {
         List<JobEvent> events = readEvents(records);
         try {
             int applied = repository.apply(events);
@@ -152,13 +195,13 @@ public final class JobStatusWriter implements SmartLifecycle {
             if (!WriteFailures.causedByData(e)) {
                 // PostgreSQL is down or cannot be used: nothing was written, so read the same events again later
                 retryLater(records, e);
-                return;
+                return false;
             }
             log.warn("PostgreSQL refused a batch of {} job events ({}); writing them one at a time",
                     events.size(), reason(e));
             if (!writeOneByOne(events)) {
                 retryLater(records, null);
-                return;
+                return false;
             }
         }
         try {
@@ -167,6 +210,7 @@ public final class JobStatusWriter implements SmartLifecycle {
             // the partitions moved: their new owner re-reads these events, which are recognised by seq
             log.warn("Could not commit job event offsets after writing them: {}", e.getMessage());
         }
+        return true;
     }
 
     /**
@@ -217,7 +261,6 @@ public final class JobStatusWriter implements SmartLifecycle {
                     failure);
         }
         rewind(records);
-        pause(properties.retryBackoff());
     }
 
     /** What the database said (its own message, not the statement that failed), or the failure's message. */

@@ -2,6 +2,7 @@ package ai.mule.orchestrator.status;
 
 import ai.mule.kafka.KafkaClientConfig;
 import ai.mule.orchestrator.metrics.JobEventMetrics;
+import ai.mule.tracing.Tracing;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +21,8 @@ class StatusWriterConfiguration {
     @Bean
     JobStatusWriter jobStatusWriter(StatusWriterProperties properties, KafkaClientConfig kafka,
                                     JobStatusRepository repository, JobEventMetrics metrics,
-                                    ConfigurableApplicationContext context) {
+                                    Tracing tracing, ConfigurableApplicationContext context) {
         return new JobStatusWriter(properties, kafka, repository, metrics::count,
-                () -> System.exit(SpringApplication.exit(context, () -> 1)));
+                () -> System.exit(SpringApplication.exit(context, () -> 1)), tracing);
     }
 }

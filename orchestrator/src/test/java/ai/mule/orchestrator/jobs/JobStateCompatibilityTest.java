@@ -10,6 +10,7 @@ import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.TokenUsage;
 import ai.mule.schemas.WasmStep;
+import ai.mule.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -125,6 +126,7 @@ class JobStateCompatibilityTest {
         assertThat(snapshot.jobDeadline()).isEqualTo(Instant.parse("2026-03-01T13:00:00Z"));
         assertThat(snapshot.stepGraceMs()).isEqualTo(5000);
         assertThat(snapshot.replyTopic()).isEqualTo("replies.test");
+        assertThat(snapshot.trace()).as("states were written without a trace context").isNull();
         JobProgress progress = state.progress();
         assertThat(progress.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(progress.stepIndex()).isEqualTo(1);
@@ -151,6 +153,23 @@ class JobStateCompatibilityTest {
             JsonNode json = JsonSerde.mapper().readTree(written);
             assertThat(json).isEqualTo(JsonSerde.mapper().readTree(old));
         }
+    }
+
+    @Test
+    void aStateKeepsItsJobsTraceContextForAboutEightyBytes() throws Exception {
+        JobState old = read(RUNNING);
+        JobState traced = old.tracedBy(new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+                null));
+
+        byte[] before = serde.serializer().serialize("changelog", old);
+        byte[] after = serde.serializer().serialize("changelog", traced);
+
+        assertThat(serde.deserializer().deserialize("changelog", after)).isEqualTo(traced);
+        // ,"trace":{"traceparent":"<55 characters>"}: what tracing adds to each write of a running job's state
+        assertThat(after.length - before.length).isEqualTo(82);
+        JsonNode json = JsonSerde.mapper().readTree(after);
+        assertThat(json.path("trace").path("traceparent").asText()).startsWith("00-0af7651916cd43dd");
+        assertThat(json.path("trace").has("tracestate")).as("null fields are not written").isFalse();
     }
 
     @Test

@@ -24,7 +24,14 @@ import ai.mule.schemas.TokenUsage;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
+import ai.mule.tracing.SpanNames;
+import ai.mule.tracing.Tracing;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +51,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -353,18 +361,61 @@ class JobStatusWriterIT {
         assertThat(writer.isRunning()).isFalse();
     }
 
+    @Test
+    void withTracingOnAJobsWriteIsASpanInTheTraceOfItsEvents() {
+        // given a job's events that carry the job's trace context
+        String jobId = newJobId();
+        String trace = "0af7651916cd43dd8448eb211c80319c";
+        insertJob(jobId, "queued");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 1), "00-" + trace + "-b7ad6b7169203331-01");
+        send(stepStarted(jobId, 2, 0, prompt("hello"), 2), "00-" + trace + "-00f067aa0ba902b7-01");
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build()) {
+            // when a writer that traces writes them
+            startWriter(repository(), mustNotExit(), Tracing.of(sdk));
+            awaitCaughtUp();
+
+            // then the write of the job's last event is a span in the job's trace, a child of that event's span
+            await().atMost(PATIENCE).until(() -> writesOf(spans, jobId).stream()
+                    .anyMatch(write -> write.getParentSpanId().equals("00f067aa0ba902b7")));
+            assertThat(job(jobId)).containsEntry("status", "running").containsEntry("last_event_seq", 2L);
+            // (one span, or two when the events came in two polls)
+            assertThat(writesOf(spans, jobId)).hasSizeBetween(1, 2).allSatisfy(write -> {
+                assertThat(write.getName()).isEqualTo(SpanNames.STATUS_WRITE);
+                assertThat(write.getTraceId()).isEqualTo(trace);
+            });
+        }
+    }
+
+    private static List<SpanData> writesOf(InMemorySpanExporter spans, String jobId) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> jobId.equals(span.getAttributes().get(Tracing.JOB_ID))).toList();
+    }
+
     private void startWriter() {
-        startWriter(new JobStatusRepository(jdbc,
-                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))), () -> {
+        startWriter(repository(), mustNotExit());
+    }
+
+    private static JobStatusRepository repository() {
+        return new JobStatusRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
+    }
+
+    private static Runnable mustNotExit() {
+        return () -> {
             throw new AssertionError("the writer must not ask for the process to exit");
-        });
+        };
     }
 
     private void startWriter(JobStatusRepository repository, Runnable onFatalError) {
+        startWriter(repository, onFatalError, Tracing.off());
+    }
+
+    private void startWriter(JobStatusRepository repository, Runnable onFatalError, Tracing tracing) {
         groupId = "job-status-writer-it-" + UUID.randomUUID();
         writer = new JobStatusWriter(new StatusWriterProperties(groupId, 500, Duration.ofMillis(100),
                 Duration.ofMillis(200)), new KafkaClientConfig(KafkaProperties.of(TestKafka.bootstrapServers())), repository,
-                event -> { }, onFatalError);
+                event -> { }, onFatalError, tracing);
         writer.start();
     }
 
@@ -396,6 +447,13 @@ class JobStatusWriterIT {
     private static void send(JobEvent event) {
         sendAndWait(new ProducerRecord<>(Topics.JOB_EVENTS.name(), event.jobId(),
                 Topics.JOB_EVENTS.valueSerde().serializer().serialize(Topics.JOB_EVENTS.name(), event)));
+    }
+
+    /** An event with the trace context an orchestrator's span puts on it. */
+    private static void send(JobEvent event, String traceparent) {
+        sendAndWait(new ProducerRecord<>(Topics.JOB_EVENTS.name(), null, event.jobId(),
+                Topics.JOB_EVENTS.valueSerde().serializer().serialize(Topics.JOB_EVENTS.name(), event),
+                new RecordHeaders().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8))));
     }
 
     private static void sendRaw(String key, String value) {
