@@ -3,7 +3,7 @@
 // The Jobs list follows every job at once on GET /api/v1/jobs/events (watchAllJobs).
 import { streamEvents } from './api.js';
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'skipped']);
 const TERMINAL_EVENTS = new Set(['job_completed', 'job_failed', 'job_cancelled']);
 
 export const isTerminal = (status) => TERMINAL.has(status);
@@ -119,7 +119,7 @@ export function watchAllJobs({ onEvent, onLive, onReopen, onError }) {
   return () => { stopped = true; close?.(); };
 }
 
-const STEP_RANK = { pending: 0, queued: 0, running: 1, retrying: 1, completed: 2, failed: 2, cancelled: 2 };
+const STEP_RANK = { pending: 0, queued: 0, running: 1, retrying: 1, completed: 2, failed: 2, cancelled: 2, skipped: 2 };
 
 /** Applies one event to `job` (an API job object) and `steps` (a Map from step_index to API job step). */
 export function applyEvent(job, steps, type, e) {
@@ -156,6 +156,9 @@ export function applyEvent(job, steps, type, e) {
       break;
     case 'step_retrying':
       update({ status: 'retrying', error_message: `${e.error} (attempt ${e.attempt} failed; retrying at ${new Date(e.retry_at).toLocaleTimeString()})` });
+      break;
+    case 'step_skipped':
+      update({ status: 'skipped', error_message: e.reason, completed_at: e.at });
       break;
     case 'step_failed':
       update({ status: 'failed', error_message: e.error, duration_micros: e.duration_micros, completed_at: e.at,

@@ -19,6 +19,7 @@ import java.time.Instant;
         @JsonSubTypes.Type(value = JobEvent.StepCompleted.class, name = "step_completed"),
         @JsonSubTypes.Type(value = JobEvent.StepFailed.class, name = "step_failed"),
         @JsonSubTypes.Type(value = JobEvent.StepRetrying.class, name = "step_retrying"),
+        @JsonSubTypes.Type(value = JobEvent.StepSkipped.class, name = "step_skipped"),
         @JsonSubTypes.Type(value = JobEvent.JobCompleted.class, name = "job_completed"),
         @JsonSubTypes.Type(value = JobEvent.JobFailed.class, name = "job_failed"),
         @JsonSubTypes.Type(value = JobEvent.JobCancelled.class, name = "job_cancelled")
@@ -101,6 +102,17 @@ public sealed interface JobEvent {
      */
     record StepRetrying(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step, String error,
                         FailureKind failureKind, long durationMicros, Instant retryAt) implements StepEvent {
+        public JobStatus jobStatus() {
+            return JobStatus.RUNNING;
+        }
+    }
+
+    /**
+     * A step of a workflow graph will not run: its condition ({@code when}) was false, or every step it depends on was
+     * skipped. It is reported as attempt 1 (the attempt that did not run); its dependents see it as done with no output.
+     */
+    record StepSkipped(int version, String jobId, long seq, Instant at, @JsonUnwrapped StepRef step, String reason)
+            implements StepEvent {
         public JobStatus jobStatus() {
             return JobStatus.RUNNING;
         }

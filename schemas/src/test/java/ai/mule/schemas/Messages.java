@@ -96,6 +96,7 @@ final class Messages {
                         FailureKind.MODULE_FAILED, "{\"success\":false}", "bad input\n"),
                 new JobEvent.StepRetrying(v, JOB, 4, AT, secondStep(1), "provider answered 503",
                         FailureKind.PROVIDER_UNAVAILABLE, 1200, AT.plusMillis(1000)),
+                new JobEvent.StepSkipped(v, JOB, 4, AT, secondStep(1), "its condition is false: input.x == 1"),
                 new JobEvent.StepStarted(v, JOB, 5, AT, new StepRef(0, 1, null, 1), prompt("World")),
                 new JobEvent.JobCompleted(v, JOB, 5, AT, prompt("HELLO"), new TokenUsage(12, 7, 19)),
                 new JobEvent.JobFailed(v, JOB, 6, AT, "step 2 failed: trap: unreachable"),

@@ -202,7 +202,7 @@ final class FlowRun {
                 StepFlow flow = flow(i);
                 if (!flow.dependsOn().isEmpty() && flow.dependsOn().stream()
                         .allMatch(d -> nodes.get(d).phase() == Phase.SKIPPED)) {
-                    nodes.set(i, StepState.skipped());
+                    skip(i, "every step it depends on was skipped");
                     continue;
                 }
                 if (flow.when() != null) {
@@ -214,7 +214,7 @@ final class FlowRun {
                                 + e.getMessage(), FailureKind.INVALID_INPUT);
                     }
                     if (!holds) {
-                        nodes.set(i, StepState.skipped());
+                        skip(i, "its condition is false: " + flow.when());
                         continue;
                     }
                 }
@@ -280,6 +280,14 @@ final class FlowRun {
             }
         }
         return outputs;
+    }
+
+    /** Marks a step that will not run, and says so in a {@code StepSkipped} event (its row and graph node show it). */
+    private void skip(int index, String reason) {
+        nodes.set(index, StepState.skipped());
+        StepRef skipped = ref(job, index, 1);
+        changes.emit((seq, at) -> new JobEvent.StepSkipped(Topics.SCHEMA_VERSION, job.jobId(), seq, at, skipped,
+                reason));
     }
 
     void dispatch(int index, int attempt, JsonNode input) {

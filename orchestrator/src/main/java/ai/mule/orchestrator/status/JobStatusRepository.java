@@ -8,6 +8,7 @@ import ai.mule.schemas.JobEvent.JobStarted;
 import ai.mule.schemas.JobEvent.StepCompleted;
 import ai.mule.schemas.JobEvent.StepFailed;
 import ai.mule.schemas.JobEvent.StepRetrying;
+import ai.mule.schemas.JobEvent.StepSkipped;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JsonSerde;
@@ -126,6 +127,8 @@ public class JobStatusRepository {
     private static final String STEP_STARTED = guarded("", START_STEP, START_ATTEMPT);
     private static final String STEP_FINISHED = guarded("", FINISH_ATTEMPT, FINISH_STEP);
     private static final String STEP_RETRIED = guarded("", FINISH_ATTEMPT, STEP_RETRYING);
+    // a skipped step has a row (status 'skipped', the reason as its error) and no attempt: none ran
+    private static final String STEP_SKIPPED = guarded("", FINISH_STEP);
     private static final String OTHER_EVENT = guarded("");
 
     private static final String FAIL_JOB = """
@@ -246,6 +249,14 @@ public class JobStatusRepository {
             values.put("stderr", text(failed.stderr()));
             values.put("usage", null);
             return STEP_FINISHED;
+        } else if (event instanceof StepSkipped skipped) {
+            finished(values, jobId, skipped.step(), "skipped", skipped.reason(), null, 0);
+            values.put("durationMicros", null);
+            values.put("output", null);
+            values.put("stdout", null);
+            values.put("stderr", null);
+            values.put("usage", null);
+            return STEP_SKIPPED;
         } else if (event instanceof StepRetrying retrying) {
             finished(values, jobId, retrying.step(), "failed", retrying.error(), retrying.failureKind(),
                     retrying.durationMicros());

@@ -171,7 +171,13 @@ class FlowTopologyTest {
 
         StepCommand billing = single(orchestrator.commands());
         assertThat(billing.step()).extracting(s -> ((WasmStep) s).moduleName()).isEqualTo("billing");
-        orchestrator.events();
+        List<JobEvent.StepSkipped> skipped = orchestrator.events().stream()
+                .filter(JobEvent.StepSkipped.class::isInstance).map(JobEvent.StepSkipped.class::cast).toList();
+        assertThat(skipped).as("each step that will not run says so once, with why")
+                .extracting(e -> e.step().stepIndex(), JobEvent.StepSkipped::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, "its condition is false: "
+                                + "steps.classify.label == 'support' && input.prompt != ''"),
+                        org.assertj.core.groups.Tuple.tuple(3, "every step it depends on was skipped"));
         orchestrator.result(ok(billing, "refund issued"));
         JobCompleted completed = (JobCompleted) orchestrator.events().get(1);
         assertThat(completed.output()).as("the one branch that ran is the job's output")

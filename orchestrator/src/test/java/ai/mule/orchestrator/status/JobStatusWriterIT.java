@@ -206,6 +206,29 @@ class JobStatusWriterIT {
     }
 
     @Test
+    void aSkippedStepHasARowSayingWhyAndNoAttempt() {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        send(new JobStarted(1, jobId, 1, at(1), "wf", 2));
+        send(stepStarted(jobId, 2, 0, prompt("hello"), 2));
+        send(new JobEvent.StepSkipped(1, jobId, 3, at(3), step(1, 1), "its condition is false: input.x == 1"));
+        send(new StepCompleted(1, jobId, 4, at(4), step(0, 1), text("HELLO"), 1500, null, null, null));
+        send(new JobCompleted(1, jobId, 5, at(5), prompt("HELLO"), null));
+
+        startWriter();
+        awaitCaughtUp();
+
+        assertThat(job(jobId)).containsEntry("status", "completed").containsEntry("last_event_seq", 5L);
+        Map<String, Object> skipped = jdbc.sql("SELECT status, error_message, completed_at FROM job_steps "
+                + "WHERE job_id = ? AND step_index = 1").param(UUID.fromString(jobId)).query().singleRow();
+        assertThat(skipped).containsEntry("status", "skipped")
+                .containsEntry("error_message", "its condition is false: input.x == 1");
+        assertThat(timestamp(skipped.get("completed_at"))).isEqualTo(at(3));
+        assertThat(jdbc.sql("SELECT count(*) FROM job_step_attempts WHERE job_id = ? AND step_index = 1")
+                .param(UUID.fromString(jobId)).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aBatchPostgresRefusedIsWrittenOnceItCanBe() {
         String jobId = newJobId();
         insertJob(jobId, "queued");
