@@ -144,6 +144,49 @@ final class WorkflowGraph {
             throw ApiException.unprocessable("step '" + cycle.get(0) + "' is on a cycle (" + String.join(" -> ", cycle)
                     + "), so it and the steps after it could never run; remove one of these dependencies");
         });
+        for (WorkflowStep step : steps) {
+            checkStepsRead(step, "'when'", step.when(), byName.keySet(), dependencies);
+            if (step.forEach() != null) {
+                checkStepsRead(step, "for_each.items", step.forEach().path("items").asText(), byName.keySet(),
+                        dependencies);
+            }
+        }
+    }
+
+    /**
+     * An expression may read only steps that have finished when it is evaluated: those the step depends on,
+     * directly or through others. Any other name would be missing at run time, or there only by chance.
+     */
+    private static void checkStepsRead(WorkflowStep step, String what, String expression, Set<String> names,
+                                       Map<String, List<String>> dependencies) {
+        if (expression == null) {
+            return;
+        }
+        Set<String> upstream = upstreamOf(step.name(), dependencies);
+        for (String read : StepExpressions.stepsRead(expression)) {
+            if (!names.contains(read)) {
+                throw ApiException.unprocessable("step '" + step.name() + "': " + what + " reads steps." + read
+                        + ", which is no step of this workflow (its steps: " + String.join(", ", names) + ")");
+            }
+            if (!upstream.contains(read)) {
+                throw ApiException.unprocessable("step '" + step.name() + "': " + what + " reads steps." + read
+                        + ", which has not finished when '" + step.name() + "' is ready (it is not among the steps it "
+                        + "depends on, directly or through others); add '" + read + "' to its depends_on");
+            }
+        }
+    }
+
+    /** Every step {@code name} waits for, directly or through others (the graph has no cycle here). */
+    private static Set<String> upstreamOf(String name, Map<String, List<String>> dependencies) {
+        Set<String> upstream = new java.util.HashSet<>();
+        Deque<String> next = new ArrayDeque<>(dependencies.getOrDefault(name, List.of()));
+        while (!next.isEmpty()) {
+            String dependency = next.poll();
+            if (upstream.add(dependency)) {
+                next.addAll(dependencies.getOrDefault(dependency, List.of()));
+            }
+        }
+        return upstream;
     }
 
     /** A step's dependencies by name: its own depends_on, else the previous step in step_order. */

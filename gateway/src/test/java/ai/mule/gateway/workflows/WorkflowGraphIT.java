@@ -122,6 +122,13 @@ class WorkflowGraphIT extends IntegrationTestBase {
                 400, "step 'c'", "no field 'name'");
         assertRefused(step("name", "c", "fallback", "agent"), 400, "fallback must be an object");
         assertRefused(step("name", "c", "when", "input.a == '\u0000'"), 400, "when holds a NUL character");
+        // an expression reads only steps that have finished when it runs: those upstream of its step
+        assertRefused(step("name", "c", "depends_on", List.of("a"), "when", "steps.b == 'x'"), 422,
+                "step 'c': 'when' reads steps.b", "add 'b' to its depends_on");
+        assertRefused(step("name", "c", "depends_on", List.of("b"), "when", "has(steps.zz)"), 422,
+                "reads steps.zz, which is no step of this workflow");
+        assertRefused(step("name", "c", "depends_on", List.of("a"), "for_each", map("items", "steps['b'].parts")), 422,
+                "step 'c': for_each.items reads steps.b");
 
         // a cycle can only come from an edit: a -> b -> a
         String a = http.get("/api/v1/workflows/" + workflow + "/steps").json().at("/data/0/id").asText();

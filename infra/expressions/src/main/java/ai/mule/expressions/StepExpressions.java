@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.CelType;
 import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
@@ -17,6 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The CEL expressions a workflow step may carry: {@code when} (a condition, must yield a bool) and
@@ -83,6 +89,41 @@ public final class StepExpressions {
         } catch (RuntimeException e) {
             return Optional.of("the expression cannot be compiled: " + e.getMessage());
         }
+    }
+
+    /**
+     * The step names an expression reads through {@code steps}: {@code steps.x}, {@code has(steps.x)} and
+     * {@code steps["x"]}, found in its syntax tree (not by matching text). Empty for an expression that does not
+     * compile (its problem is reported by {@link #conditionProblem} / {@link #itemsProblem}).
+     */
+    public static Set<String> stepsRead(String expression) {
+        CelAbstractSyntaxTree ast;
+        try {
+            ast = LISTS.parse(expression).getAst();
+        } catch (CelValidationException | RuntimeException e) {
+            return Set.of();
+        }
+        return CelNavigableAst.fromAst(ast).getRoot().allNodes().map(node -> stepRead(node.expr()))
+                .flatMap(Optional::stream).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Optional<String> stepRead(CelExpr expr) {
+        if (expr.getKind() == CelExpr.ExprKind.Kind.SELECT && isSteps(expr.select().operand())) {
+            return Optional.of(expr.select().field());
+        }
+        if (expr.getKind() == CelExpr.ExprKind.Kind.CALL && expr.call().function().equals("_[_]")
+                && expr.call().args().size() == 2 && isSteps(expr.call().args().get(0))) {
+            CelExpr key = expr.call().args().get(1);
+            if (key.getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                    && key.constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+                return Optional.of(key.constant().stringValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isSteps(CelExpr expr) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals("steps");
     }
 
     /**

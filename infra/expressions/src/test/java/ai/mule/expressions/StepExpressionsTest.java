@@ -17,6 +17,17 @@ class StepExpressionsTest {
     }
 
     @Test
+    void namesTheStepsAnExpressionReadsFromItsSyntaxTree() {
+        assertThat(StepExpressions.stepsRead("steps.classify.label == 'billing' && has(steps.score.value)"))
+                .containsExactly("classify", "score");
+        assertThat(StepExpressions.stepsRead("steps['split'].parts.map(p, p + input.suffix)"))
+                .containsExactly("split");
+        assertThat(StepExpressions.stepsRead("input.steps.a == 1 || 'steps.b' == input.x")).as("not a read of steps")
+                .isEmpty();
+        assertThat(StepExpressions.stepsRead("steps.a ==")).as("does not parse").isEmpty();
+    }
+
+    @Test
     void conditionsReadTheInputAndTheOutputsOfFinishedSteps() throws Exception {
         JsonNode input = json("{\"lang\": \"en\", \"n\": 3}");
         Map<String, JsonNode> steps = Map.of("classify", json("{\"label\": \"billing\", \"score\": 0.9}"));
