@@ -33,14 +33,16 @@ final class Bench {
     private final int jobs;
     private final int syncCalls;
     private final int rate;
+    private final int steadySeconds;
 
-    Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate) {
+    Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate, int steadySeconds) {
         this.stack = stack;
         this.client = new MuleClient(stack.config().gatewayUrl());
         this.clients = clients;
         this.jobs = jobs;
         this.syncCalls = syncCalls;
         this.rate = rate;
+        this.steadySeconds = steadySeconds;
     }
 
     void run() throws Exception {
@@ -74,7 +76,7 @@ final class Bench {
         Latencies steadyAcceptance = new Latencies();
         List<String> steadyIds = Collections.synchronizedList(new ArrayList<>());
         Timestamp steadyStart = new Timestamp(System.currentTimeMillis());
-        atRate(rate, rate * 10, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)), steadyAcceptance);
+        atRate(rate, rate * steadySeconds, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)), steadyAcceptance);
         awaitCompleted(steadyIds, steadyStart);
         Latencies sequentialOverhead = orchestrationOverhead(jobsOfSyncCalls(sequentialStarted, syncStarted));
         Latencies syncOverhead = orchestrationOverhead(jobsOfSyncCalls(syncStarted, syncEnded));

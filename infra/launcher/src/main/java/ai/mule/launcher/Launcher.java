@@ -75,7 +75,8 @@ public final class Launcher {
         System.setProperty("mule.logs", config.logs().toString());
         try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line))) {
             new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),
-                    intProperty("MULE_BENCH_SYNC_CALLS", 300), intProperty("MULE_BENCH_RATE", 100)).run();
+                    intProperty("MULE_BENCH_SYNC_CALLS", 300), intProperty("MULE_BENCH_RATE", 100),
+                    intProperty("MULE_BENCH_STEADY_SECONDS", 10)).run();
         }
     }
 
