@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * busy, polled commands wait in a small backlog and every assigned partition is paused, so polls go on
  * (the member stays in the group, no rebalance) but fetch nothing more; partitions resume as soon as
  * the backlog is handed out. Offsets are committed only up to commands whose results the broker
- * acknowledged ({@link OffsetLedger}): a crash re-runs a step rather than loses it, and the orchestrator
- * drops the duplicate result. A partition taken away waits for its running steps (up to the grace period),
+ * acknowledged ({@link OffsetLedger}), at most every {@link #COMMIT_INTERVAL}: a crash re-runs a step rather
+ * than loses it, and the orchestrator drops the duplicate result. A partition taken away waits for its running steps (up to the grace period),
  * then commits what they published.
  * <p>
  * Everything here runs on the consumer thread, except the tasks given to workers; their completions
@@ -43,6 +43,12 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     // while commands wait for a worker: how long to wait for one before polling again (for liveness)
     private static final Duration WORKER_WAIT = Duration.ofMillis(100);
+    /**
+     * Offsets are committed at most this often. Each commit is a request the broker writes to its offsets topic, and
+     * committing after every finished step made those requests a twentieth of the broker's work at a steady 100
+     * jobs/s (issue 14). A crash re-runs at most this much more work, whose duplicate results the orchestrator drops.
+     */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /** Failed iterations in a row after which the runner reports itself unhealthy. */
     static final int UNHEALTHY_AFTER = 3;
     /** Failed iterations in a row (about a minute) after which the loop gives up: the process exits (Fatal). */
@@ -58,6 +64,7 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
     private final ArrayDeque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
     private final Queue<Done> done = new ConcurrentLinkedQueue<>();
     private volatile int failuresInARow;
+    private long lastCommitNanos = System.nanoTime();
 
     private record Done(TopicPartition partition, long offset) {
     }
@@ -149,8 +156,13 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
     }
 
     private void commitAsync() {
+        long now = System.nanoTime();
+        if (now - lastCommitNanos < COMMIT_INTERVAL.toNanos()) {
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> positions = ledger.advance();
         if (!positions.isEmpty()) {
+            lastCommitNanos = now;
             // a failed async commit is not retried: a later one, or the final synchronous one, covers it
             consumer.commitAsync(positions, (offsets, error) -> {
                 if (error != null) {
