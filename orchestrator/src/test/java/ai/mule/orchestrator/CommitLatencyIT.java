@@ -45,8 +45,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * How soon a read_committed reader (the status writer, the gateway's sync answers) sees a job's terminal event:
  * sequential 3-step jobs on the real broker, a fake runner answering at once, timed from the request sent to
  * {@code job_completed} seen by a read_committed and by a read_uncommitted consumer. The difference is what the
- * exactly-once commit adds; the orchestrator commits right after a job ends, so it must stay well under the
- * commit interval. The numbers are logged. Run alone with
+ * exactly-once commit adds; the orchestrator commits right after a job someone waits for ends (these are sent as a
+ * sync call's are), so it must stay well under the commit interval. The numbers are logged. Run alone with
  * {@code mvn -B -pl orchestrator -am verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false
  * -Dit.test=CommitLatencyIT -Dmule.commit-latency.jobs=200}; {@code mule.commit-latency.commit-interval} sets the
  * orchestrator's commit interval (default: the service's default), {@code mule.commit-latency.burst} the number
@@ -151,7 +151,8 @@ class CommitLatencyIT {
     private static long[] runJob(String jobId, KafkaProducer<String, JobRequest> producer,
                                  CompletionWatcher committedReader, CompletionWatcher uncommittedReader)
             throws Exception {
-        JobRequest request = request(jobId, wasm(1, "a"), wasm(2, "b"), wasm(3, "c"));
+        // a sync call's request: the caller waits for the job's end
+        JobRequest request = request(jobId, wasm(1, "a"), wasm(2, "b"), wasm(3, "c")).awaitedByCaller();
         CompletableFuture<Long> committed = committedReader.completion(jobId);
         CompletableFuture<Long> uncommitted = uncommittedReader.completion(jobId);
         long sent = System.nanoTime();

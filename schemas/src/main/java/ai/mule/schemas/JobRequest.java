@@ -1,5 +1,6 @@
 package ai.mule.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
@@ -18,10 +19,20 @@ import java.util.List;
  * @param flow         the workflow graph: one {@link StepFlow} per step, in the order of {@code steps}; null = the
  *                     steps run in a line (every workflow that uses no graph field, and requests from older gateways)
  * @param parent       the step of another job this job runs for (a sub-workflow); null for a job of its own
+ * @param awaited      a caller waits for this job's end as it happens (a synchronous call to the gateway): the
+ *                     orchestrator commits the job's end at once rather than with its next regular commit. Absent
+ *                     (false) for jobs whose callers come back later, and in requests from older gateways
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                          JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
-                         ParentStep parent) {
+                         ParentStep parent, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited) {
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
+                      ParentStep parent) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic, flow, parent,
+                false);
+    }
 
     public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                       JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow) {
@@ -46,18 +57,24 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
     /** This request with a job deadline and a reply topic (either may be null). */
     public JobRequest with(Instant deadline, String replyTopic) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                flow, parent);
+                flow, parent, awaited);
     }
 
     /** This request running its steps as the graph {@code graph} (null: in a line). */
     public JobRequest withFlow(List<StepFlow> graph) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                graph, parent);
+                graph, parent, awaited);
     }
 
     /** This request as the child job of {@code step} (null: a job of its own). */
     public JobRequest withParent(ParentStep step) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                flow, step);
+                flow, step, awaited);
+    }
+
+    /** This request with a caller waiting for its end as it happens ({@code awaited}). */
+    public JobRequest awaitedByCaller() {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                flow, parent, true);
     }
 }

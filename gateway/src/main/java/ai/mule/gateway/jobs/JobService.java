@@ -58,15 +58,21 @@ public class JobService {
     }
 
     /**
-     * Writes a queued job for this plan. The caller chooses the id, so that it can register a waiter for the
-     * job's end before the job exists.
+     * Writes a queued job for this plan, for a caller that waits for its end (a synchronous call). The caller
+     * chooses the id, so that it can register a waiter for the job's end before the job exists; the request says
+     * the job is awaited, so the orchestrator commits its end at once rather than with its next regular commit.
      */
     @Transactional
     public Job accept(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source) {
+        return insert(jobId, plan, input, workingDirectory, source, null, true);
+    }
+
+    private Job insert(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
+                       String replyTopic, boolean awaited) {
         admit(plan, input);
         Instant now = Timestamps.now();
         Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
-        publish(jobId, plan, input, now, null);
+        publish(jobId, plan, input, now, replyTopic, awaited);
         metrics.accepted(source);
         return job;
     }
@@ -80,7 +86,7 @@ public class JobService {
         admit(plan, input);
         Instant now = Timestamps.now();
         Job job = jobs.insertQueued(jobId, plan, input, "", SOURCE_SCHEDULE, now, scheduleId, slot);
-        publish(jobId, plan, input, now, null);
+        publish(jobId, plan, input, now, null, false);
         metrics.accepted(SOURCE_SCHEDULE);
         return job;
     }
@@ -98,13 +104,16 @@ public class JobService {
                 HttpStatus.UNPROCESSABLE_ENTITY, "shrink the configs of its steps, modules or agents");
     }
 
-    private void publish(UUID jobId, JobPlan plan, ObjectNode input, Instant now, String replyTopic) {
+    private void publish(UUID jobId, JobPlan plan, ObjectNode input, Instant now, String replyTopic, boolean awaited) {
         String workflowId = plan.workflowId() == null ? null : plan.workflowId().toString();
         // the job's deadline (timeout_job_seconds) and reply topic travel with it: the orchestrator reads no settings
         JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now)
                 .with(deadlines.deadlineFor(now), replyTopic)
                 .withFlow(plan.flow())
                 .withParent(plan.parent());
+        if (awaited) {
+            request = request.awaitedByCaller();
+        }
         try {
             outbox.append(Topics.JOB_REQUESTS, jobId.toString(), request);
         } catch (MessageTooLargeException e) {
@@ -119,7 +128,8 @@ public class JobService {
     /**
      * Accepts a job once per idempotency key: the first request writes it, any later one with the same key gets
      * that same job back ({@link Accepted#replayed()}) and writes nothing. A key reused for another target is a
-     * conflict. Without a key this is {@link #accept}.
+     * conflict. Without a key it is written as {@link #accept} writes one, but not awaited: the caller comes back
+     * for the job's end later.
      */
     @Transactional
     public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
@@ -131,16 +141,8 @@ public class JobService {
     @Transactional
     public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
                                String idempotencyKey, String replyTopic) {
-        if (idempotencyKey == null && replyTopic != null) {
-            admit(plan, input);
-            Instant now = Timestamps.now();
-            Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
-            publish(jobId, plan, input, now, replyTopic);
-            metrics.accepted(source);
-            return new Accepted(job, false);
-        }
         if (idempotencyKey == null) {
-            return new Accepted(accept(jobId, plan, input, workingDirectory, source), false);
+            return new Accepted(insert(jobId, plan, input, workingDirectory, source, replyTopic, false), false);
         }
         admit(plan, input);
         Instant now = Timestamps.now();
@@ -154,7 +156,7 @@ public class JobService {
             }
             return new Accepted(existing, true);
         }
-        publish(jobId, plan, input, now, replyTopic);
+        publish(jobId, plan, input, now, replyTopic, false);
         metrics.accepted(source);
         return new Accepted(inserted.get(), false);
     }

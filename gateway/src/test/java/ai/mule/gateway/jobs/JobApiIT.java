@@ -53,6 +53,7 @@ class JobApiIT extends IntegrationTestBase {
         JobRequest request = requests.get(0);
         assertThat(request.workflowId()).isEqualTo(workflowId);
         assertThat(request.input().get("prompt").asText()).isEqualTo("hello");
+        assertThat(request.awaited()).as("the caller comes back for the end: no commit at once").isFalse();
         assertThat(request.steps()).hasSize(2);
         WasmStep first = (WasmStep) request.steps().get(0);
         assertThat(first.moduleId()).isEqualTo(module.get("id").asText());

@@ -42,6 +42,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
                 map("input", map("prompt", "Mule"))));
         String jobId = acceptedJob(module.id());
         JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0);
+        assertThat(request.awaited()).as("a sync call waits for the job's end").isTrue();
         TestKafka.send(Topics.JOB_EVENTS, jobId, stepCompleted(jobId, "Hej, Mule!", "{\"message\":\"Hej, Mule!\"}",
                 "greet: config greeting Hej\n"));
         TestKafka.send(Topics.JOB_EVENTS, jobId, completed(jobId, "Hej, Mule!"));

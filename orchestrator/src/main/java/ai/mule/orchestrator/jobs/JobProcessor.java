@@ -33,14 +33,16 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Two indexes sorted by time keep the wall-clock work cheap, whatever the number of jobs: {@code job-timers}
  * holds each running job once, at its next {@link JobState#wakeAt} (a retry's backoff, a step's deadline, the
- * job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due; {@code finished-jobs}
+ * job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due (found in the store's copy in
+ * memory, {@link DueTimers}); {@code finished-jobs}
  * holds finished jobs by the time they finished, so a slower punctuator removes those past their retention.
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
- * The record (or wake-up) that ends a job requests a commit, so that read_committed readers see the job's terminal
- * event without waiting for the commit interval (see {@link OrchestratorTopology}); when jobs end in quick
- * succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back, and
+ * The record (or wake-up) that ends a job someone waits for ({@link JobSnapshot#endAwaited}) requests a commit, so
+ * that read_committed readers see the job's terminal event without waiting for the commit interval (see
+ * {@link OrchestratorTopology}); the end of any other job is committed with the next regular commit. When jobs end
+ * in quick succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back, and
  * while the thread is behind its input it requests none (the commit interval commits).
  * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
@@ -70,7 +72,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
     private KeyValueStore<String, String> finishedJobs;
-    private KeyValueStore<String, String> timers;
+    private DueTimers timers;
     /** A job ended since this processor last requested a commit. */
     private boolean commitWanted;
 
@@ -90,7 +92,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         this.context = context;
         this.jobs = context.getStateStore(OrchestratorTopology.JOBS_STORE);
         this.finishedJobs = context.getStateStore(OrchestratorTopology.FINISHED_JOBS_STORE);
-        this.timers = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
+        this.timers = new DueTimers(context.getStateStore(OrchestratorTopology.TIMERS_STORE));
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> sweepExpiredJobs());
         context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> wakeDueJobs());
     }
@@ -171,9 +173,9 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                 OrchestratorTopology.CHILDREN_OUT));
         applied.parentResults().forEach(r -> context.forward(template.withKey(r.jobId()).withValue(r),
                 OrchestratorTopology.RESULTS_OUT));
-        if (applied.endsJob()) {
-            // read_committed readers (the status writer, the gateway's sync answers) wait for this event: commit
-            // after this record instead of up to a commit interval later
+        if (applied.endsJob() && applied.state().snapshot().endAwaited()) {
+            // a read_committed reader (a sync call's gateway, a reply topic's reader, the parent job) waits for this
+            // event: commit after this record instead of up to a commit interval later
             commitWanted = true;
             requestWantedCommit();
         }
@@ -220,13 +222,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
 
     private void wakeDueJobs() {
         Instant now = clock.instant();
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(null, upperKey(now))) {
-            while (it.hasNext() && due.size() < WAKE_BATCH) {
-                due.add(it.next());
-            }
-        }
-        for (KeyValue<String, String> timer : due) {
+        for (KeyValue<String, String> timer : timers.before(upperKey(now), WAKE_BATCH)) {
             // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
             timers.delete(timer.key);
             JobState job = jobs.get(timer.value);

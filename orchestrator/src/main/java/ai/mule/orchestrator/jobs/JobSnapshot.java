@@ -6,6 +6,7 @@ import ai.mule.schemas.ParentStep;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.WorkflowStep;
 import ai.mule.tracing.TraceContext;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,10 +28,12 @@ import java.util.List;
  *                     orchestrator's span applying it, or with tracing off the context that record came with), so
  *                     that a wake-up of the job's timers, which has no record, continues the job's trace; null when
  *                     that record had none (and in states written before it was kept: their JSON reads unchanged)
+ * @param awaited      a caller of the gateway waits for the job's end as it happens ({@link JobRequest#awaited});
+ *                     left out of the JSON when false, so states written before it read and write unchanged
  */
 public record JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                           long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent,
-                          TraceContext trace) {
+                          TraceContext trace, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited) {
 
     public JobSnapshot {
         steps = steps == null ? List.of() : List.copyOf(steps);
@@ -39,7 +42,17 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     public JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                        long stepGraceMs, String replyTopic) {
-        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null);
+        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null, false);
+    }
+
+    /**
+     * Whether someone reads the job's end as it happens: a caller of the gateway waiting for it, the reader of its
+     * reply topic, or its parent job (whose step the child's end completes). Their readers read committed records
+     * only, so the orchestrator commits such a job's end at once; any other job's end is committed with the next
+     * regular commit, which keeps a busy stream thread processing rather than committing (issue 14).
+     */
+    boolean endAwaited() {
+        return awaited || replyTopic != null || parent != null;
     }
 
     /** Whether this job runs a workflow graph rather than a line of steps. */
@@ -49,7 +62,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     static JobSnapshot of(JobRequest request, Duration stepGrace) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
-                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null);
+                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null, request.awaited());
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */
@@ -80,10 +93,11 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     JobSnapshot withoutSteps() {
         return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent,
-                trace);
+                trace, awaited);
     }
 
     JobSnapshot tracedBy(TraceContext context) {
-        return new JobSnapshot(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, flow, parent, context);
+        return new JobSnapshot(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, flow, parent, context,
+                awaited);
     }
 }

@@ -52,15 +52,18 @@ import org.slf4j.LoggerFactory;
  *   one transaction: a crash replays uncommitted input against the state as it was, so a step is never started
  *   twice into the job and every event's {@code seq} is assigned once. Runners read uncommitted and deliver at
  *   least once; duplicate or stale results are dropped by (step index, attempt) in {@link StepFinished}.</li>
- *   <li><b>A finished job commits at once.</b> read_committed readers (the status writer, the gateway's sync
+ *   <li><b>An awaited job's end commits at once.</b> read_committed readers (the status writer, the gateway's sync
  *   answers) see an event only once its transaction commits. The processor requests a commit right after the
- *   record that ends a job (completed, failed, cancelled; also from a wake-up), so a terminal event is visible
+ *   record that ends a job someone waits for (a sync call, a reply topic, a parent job:
+ *   {@link JobSnapshot#endAwaited}; completed, failed, cancelled; also from a wake-up), so a terminal event is visible
  *   within one commit's time: 199 sequential 3-step jobs, request to {@code job_completed} read_committed, p50
  *   66-70 ms with the request against 162-169 ms without ({@code CommitLatencyIT}, 2-core machine). As each commit
  *   stalls the stream thread, requests are spaced by {@link CommitPacer} (a job ending sooner is committed at the
  *   next timer tick): 500 jobs sent at once all completed in 8.7-10.4 s paced, 12.1-20.3 s unpaced, 8.7-16.5 s
  *   without requests; while the thread is more than a commit interval behind its input it requests none (issue 14).
- *   Other events wait for the commit interval ({@code mule.orchestrator.commit-interval},
+ *   The ends of jobs nobody waits for request none at all: at a steady 100 async jobs/s their requests kept the
+ *   stream thread committing until its input waited a commit interval, so every step waited about 120 ms; without
+ *   them, 12 ms (issue 14). Other events, and those ends, wait for the commit interval ({@code mule.orchestrator.commit-interval},
  *   100 ms, Streams' own default for exactly-once): no reader waits on them, and a commit after a job's first
  *   event too measured no faster sync answers (p50 71-73 ms).</li>
  *   <li><b>Routing by step type.</b> A step command goes to the topic its step names ({@code commandTopic()}),

@@ -10,6 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mule.orchestrator.Results;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
+import ai.mule.schemas.JobRequest;
+import ai.mule.schemas.ParentStep;
+import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
@@ -27,10 +30,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The processor asks Streams to commit right after the record that ends a job, so read_committed readers see the
- * terminal event without waiting for the commit interval; any other record waits for the interval as before. Jobs
- * that end in quick succession are committed at most once per {@link CommitPacer#GAP}, and none is requested while
- * the records processed waited longer than the commit interval.
+ * The processor asks Streams to commit right after the record that ends a job someone waits for (a sync call, a
+ * reply topic, a parent job), so read_committed readers see the terminal event without waiting for the commit
+ * interval; any other record, and the end of a job nobody waits for, waits for the interval. Jobs that end in quick
+ * succession are committed at most once per {@link CommitPacer#GAP}, and none is requested while the records
+ * processed waited longer than the commit interval.
  */
 class JobProcessorCommitTest {
 
@@ -57,7 +61,7 @@ class JobProcessorCommitTest {
     void commitsAfterTheResultThatCompletesAJobAndNotBefore() {
         String jobId = newJobId();
 
-        process(new StartJob(request(jobId, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(jobId, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
         assertThat(context.committed()).as("started").isFalse();
         process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
         assertThat(context.committed()).as("first step done, second sent").isFalse();
@@ -70,7 +74,7 @@ class JobProcessorCommitTest {
     @Test
     void commitsAfterACancelButNotAfterAMessageThatChangesNothing() {
         String jobId = newJobId();
-        process(new StartJob(request(jobId, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(jobId, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand sent = lastCommand();
 
         process(new CancelJob(JobControl.cancel(jobId, "no longer needed", clock.instant())));
@@ -86,7 +90,7 @@ class JobProcessorCommitTest {
     void commitsAfterAWakeUpThatFailsAJob() {
         String jobId = newJobId();
         StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
-        process(new StartJob(request(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+        process(new StartJob(awaited(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
         context.resetCommit();
 
         clock.advance(Duration.ofSeconds(3));
@@ -101,9 +105,9 @@ class JobProcessorCommitTest {
     void aJobThatEndsRightAfterAnotherIsCommittedAtTheNextTimerTick() {
         String first = newJobId();
         String second = newJobId();
-        process(new StartJob(request(first, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(first, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand firstCommand = lastCommand();
-        process(new StartJob(request(second, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(second, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand secondCommand = lastCommand();
         process(StepFinished.of(succeeded(firstCommand), Limits.DEFAULTS));
         assertThat(context.committed()).isTrue();
@@ -127,9 +131,9 @@ class JobProcessorCommitTest {
     void whileBehindItsInputItRequestsNoCommitAndOnceCaughtUpItDoes() {
         String late = newJobId();
         String fresh = newJobId();
-        process(new StartJob(request(late, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(late, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand lateCommand = lastCommand();
-        process(new StartJob(request(fresh, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(new StartJob(awaited(fresh, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand freshCommand = lastCommand();
 
         Duration waited = BEHIND.plusMillis(1);
@@ -142,6 +146,56 @@ class JobProcessorCommitTest {
 
         process(StepFinished.of(succeeded(freshCommand), Limits.DEFAULTS));
         assertThat(context.committed()).as("caught up").isTrue();
+    }
+
+    @Test
+    void requestsNoCommitAtTheEndOfAJobNobodyWaitsFor() {
+        String jobId = newJobId();
+        process(new StartJob(request(jobId, wasm(1, "a")), Duration.ofSeconds(5)));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).as("an async job's end").isFalse();
+        clock.advance(CommitPacer.GAP);
+        timerTick();
+        assertThat(context.committed()).as("left to the commit interval").isFalse();
+    }
+
+    @Test
+    void commitsAtTheEndOfAJobWhoseReplyTopicOrParentWaitsForIt() {
+        String withReplyTopic = newJobId();
+        process(new StartJob(request(withReplyTopic, wasm(1, "a")).with(null, "my.replies"), Duration.ofSeconds(5)));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        assertThat(context.committed()).as("a reply topic's reader waits").isTrue();
+        context.resetCommit();
+
+        clock.advance(CommitPacer.GAP);
+        String child = newJobId();
+        process(new StartJob(request(child, wasm(1, "a")).withParent(new ParentStep(newJobId(), 0, 1, child)),
+                Duration.ofSeconds(5)));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        assertThat(context.committed()).as("the parent job waits").isTrue();
+    }
+
+    @Test
+    void aTimerAlreadyInTheStoreWhenTheProcessorStartsFires() {
+        String jobId = newJobId();
+        StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
+        process(new StartJob(awaited(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+
+        // as after a restart or a revived task: a new processor over the same (restored) stores
+        JobProcessor restarted = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
+                Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
+        restarted.init(context);
+        clock.advance(Duration.ofSeconds(3));
+        List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
+        punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(clock.instant().toEpochMilli());
+
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobFailed.class);
+    }
+
+    private static JobRequest awaited(String jobId, StepDefinition... steps) {
+        return request(jobId, steps).awaitedByCaller();
     }
 
     private void timerTick() {
