@@ -36,7 +36,7 @@ class ConfigurationBindingTest {
             assertThat(orchestrator.applicationId()).isEqualTo("mule-orchestrator");
             assertThat(orchestrator.stateDir()).endsWith("mule-streams");
             assertThat(orchestrator.commitInterval()).isEqualTo(Duration.ofMillis(100));
-            assertThat(orchestrator.producerRetryBackoff()).isEqualTo(Duration.ofMillis(10));
+            assertThat(orchestrator.producerRetryBackoff()).isEqualTo(Duration.ofMillis(2));
             assertThat(orchestrator.terminalRetention()).isEqualTo(Duration.ofHours(24));
             assertThat(orchestrator.threadReplacements()).isEqualTo(3);
             assertThat(orchestrator.threadReplacementWindow()).isEqualTo(Duration.ofMinutes(10));
