@@ -43,8 +43,7 @@ class JobProcessorCommitTest {
 
     private final TestClock clock = new TestClock(OrchestratorDriver.START);
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-    private final JobProcessor processor = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-            Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
+    private final JobProcessor processor = newProcessor();
 
     @BeforeEach
     void initProcessor() {
@@ -88,9 +87,7 @@ class JobProcessorCommitTest {
 
     @Test
     void commitsAfterAWakeUpThatFailsAJob() {
-        String jobId = newJobId();
-        StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
-        process(new StartJob(awaited(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+        startJobWhoseOnlyAttemptTimesOut();
         context.resetCommit();
 
         clock.advance(Duration.ofSeconds(3));
@@ -150,9 +147,7 @@ class JobProcessorCommitTest {
 
     @Test
     void requestsNoCommitAtTheEndOfAJobNobodyWaitsFor() {
-        String jobId = newJobId();
-        process(new StartJob(request(jobId, wasm(1, "a")), Duration.ofSeconds(5)));
-        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        runOneStep(request(newJobId(), wasm(1, "a")));
 
         assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
         assertThat(context.committed()).as("an async job's end").isFalse();
@@ -163,35 +158,43 @@ class JobProcessorCommitTest {
 
     @Test
     void commitsAtTheEndOfAJobWhoseReplyTopicOrParentWaitsForIt() {
-        String withReplyTopic = newJobId();
-        process(new StartJob(request(withReplyTopic, wasm(1, "a")).with(null, "my.replies"), Duration.ofSeconds(5)));
-        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        runOneStep(request(newJobId(), wasm(1, "a")).with(null, "my.replies"));
         assertThat(context.committed()).as("a reply topic's reader waits").isTrue();
         context.resetCommit();
 
         clock.advance(CommitPacer.GAP);
-        String child = newJobId();
-        process(new StartJob(request(child, wasm(1, "a")).withParent(new ParentStep(newJobId(), 0, 1, child)),
-                Duration.ofSeconds(5)));
-        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        runOneStep(request(newJobId(), wasm(1, "a")).withParent(new ParentStep(newJobId(), 0, 1, "child")));
         assertThat(context.committed()).as("the parent job waits").isTrue();
     }
 
     @Test
     void aTimerAlreadyInTheStoreWhenTheProcessorStartsFires() {
-        String jobId = newJobId();
-        StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
-        process(new StartJob(awaited(jobId, wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+        startJobWhoseOnlyAttemptTimesOut();
 
         // as after a restart or a revived task: a new processor over the same (restored) stores
-        JobProcessor restarted = new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1),
-                Duration.ofMillis(20), new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
-        restarted.init(context);
+        newProcessor().init(context);
         clock.advance(Duration.ofSeconds(3));
         List<MockProcessorContext.CapturedPunctuator> punctuators = context.scheduledPunctuators();
         punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(clock.instant().toEpochMilli());
 
         assertThat(lastEvent()).isInstanceOf(JobEvent.JobFailed.class);
+    }
+
+    private JobProcessor newProcessor() {
+        return new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20),
+                new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
+    }
+
+    /** An awaited one-step job whose step has one attempt of 1 s: 3 s later its deadline fails it. */
+    private void startJobWhoseOnlyAttemptTimesOut() {
+        StepPolicy oneAttempt = new StepPolicy(1, 100, 2.0, 1_000, 1_000, false);
+        process(new StartJob(awaited(newJobId(), wasm(1, "slow", oneAttempt)), Duration.ofSeconds(1)));
+    }
+
+    /** Starts the one-step job of {@code request} and completes its step. */
+    private void runOneStep(JobRequest request) {
+        process(new StartJob(request, Duration.ofSeconds(5)));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
     }
 
     private static JobRequest awaited(String jobId, StepDefinition... steps) {
