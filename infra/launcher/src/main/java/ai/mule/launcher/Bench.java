@@ -76,7 +76,8 @@ final class Bench {
         Latencies steadyAcceptance = new Latencies();
         List<String> steadyIds = Collections.synchronizedList(new ArrayList<>());
         Timestamp steadyStart = new Timestamp(System.currentTimeMillis());
-        atRate(rate, rate * steadySeconds, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)), steadyAcceptance);
+        atRate(rate, rate * steadySeconds, i -> steadyIds.add(client.submitJob(workflowId, "steady " + i)),
+                steadyAcceptance);
         awaitCompleted(steadyIds, steadyStart);
         Latencies sequentialOverhead = orchestrationOverhead(jobsOfSyncCalls(sequentialStarted, syncStarted));
         Latencies syncOverhead = orchestrationOverhead(jobsOfSyncCalls(syncStarted, syncEnded));

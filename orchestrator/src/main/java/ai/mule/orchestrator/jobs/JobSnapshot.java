@@ -62,7 +62,8 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     static JobSnapshot of(JobRequest request, Duration stepGrace) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
-                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null, request.awaited());
+                stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null,
+                request.awaited());
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * (the member stays in the group, no rebalance) but fetch nothing more; partitions resume as soon as
  * the backlog is handed out. Offsets are committed only up to commands whose results the broker
  * acknowledged ({@link OffsetLedger}), at most every {@link #COMMIT_INTERVAL}: a crash re-runs a step rather
- * than loses it, and the orchestrator drops the duplicate result. A partition taken away waits for its running steps (up to the grace period),
- * then commits what they published.
+ * than loses it, and the orchestrator drops the duplicate result. A partition taken away waits for its running
+ * steps (up to the grace period), then commits what they published.
  * <p>
  * Everything here runs on the consumer thread, except the tasks given to workers; their completions
  * reach this thread through a queue.

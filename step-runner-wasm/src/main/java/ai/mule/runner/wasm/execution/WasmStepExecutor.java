@@ -184,7 +184,8 @@ public final class WasmStepExecutor implements AutoCloseable {
             if (mount != null) {
                 wasiOptions.withDirectory(mount.guestPath(), mount.hostPath());
             }
-            try (WasiPreview1 wasi = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(wasiOptions.build()).build()) {
+            try (WasiPreview1 wasi = WasiPreview1.builder().withLogger(WASI_LOGGER).withOptions(wasiOptions.build())
+                    .build()) {
                 HostFunction[] wasiFunctions = mount == null ? wasi.toHostFunctions()
                         : ContainedWasi.wrap(ReadOnlyWasi.wrap(wasi.toHostFunctions()), mount.hostPath());
                 ImportValues imports = ImportValues.builder()
