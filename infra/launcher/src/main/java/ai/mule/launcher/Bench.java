@@ -67,7 +67,14 @@ final class Bench {
         Latencies syncConcurrent = new Latencies();
         long syncStart = System.nanoTime();
         Timestamp syncStarted = new Timestamp(System.currentTimeMillis());
-        concurrently(clients, syncCalls, i -> syncConcurrent.add(timed(() -> expectSync(model, "conc " + i))));
+        Map<String, Journeys.ClientTimes> concurrentTimes = new ConcurrentHashMap<>();
+        concurrently(clients, syncCalls, i -> {
+            Instant sent = Instant.now();
+            long start = System.nanoTime();
+            String jobId = expectSync(model, "conc " + i);
+            syncConcurrent.add(System.nanoTime() - start);
+            concurrentTimes.put(jobId, new Journeys.ClientTimes(sent, Instant.now()));
+        });
         Timestamp syncEnded = new Timestamp(System.currentTimeMillis());
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
 
@@ -109,16 +116,21 @@ final class Bench {
 
         Journeys journeys = new Journeys(stack.config());
         printBreakdown(journeys.breakdown(sequentialTimes.keySet(), sequentialTimes),
-                journeys.breakdown(steadyIds, Map.of()));
+                journeys.breakdown(concurrentTimes.keySet(), concurrentTimes), journeys.breakdown(steadyIds, Map.of()));
     }
 
-    /** Each hop of a job's journey, p50 / p99 in milliseconds, for sync calls from 1 client and steady jobs. */
-    private void printBreakdown(Map<String, Latencies> sequential, Map<String, Latencies> steady) {
+    /**
+     * Each hop of a job's journey, p50 / p99 in milliseconds, for sync calls from 1 client and from all clients, and
+     * for steady jobs.
+     */
+    private void printBreakdown(Map<String, Latencies> sequential, Map<String, Latencies> concurrent,
+                                Map<String, Latencies> steady) {
         System.out.println();
-        System.out.printf("  where the time goes (p50 / p99 ms)                      %-18s %s%n", "sync, 1 client",
-                rate + " jobs/s steady");
+        System.out.printf("  where the time goes (p50 / p99 ms)                      %-18s %-18s %s%n", "sync, 1 client",
+                "sync, " + clients + " clients", rate + " jobs/s steady");
         for (String hop : sequential.keySet()) {
-            System.out.printf("    %-55s %-18s %s%n", hop, cell(sequential.get(hop)), cell(steady.get(hop)));
+            System.out.printf("    %-55s %-18s %-18s %s%n", hop, cell(sequential.get(hop)), cell(concurrent.get(hop)),
+                    cell(steady.get(hop)));
         }
         System.out.println("    (per job: client, relay, orchestrator in, answer, row; per step: the four hops between)");
     }
