@@ -31,6 +31,16 @@ class OrchestratorStreamsConfigTest {
     }
 
     @Test
+    void anIdleStreamThreadPollsNoLongerThanItsTimerInterval() {
+        OrchestratorProperties frequentTimers = OrchestratorDriver.properties("/tmp/state", Map.of(
+                "commit-interval", "100ms", "timer-interval", "20ms"));
+        StreamsConfig frequent = new StreamsConfig(OrchestratorStreamsConfig.of(frequentTimers, Limits.DEFAULTS,
+                new KafkaClientConfig(KafkaProperties.of("broker:9092"))));
+
+        assertThat(frequent.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(20);
+    }
+
+    @Test
     void theTransactionalProducerNeitherLingersNorBacksOffLong() {
         Map<String, Object> producer = config.getProducerConfigs("client");
 
