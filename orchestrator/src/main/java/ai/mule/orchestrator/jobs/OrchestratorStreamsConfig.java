@@ -45,7 +45,7 @@ public final class OrchestratorStreamsConfig {
         // A stream thread commits and runs its wall-clock punctuators only between polls: an idle poll of the
         // default 100 ms would hold the transaction (and every read_committed reader) that long past the commit
         // interval, and a commit the CommitPacer held back to the next timer tick that long past the tick. Idle
-        // polls as long as the commit interval held about 2% of a lone client's sync answers ~100 ms (issue 14).
+        // polls as long as the commit interval held over 1 in 100 of a lone client's sync answers ~100 ms (issue 14).
         config.put(StreamsConfig.POLL_MS_CONFIG, Math.min(commitMs, properties.timerInterval().toMillis()));
         // Each command stands alone: never hold a record back to line up timestamps across the inputs.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
