@@ -126,7 +126,7 @@ final class Bench {
     private void printBreakdown(Map<String, Latencies> sequential, Map<String, Latencies> concurrent,
                                 Map<String, Latencies> steady) {
         System.out.println();
-        System.out.printf("  where the time goes (p50 / p99 ms)                      %-18s %-18s %s%n", "sync, 1 client",
+        System.out.printf("  %-57s %-18s %-18s %s%n", "where the time goes (p50 / p99 ms)", "sync, 1 client",
                 "sync, " + clients + " clients", rate + " jobs/s steady");
         for (String hop : sequential.keySet()) {
             System.out.printf("    %-55s %-18s %-18s %s%n", hop, cell(sequential.get(hop)), cell(concurrent.get(hop)),
