@@ -193,8 +193,10 @@ final class Bench {
 
     /**
      * Waits until every job is completed in PostgreSQL; returns seconds from the first submission to the last
-     * completion. Each look asks only about the jobs not yet seen ended, so that the benchmark's own queries take
-     * little of the database the pipeline writes to (every job every 50 ms was up to 100,000 row lookups a second).
+     * completion, from the rows' {@code completed_at}, so how often it looks changes only when it returns. It looks
+     * every 200 ms and only at the jobs not yet seen ended, so that its queries take little of the database the
+     * pipeline writes to: looking at every job every 50 ms was most of the index scans PostgreSQL made while 5,000
+     * jobs ran (38,600 a second on {@code jobs}).
      */
     private double awaitCompleted(List<String> ids, Timestamp firstSubmit) throws Exception {
         String sql = "SELECT id::text, status, completed_at FROM jobs WHERE id = ANY (?::uuid[])"
@@ -221,7 +223,7 @@ final class Bench {
                 if (open.isEmpty()) {
                     return (lastCompleted.getTime() - firstSubmit.getTime()) / 1000.0;
                 }
-                Thread.sleep(50);
+                Thread.sleep(200);
             }
         }
         throw new IllegalStateException(open.size() + " benchmark jobs did not complete within 300 s");
