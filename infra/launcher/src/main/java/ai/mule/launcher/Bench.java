@@ -58,25 +58,13 @@ final class Bench {
         Latencies syncSequential = new Latencies();
         Timestamp sequentialStarted = new Timestamp(System.currentTimeMillis());
         Map<String, Journeys.ClientTimes> sequentialTimes = new ConcurrentHashMap<>();
-        concurrently(1, syncCalls, i -> {
-            Instant sent = Instant.now();
-            long start = System.nanoTime();
-            String jobId = expectSync(model, "seq " + i);
-            syncSequential.add(System.nanoTime() - start);
-            sequentialTimes.put(jobId, new Journeys.ClientTimes(sent, Instant.now()));
-        });
+        concurrently(1, syncCalls, i -> timedSync(model, "seq " + i, syncSequential, sequentialTimes));
 
         Latencies syncConcurrent = new Latencies();
         long syncStart = System.nanoTime();
         Timestamp syncStarted = new Timestamp(System.currentTimeMillis());
         Map<String, Journeys.ClientTimes> concurrentTimes = new ConcurrentHashMap<>();
-        concurrently(clients, syncCalls, i -> {
-            Instant sent = Instant.now();
-            long start = System.nanoTime();
-            String jobId = expectSync(model, "conc " + i);
-            syncConcurrent.add(System.nanoTime() - start);
-            concurrentTimes.put(jobId, new Journeys.ClientTimes(sent, Instant.now()));
-        });
+        concurrently(clients, syncCalls, i -> timedSync(model, "conc " + i, syncConcurrent, concurrentTimes));
         Timestamp syncEnded = new Timestamp(System.currentTimeMillis());
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
 
@@ -139,6 +127,15 @@ final class Bench {
 
     private static String cell(Latencies hop) {
         return hop.count() == 0 ? "-" : String.format("%.1f / %.1f", hop.percentileMillis(50), hop.percentileMillis(99));
+    }
+
+    /** A sync call that must succeed, its latency and its job's client times recorded. */
+    private void timedSync(String model, String prompt, Latencies latencies, Map<String, Journeys.ClientTimes> times) {
+        Instant sent = Instant.now();
+        long start = System.nanoTime();
+        String jobId = expectSync(model, prompt);
+        latencies.add(System.nanoTime() - start);
+        times.put(jobId, new Journeys.ClientTimes(sent, Instant.now()));
     }
 
     /** Makes a sync call that must succeed; returns the id of its job. */

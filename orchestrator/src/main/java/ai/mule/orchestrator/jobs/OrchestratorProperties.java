@@ -20,10 +20,11 @@ import org.springframework.validation.annotation.Validated;
  *                             do. The end of a job someone waits for does not wait: the processor requests a
  *                             commit right after the record that ends it, so this bounds how late the other events
  *                             (a job started, a step done, the end of an async job) reach the job rows: up to this
- *                             interval plus an idle poll as long again. Every commit stalls the stream thread (and
- *                             the next transaction may meet CONCURRENT_TRANSACTIONS), so this is not shorter; with the commit at a job's end,
- *                             sync answers measured no faster at 20 ms or 500 ms than at 100 ms (CommitLatencyIT:
- *                             p50 66 and 67 against 66-70 ms), so it stays at Streams' exactly-once default
+ *                             interval plus an idle poll (at most {@code timerInterval}). Every commit stalls the
+ *                             stream thread (and the next transaction may meet CONCURRENT_TRANSACTIONS), so this is
+ *                             not shorter; with the commit at a job's end, sync answers measured no faster at
+ *                             20 ms or 500 ms than at 100 ms (CommitLatencyIT: p50 66 and 67 against 66-70 ms), so
+ *                             it stays at Streams' exactly-once default
  * @param producerRetryBackoff the producer's retry backoff; a transaction that meets CONCURRENT_TRANSACTIONS (its
  *                             first send right after a commit, while the broker still writes that commit's markers)
  *                             waits this long, and so do the steps it sends and the next commit's flush. 2 ms
