@@ -257,11 +257,21 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
 
     /** Zero-padded epoch millis first, so keys sort by time as strings (and as RocksDB's bytes). */
     static String timeKey(Instant at, String jobId) {
-        return String.format("%019d:%s", Math.max(0, at.toEpochMilli()), jobId);
+        return paddedMillis(at) + ':' + jobId;
     }
 
     /** Sorts after every {@link #timeKey} of the same millisecond (';' follows ':') and before later ones. */
-    private static String upperKey(Instant cutoff) {
-        return String.format("%019d;", Math.max(0, cutoff.toEpochMilli()));
+    static String upperKey(Instant cutoff) {
+        return paddedMillis(cutoff) + ';';
+    }
+
+    /**
+     * The epoch millis of {@code at} (0 for earlier instants) in 19 digits, as {@code %019d} writes them: the keys
+     * already in a store keep sorting with new ones. Not String.format, which was 6% of the stream thread's CPU at
+     * saturation (two to three keys per transition).
+     */
+    private static String paddedMillis(Instant at) {
+        String digits = Long.toString(Math.max(0, at.toEpochMilli()));
+        return "0".repeat(19 - digits.length()) + digits;
     }
 }
