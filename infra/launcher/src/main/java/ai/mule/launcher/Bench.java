@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,6 +37,7 @@ final class Bench {
     private final int syncCalls;
     private final int rate;
     private final int steadySeconds;
+    private final StackCpu cpu;
 
     Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate, int steadySeconds) {
         this.stack = stack;
@@ -45,6 +47,7 @@ final class Bench {
         this.syncCalls = syncCalls;
         this.rate = rate;
         this.steadySeconds = steadySeconds;
+        this.cpu = new StackCpu(stack);
     }
 
     void run() throws Exception {
@@ -58,13 +61,16 @@ final class Bench {
         Latencies syncSequential = new Latencies();
         Timestamp sequentialStarted = new Timestamp(System.currentTimeMillis());
         Map<String, Journeys.ClientTimes> sequentialTimes = new ConcurrentHashMap<>();
+        Spent atStart = spentSoFar();
         concurrently(1, syncCalls, i -> timedSync(model, "seq " + i, syncSequential, sequentialTimes));
+        Spent afterSequential = spentSoFar();
 
         Latencies syncConcurrent = new Latencies();
         long syncStart = System.nanoTime();
         Timestamp syncStarted = new Timestamp(System.currentTimeMillis());
         Map<String, Journeys.ClientTimes> concurrentTimes = new ConcurrentHashMap<>();
         concurrently(clients, syncCalls, i -> timedSync(model, "conc " + i, syncConcurrent, concurrentTimes));
+        Spent afterConcurrent = spentSoFar();
         Timestamp syncEnded = new Timestamp(System.currentTimeMillis());
         double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
 
@@ -83,8 +89,10 @@ final class Bench {
         Latencies acceptance = new Latencies();
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
         Timestamp firstSubmit = new Timestamp(System.currentTimeMillis());
+        Spent beforeAsync = spentSoFar();
         concurrently(clients, jobs, i -> acceptance.add(timed(() -> ids.add(client.submitJob(workflowId, "job " + i)))));
         double drainSeconds = awaitCompleted(ids, firstSubmit);
+        Spent afterAsync = spentSoFar();
 
         System.out.println();
         System.out.println("Mule bench: 3-step WASM workflow (greet -> upper -> reverse), " + clients + " concurrent clients");
@@ -101,6 +109,19 @@ final class Bench {
         System.out.printf("  step overhead    %d jobs/s steady          %s%n", rate, steadyOverhead.summary());
         System.out.println("                   (command emitted to result consumed by the orchestrator, minus the"
                 + " runner's execution time)");
+        List<Phase> phases = List.of(new Phase("sync calls, 1 client", atStart, afterSequential, syncCalls),
+                new Phase("sync calls, " + clients + " clients", afterSequential, afterConcurrent, syncCalls),
+                new Phase(jobs + " async jobs", beforeAsync, afterAsync, jobs));
+        for (Phase phase : phases) {
+            System.out.printf("  cpu per job      %-24s %s%n", phase.name(),
+                    StackCpu.perUnit(StackCpu.between(phase.from().cpu(), phase.to().cpu()), phase.jobs()));
+        }
+        for (Phase phase : phases) {
+            System.out.printf("  broker requests  %-24s %s%n", phase.name(),
+                    BrokerRequests.perUnit(phase.from().brokerRequests(), phase.to().brokerRequests(), phase.jobs()));
+        }
+        System.out.println("                   (per job: CPU time of each of the stack's processes over the phase, "
+                + StackCpu.LAUNCHER + " being the launcher's JVM; requests the broker handled)");
         System.out.println("  targets          acceptance p99 <= 20 ms; sync 3-step p50 <= Restate's; step overhead p50 <= 3 ms"
                 + " (1 client), <= 10 ms (steady)");
 
@@ -123,6 +144,18 @@ final class Bench {
                     cell(steady.get(hop)));
         }
         System.out.println("    (per job: client, relay, orchestrator in, answer, row; per step: the four hops between)");
+    }
+
+    /** What the stack had spent at one moment: CPU per process group, and the broker's requests by kind. */
+    private record Spent(Map<String, Duration> cpu, Map<String, Long> brokerRequests) {
+    }
+
+    /** A phase of the bench: what the stack had spent when it began and when it ended, and the jobs it ran. */
+    private record Phase(String name, Spent from, Spent to, int jobs) {
+    }
+
+    private Spent spentSoFar() {
+        return new Spent(cpu.used(), BrokerRequests.handled());
     }
 
     private static String cell(Latencies hop) {

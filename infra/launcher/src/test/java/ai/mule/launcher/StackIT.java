@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -67,6 +68,30 @@ class StackIT {
         JsonNode job = awaitTerminal(jobId);
         assertThat(job.path("status").asText()).isEqualTo("completed");
         assertThreeCompletedSteps(jobId);
+    }
+
+    @Test
+    @Order(1)
+    void theBenchSeesWhatACallCostsEveryProcessAndTheBroker() {
+        StackCpu cpu = new StackCpu(stack);
+        Map<String, Duration> cpuBefore = cpu.used();
+        Map<String, Long> requestsBefore = BrokerRequests.handled();
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(client.chat("workflow/three", "cost " + i).status()).isEqualTo(200);
+        }
+
+        Map<String, Duration> spent = StackCpu.between(cpuBefore, cpu.used());
+        assertThat(spent).containsKeys("gateway", "orchestrator", "step-runner-wasm", StackCpu.POSTGRES,
+                StackCpu.LAUNCHER);
+        for (String busy : List.of("gateway", "orchestrator", "step-runner-wasm", StackCpu.POSTGRES)) {
+            assertThat(spent.get(busy)).as(busy).isPositive();
+        }
+        Map<String, Long> requestsAfter = BrokerRequests.handled();
+        for (String kind : List.of("Produce", "FetchConsumer", "EndTxn")) {
+            assertThat(requestsAfter.get(kind) - requestsBefore.getOrDefault(kind, 0L)).as(kind).isPositive();
+        }
+        assertThat(requestsAfter).doesNotContainKey("Fetch");
     }
 
     @Test
