@@ -5,14 +5,23 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Spaces the commits that the processor requests when jobs end. A commit stalls the stream thread for a
- * transaction's round trip (a few milliseconds on a quiet machine, tens when the broker is short of CPU); one per
- * ended job would, when many jobs end each second, leave the thread committing more than processing. So a job that
- * ends within {@link #GAP} of the last request is committed at its processor's next timer tick instead
- * ({@code mule.orchestrator.timer-interval}), together with every job that ended meanwhile; and while the thread is
- * behind its input (by more than the commit interval), no commit is requested at all: the commit interval commits
- * the ended jobs with everything else, and the thread spends its time catching up rather than committing. One pacer
- * serves the processors of all tasks: a requested commit commits every task of the stream thread.
+ * Decides when the processor asks Streams to commit. Two kinds of commit:
+ * <ul>
+ *   <li><b>At the end of a job someone waits for</b>, right after its record. A commit stalls the stream thread for
+ *   a transaction's round trip (a few milliseconds on a quiet machine, tens when the broker is short of CPU); one per
+ *   ended job would, when many jobs end each second, leave the thread committing more than processing. So a job that
+ *   ends within {@link #GAP} of the last request is committed at its processor's next timer tick instead
+ *   ({@code mule.orchestrator.timer-interval}), together with every job that ended meanwhile; and while the thread is
+ *   behind its input (by more than the commit interval), no such commit is requested at all.</li>
+ *   <li><b>The commit interval</b>: at a timer tick, when the thread has done work that no commit covers yet and its
+ *   last commit request is a commit interval old. Streams' own interval commit is only a far fallback
+ *   (OrchestratorStreamsConfig): it runs every interval whatever was requested in between, so a lone sync client's
+ *   jobs, each committed at its end, paid for a second transaction every 100 ms on top (1.4 transactions per call,
+ *   each some nine broker requests: issue 14). Counted from the last request, the interval commits only what no job's
+ *   end committed.</li>
+ * </ul>
+ * One pacer serves the processors of all tasks; a requested commit commits every task of the stream thread, so what
+ * is left uncommitted and when the thread last requested are kept per stream thread.
  */
 final class CommitPacer {
 
@@ -26,22 +35,26 @@ final class CommitPacer {
     static final Duration GAP = Duration.ofMillis(20);
 
     private final Clock clock;
-    private final long behindMs;
+    private final long intervalMs;
     private final AtomicLong lastRequestMs = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile long inputLagMs;
+    private final ThreadLocal<StreamThreadCommits> thread;
 
     /**
-     * @param behind how old the record being processed may be (now minus its timestamp) for a commit to be
-     *               requested: the commit interval. A record that waited longer means work queues up in front of the
-     *               stream thread, and a requested commit would cost it more than the interval it saves a waiter: a
-     *               steady 100 jobs/s on a busy 2-core machine took 36 ms a commit, requested commits kept the thread
-     *               committing about half the time, and steps waited seconds (issue 14). A record's timestamp is its
-     *               producer's clock, so hosts whose clocks are further apart than this only lose the early commits
-     *               (the commit interval still commits)
+     * @param commitInterval how often work that no job's end committed is committed ({@link #intervalDue}); also how
+     *               old the record being processed may be (now minus its timestamp) for a job's end to request a
+     *               commit. A record that waited longer means work queues up in front of the stream thread, and a
+     *               requested commit would cost it more than the interval it saves a waiter: a steady 100 jobs/s on a
+     *               busy 2-core machine took 36 ms a commit, requested commits kept the thread committing about half
+     *               the time, and steps waited seconds (issue 14). A record's timestamp is its producer's clock, so
+     *               hosts whose clocks are further apart than this only lose the early commits (the interval still
+     *               commits)
      */
-    CommitPacer(Clock clock, Duration behind) {
+    CommitPacer(Clock clock, Duration commitInterval) {
         this.clock = clock;
-        this.behindMs = behind.toMillis();
+        this.intervalMs = commitInterval.toMillis();
+        // as Streams counts its interval: from when the thread starts running
+        this.thread = ThreadLocal.withInitial(() -> new StreamThreadCommits(clock.millis()));
     }
 
     /** Notes how long the record now being processed waited since it was produced (its timestamp). */
@@ -51,11 +64,52 @@ final class CommitPacer {
 
     /** Whether a commit may be requested now; if it may, it counts as requested. */
     boolean mayRequest() {
-        if (inputLagMs > behindMs) {
+        if (inputLagMs > intervalMs) {
             return false;
         }
         long now = clock.millis();
         long last = lastRequestMs.get();
-        return now - last >= GAP.toMillis() && lastRequestMs.compareAndSet(last, now);
+        if (now - last >= GAP.toMillis() && lastRequestMs.compareAndSet(last, now)) {
+            thread.get().requested(now);
+            return true;
+        }
+        return false;
+    }
+
+    /** Notes that the calling stream thread wrote something (state, events, commands) that a commit must cover. */
+    void worked() {
+        thread.get().uncommitted = true;
+    }
+
+    /**
+     * Whether the calling stream thread should commit now for the interval: it has work no commit covers and its last
+     * request is at least the commit interval old. If so, it counts as requested.
+     */
+    boolean intervalDue() {
+        StreamThreadCommits commits = thread.get();
+        long now = clock.millis();
+        if (!commits.uncommitted || now - commits.lastRequestMs < intervalMs) {
+            return false;
+        }
+        commits.requested(now);
+        lastRequestMs.set(now);
+        return true;
+    }
+
+    /** What one stream thread has left uncommitted, and when it last requested a commit. */
+    private static final class StreamThreadCommits {
+
+        private boolean uncommitted;
+        private long lastRequestMs;
+
+        StreamThreadCommits(long startedMs) {
+            this.lastRequestMs = startedMs;
+        }
+
+        void requested(long nowMs) {
+            // the commit runs after the current record or punctuation, so it covers everything written until now
+            uncommitted = false;
+            lastRequestMs = nowMs;
+        }
     }
 }

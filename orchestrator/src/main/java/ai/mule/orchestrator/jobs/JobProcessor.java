@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The record (or wake-up) that ends a job someone waits for ({@link JobSnapshot#endAwaited}) requests a commit, so
  * that read_committed readers see the job's terminal event without waiting for the commit interval (see
- * {@link OrchestratorTopology}); the end of any other job is committed with the next regular commit. When jobs end
+ * {@link OrchestratorTopology}); the end of any other job is committed with the next interval commit, which the timer
+ * tick requests once a commit interval has passed since the last request and something is uncommitted. When jobs end
  * in quick succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back, and
- * while the thread is behind its input it requests none (the commit interval commits).
+ * while the thread is behind its input it requests none (the interval commits).
  * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
@@ -114,6 +115,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
      * hold, and forwards what it emits as {@code template} (key, time, and the span's context as headers).
      */
     private void apply(JobCommand command, JobState before, Record<String, ?> template) {
+        // even a command that changes nothing moves its input's offset, which a commit must cover
+        commits.worked();
         try (RecordSpan span = span(command, template.headers())) {
             span.carryOn(template.headers());
             handle(command, before, template);
@@ -233,6 +236,10 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         }
         // a job that ended too soon after the last commit request is committed now
         requestWantedCommit();
+        // and what no job's end committed, once a commit interval has passed since the last request
+        if (commits.intervalDue()) {
+            context.commit();
+        }
     }
 
     private void sweepExpiredJobs() {
@@ -251,6 +258,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             finishedJobs.delete(entry.key);
         }
         if (!expired.isEmpty()) {
+            commits.worked();
             log.debug("Forgot {} jobs finished before {}", expired.size(), cutoff);
         }
     }

@@ -15,6 +15,8 @@ public final class OrchestratorStreamsConfig {
      * long an idle fetch is parked; it adds no latency to records that arrive.
      */
     private static final int IDLE_FETCH_WAIT_MS = 100;
+    private static final long FALLBACK_COMMIT_FACTOR = 10;
+    private static final long MAX_FALLBACK_COMMIT_MS = 5_000;
 
     private OrchestratorStreamsConfig() {
     }
@@ -41,7 +43,9 @@ public final class OrchestratorStreamsConfig {
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
 
         long commitMs = properties.commitInterval().toMillis();
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
+        // The processor's timer tick requests the interval commits (CommitPacer); Streams' own would run every
+        // interval on top of the commits requested at jobs' ends, so it is only the fallback.
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, fallbackCommitMs(commitMs));
         // A stream thread commits and runs its wall-clock punctuators only between polls: an idle poll of the
         // default 100 ms would hold the transaction (and every read_committed reader) that long past the commit
         // interval, and a commit the CommitPacer held back to the next timer tick that long past the tick. Idle
@@ -68,6 +72,14 @@ public final class OrchestratorStreamsConfig {
         config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
                 (int) properties.sessionTimeout().toMillis());
         return kafka.streams(config);
+    }
+
+    /**
+     * Streams' own commit interval: ten of Mule's, so that it never runs while the timer tick works, at most 5 s
+     * (well within Streams' 10 s transaction timeout), and never below Mule's own.
+     */
+    static long fallbackCommitMs(long commitMs) {
+        return Math.max(commitMs, Math.min(commitMs * FALLBACK_COMMIT_FACTOR, MAX_FALLBACK_COMMIT_MS));
     }
 
     /** The largest request the producer sends: at least its default, and any record the limits let through. */

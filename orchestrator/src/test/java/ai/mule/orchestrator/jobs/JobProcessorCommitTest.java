@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The processor asks Streams to commit right after the record that ends a job someone waits for (a sync call, a
  * reply topic, a parent job), so read_committed readers see the terminal event without waiting for the commit
- * interval; any other record, and the end of a job nobody waits for, waits for the interval. Jobs that end in quick
- * succession are committed at most once per {@link CommitPacer#GAP}, and none is requested while the records
- * processed waited longer than the commit interval.
+ * interval; any other record, and the end of a job nobody waits for, waits for the interval, counted from the last
+ * commit requested. Jobs that end in quick succession are committed at most once per {@link CommitPacer#GAP}, and
+ * none is requested while the records processed waited longer than the commit interval.
  */
 class JobProcessorCommitTest {
 
@@ -154,6 +154,32 @@ class JobProcessorCommitTest {
         clock.advance(CommitPacer.GAP);
         timerTick();
         assertThat(context.committed()).as("left to the commit interval").isFalse();
+
+        clock.advance(BEHIND.minus(CommitPacer.GAP));
+        timerTick();
+        assertThat(context.committed()).as("a commit interval after the thread started").isTrue();
+        context.resetCommit();
+        clock.advance(BEHIND);
+        timerTick();
+        assertThat(context.committed()).as("nothing new to commit").isFalse();
+    }
+
+    @Test
+    void aCommitAtTheEndOfAnAwaitedJobPutsOffTheIntervalCommit() {
+        clock.advance(BEHIND);
+        runOneStep(awaited(newJobId(), wasm(1, "a")));
+        assertThat(context.committed()).as("the awaited job's end").isTrue();
+        context.resetCommit();
+
+        clock.advance(Duration.ofMillis(50));
+        process(new StartJob(request(newJobId(), wasm(1, "a")), Duration.ofSeconds(5)));
+        clock.advance(BEHIND.minusMillis(51));
+        timerTick();
+        assertThat(context.committed()).as("less than a commit interval since the last commit").isFalse();
+
+        clock.advance(Duration.ofMillis(1));
+        timerTick();
+        assertThat(context.committed()).as("a commit interval since the last commit, work uncommitted").isTrue();
     }
 
     @Test
