@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  *   The ends of jobs nobody waits for request none at all: at a steady 100 async jobs/s their requests kept the
  *   stream thread committing until its input waited a commit interval, so every step waited about 120 ms; without
  *   them, 12 ms (issue 14). Other events, and those ends, wait for the commit interval
- *   ({@code mule.orchestrator.commit-interval}, 100 ms, Streams' own default for exactly-once): no reader waits on them, and a commit after a job's first
- *   event too measured no faster sync answers (p50 71-73 ms).</li>
+ *   ({@code mule.orchestrator.commit-interval}, 100 ms, Streams' own default for exactly-once), counted from the last
+ *   commit requested ({@link CommitPacer}): no reader waits on them, and a commit after a job's first event too
+ *   measured no faster sync answers (p50 71-73 ms).</li>
  *   <li><b>Routing by step type.</b> A step command goes to the topic its step names ({@code commandTopic()}),
  *   chosen per record by a topic name extractor, so adding a runner kind needs no topology change.</li>
  *   <li><b>One job, one trace.</b> Kafka Streams writes a forwarded record with the headers of the record being
