@@ -76,14 +76,17 @@ final class CommitPacer {
         return false;
     }
 
-    /** Notes that the calling stream thread wrote something (state, events, commands) that a commit must cover. */
+    /**
+     * Notes that the calling stream thread did something a commit must cover: wrote state, events or commands, or
+     * consumed a record (its offset).
+     */
     void worked() {
         thread.get().uncommitted = true;
     }
 
     /**
      * Whether the calling stream thread should commit now for the interval: it has work no commit covers and its last
-     * request is at least the commit interval old. If so, it counts as requested.
+     * request is at least the commit interval old. If so, it counts as requested, for {@link #GAP} too.
      */
     boolean intervalDue() {
         StreamThreadCommits commits = thread.get();

@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param applicationId        the Streams application id: its consumer group, and the prefix of its internal topics
  * @param stateDir             where the job state stores live on disk ({@code MULE_STATE_DIR})
- * @param commitInterval       how often the exactly-once transaction commits. Runners read uncommitted and do not
+ * @param commitInterval       how often the exactly-once transaction commits, counted from the last commit (the
+ *                             timer tick requests it: {@code CommitPacer}). Runners read uncommitted and do not
  *                             wait for it; read_committed readers (the status writer, the gateway's sync answers)
  *                             do. The end of a job someone waits for does not wait: the processor requests a
  *                             commit right after the record that ends it, so this bounds how late the other events
