@@ -14,8 +14,8 @@ import java.util.Optional;
  * postmaster and the backends under it) and the launcher's own JVM, which holds the Kafka broker and the bench's
  * clients. {@code ./mule bench} divides a phase's CPU by the jobs it ran: a cost per job, which moves far less with
  * how busy the machine is than latency does (back-to-back runs of the same code here differed by 30% in latency, by
- * about 10% in CPU per job), so a change's effect shows in a run or two. A backend that exits within a phase takes its CPU with it; the services'
- * pooled connections stay.
+ * about 10% in CPU per job), so a change's effect shows in a run or two. A backend that exits within a phase takes
+ * its CPU with it; the services' pooled connections stay.
  */
 final class StackCpu {
 

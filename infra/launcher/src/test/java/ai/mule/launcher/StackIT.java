@@ -90,7 +90,8 @@ class StackIT {
         }
         Map<String, Long> requestsAfter = BrokerRequests.handled();
         for (String kind : List.of("Produce", "FetchConsumer", "EndTxn")) {
-            assertThat(requestsAfter.get(kind) - requestsBefore.getOrDefault(kind, 0L)).as(kind).isPositive();
+            assertThat(requestsAfter.getOrDefault(kind, 0L) - requestsBefore.getOrDefault(kind, 0L)).as(kind)
+                    .isPositive();
         }
         assertThat(requestsAfter).doesNotContainKey("Fetch");
     }

@@ -100,6 +100,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
 
     @Override
     public void process(Record<String, JobCommand> record) {
+        // every record moves its input's offset, which a commit must cover, even one dropped or changing nothing
+        commits.worked();
         JobCommand command = record.value();
         if (!Objects.equals(record.key(), command.jobId())) {
             log.warn("Dropping {} for job {} keyed {}: messages must be keyed by their job id",
@@ -115,8 +117,6 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
      * hold, and forwards what it emits as {@code template} (key, time, and the span's context as headers).
      */
     private void apply(JobCommand command, JobState before, Record<String, ?> template) {
-        // even a command that changes nothing moves its input's offset, which a commit must cover
-        commits.worked();
         try (RecordSpan span = span(command, template.headers())) {
             span.carryOn(template.headers());
             handle(command, before, template);
@@ -228,6 +228,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         for (KeyValue<String, String> timer : timers.before(upperKey(now), WAKE_BATCH)) {
             // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
             timers.delete(timer.key);
+            commits.worked();
             JobState job = jobs.get(timer.value);
             // no record woke the job: the wake-up continues the job's trace, as if its context had come with one
             TraceContext trace = job == null ? null : job.snapshot().trace();
