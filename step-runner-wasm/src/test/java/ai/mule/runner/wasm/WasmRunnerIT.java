@@ -16,6 +16,7 @@ import ai.mule.testkit.TestPostgres;
 import ai.mule.testkit.WasmFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -207,8 +208,11 @@ class WasmRunnerIT {
     @Test
     void doesNotRunAStepOfAJobCancelledBeforeItsCommandArrived() {
         String jobId = UUID.randomUUID().toString();
+        double cancelsBefore = cancelsReceived();
         TestKafka.send(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now()));
-        await().pollDelay(Duration.ofMillis(500)).atMost(WAIT).until(() -> true);
+        // the cancel and the command travel on different topics, read by different consumers: only once the
+        // runner has read the cancel is the command's arrival "after" it
+        await().atMost(WAIT).until(() -> cancelsReceived() > cancelsBefore);
         TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step("loop", LOOP, null,
                 Duration.ofSeconds(20)), json("{}"), Instant.now(), null));
 
@@ -216,6 +220,10 @@ class WasmRunnerIT {
 
         assertThat(result.failureKind()).isEqualTo(FailureKind.CANCELLED);
         assertThat(result.durationMicros()).isZero();
+    }
+
+    private static double cancelsReceived() {
+        return runner.getBean(MeterRegistry.class).get("mule.job.cancels.received").counter().count();
     }
 
     private static StepResult resultOf(String jobId) {

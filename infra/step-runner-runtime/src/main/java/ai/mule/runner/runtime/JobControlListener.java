@@ -30,14 +30,17 @@ final class JobControlListener {
 
     private final Supplier<Consumer<String, byte[]>> consumers;
     private final RunningSteps steps;
+    private final RunnerMetrics metrics;
     private final Fatal fatal;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Consumer<String, byte[]> consumer;
 
-    JobControlListener(Supplier<Consumer<String, byte[]>> consumers, RunningSteps steps, Fatal fatal, String name) {
+    JobControlListener(Supplier<Consumer<String, byte[]>> consumers, RunningSteps steps, RunnerMetrics metrics,
+                       Fatal fatal, String name) {
         this.consumers = consumers;
         this.steps = steps;
+        this.metrics = metrics;
         this.fatal = fatal;
         this.thread = new Thread(this::run, name + "-job-control");
         this.thread.setDaemon(true);
@@ -112,6 +115,7 @@ final class JobControlListener {
             return;
         }
         int stopped = steps.cancel(control.jobId());
+        metrics.cancelReceived();
         if (stopped > 0) {
             log.info("job {} cancelled: stopping {} running step(s)", control.jobId(), stopped);
         }

@@ -43,7 +43,8 @@ public final class StepRunner implements AutoCloseable {
     }
 
     /**
-     * @param meters  where the runner's metrics go ({@code mule_step_duration_seconds}, {@code mule_consumer_lag_records})
+     * @param meters  where the runner's metrics go ({@code mule_step_duration_seconds}, {@code mule_consumer_lag_records},
+     *                {@code mule_job_cancels_received_total})
      * @param tracing a span per step run, in its job's trace
      */
     public StepRunner(RunnerSettings settings, StepHandler handler, MeterRegistry meters, Tracing tracing) {
@@ -84,7 +85,7 @@ public final class StepRunner implements AutoCloseable {
         loop = new ConsumerLoop(consumer, settings.commands(), workers, work, settings.shutdownGrace(),
                 () -> running);
         control = new JobControlListener(() -> new KafkaConsumer<>(kafka.assignedConsumer(), new StringDeserializer(),
-                new ByteArrayDeserializer()), steps, fatal, name);
+                new ByteArrayDeserializer()), steps, metrics, fatal, name);
         running = true;
         thread = new Thread(() -> consume(loop, publisher), name + "-consumer");
         thread.start();

@@ -27,4 +27,16 @@ class RunnerMetricsTest {
                 .tag("step_type", "wasm_module").tag("outcome", "failed").timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(30.0);
     }
+
+    @Test
+    void cancelsReceivedAreCountedPerRunner() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RunnerMetrics metrics = new RunnerMetrics(registry, "mule-step-runner-agent");
+
+        metrics.cancelReceived();
+        metrics.cancelReceived();
+
+        assertThat(registry.get(RunnerMetrics.CANCELS_RECEIVED).tag("runner", "mule-step-runner-agent").counter()
+                .count()).isEqualTo(2.0);
+    }
 }
