@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.jobs;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +10,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The {@code job-timers} store, with a sorted copy of its entries in memory to find the due ones.
+ * The timers of the {@code job-timers} store, with a sorted copy of them in memory to find the due ones.
  * <p>
  * The store is what counts: it is written in the task's transaction, changelogged, and restored after a crash. The
  * copy only answers "which timers are due" without a RocksDB range scan. Such a scan seeks to the first key and
@@ -23,15 +24,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class DueTimers {
 
+    /** Sorts after every timer key: the latest time a key can hold. */
+    static final String LAST_KEY = JobProcessor.upperKey(Instant.ofEpochMilli(Long.MAX_VALUE));
+
     private final KeyValueStore<String, String> store;
     private final TreeMap<String, String> sorted = new TreeMap<>();
 
-    /** The timers of {@code store}, which it reads in full once. */
+    /**
+     * The timers of {@code store}, which it reads once. The store holds {@link FinishedJobs}' entries too, after every
+     * timer: those are not read.
+     */
     DueTimers(KeyValueStore<String, String> store) {
         this.store = store;
-        try (KeyValueIterator<String, String> all = store.all()) {
+        try (KeyValueIterator<String, String> all = store.range(null, LAST_KEY)) {
             all.forEachRemaining(timer -> sorted.put(timer.key, timer.value));
         }
+    }
+
+    /** How many timers there are: one per job that waits for a time. */
+    int size() {
+        return sorted.size();
     }
 
     void put(String key, String jobId) {

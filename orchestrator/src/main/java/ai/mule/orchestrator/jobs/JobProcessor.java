@@ -8,7 +8,6 @@ import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +19,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +29,11 @@ import org.slf4j.LoggerFactory;
  * events to reply topics ({@link OrchestratorTopology#REPLIES_OUT}) and control messages
  * ({@link OrchestratorTopology#CONTROL_OUT}).
  * <p>
- * Two indexes sorted by time keep the wall-clock work cheap, whatever the number of jobs: {@code job-timers}
- * holds each running job once, at its next {@link JobState#wakeAt} (a retry's backoff, a step's deadline, the
- * job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due (found in the store's copy in
- * memory, {@link DueTimers}); {@code finished-jobs}
- * holds finished jobs by the time they finished, so a slower punctuator removes those past their retention.
+ * Two indexes sorted by time, both in the {@code job-timers} store, keep the wall-clock work cheap, whatever the number
+ * of jobs: {@link DueTimers} holds each running job once, at its next {@link JobState#wakeAt} (a retry's backoff, a
+ * step's deadline, the job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due (found in
+ * the store's copy in memory); {@link FinishedJobs} holds finished jobs by the time they finished, so a slower
+ * punctuator removes those past their retention.
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
@@ -72,7 +70,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final Tracing tracing;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, JobState> jobs;
-    private KeyValueStore<String, String> finishedJobs;
+    private FinishedJobs finishedJobs;
     private DueTimers timers;
     /** A job ended since this processor last requested a commit. */
     private boolean commitWanted;
@@ -92,8 +90,10 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.jobs = context.getStateStore(OrchestratorTopology.JOBS_STORE);
-        this.finishedJobs = context.getStateStore(OrchestratorTopology.FINISHED_JOBS_STORE);
-        this.timers = new DueTimers(context.getStateStore(OrchestratorTopology.TIMERS_STORE));
+        KeyValueStore<String, String> timeIndex = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
+        this.finishedJobs = new FinishedJobs(timeIndex,
+                context.getStateStore(OrchestratorTopology.LEGACY_FINISHED_JOBS_STORE));
+        this.timers = new DueTimers(timeIndex);
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> sweepExpiredJobs());
         context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> wakeDueJobs());
     }
@@ -209,7 +209,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         jobs.put(after.jobId(), after);
         boolean justFinished = after.status().terminal() && (before == null || !before.status().terminal());
         if (justFinished) {
-            finishedJobs.put(timeKey(after.progress().finishedAt(), after.jobId()), after.jobId());
+            finishedJobs.add(after.progress().finishedAt(), after.jobId());
         }
         Instant wasDue = before == null ? null : before.wakeAt();
         Instant due = after.wakeAt();
@@ -245,18 +245,13 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
 
     private void sweepExpiredJobs() {
         Instant cutoff = clock.instant().minus(retention);
-        List<KeyValue<String, String>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = finishedJobs.range(null, upperKey(cutoff))) {
-            while (it.hasNext() && expired.size() < SWEEP_BATCH) {
-                expired.add(it.next());
-            }
-        }
+        List<KeyValue<String, String>> expired = finishedJobs.finishedBefore(cutoff, SWEEP_BATCH);
         for (KeyValue<String, String> entry : expired) {
             JobState job = jobs.get(entry.value);
             if (job != null && job.status().terminal()) {
                 jobs.delete(entry.value);
             }
-            finishedJobs.delete(entry.key);
+            finishedJobs.remove(entry.key);
         }
         if (!expired.isEmpty()) {
             commits.worked();

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *  mule.jobs.requests --StartJob-------.
- *  mule.steps.results --StepFinished----+--> job-processor [jobs, finished-jobs, --+--> mule.jobs.events
- *  mule.steps.started --RunnerStarted---+     job-timers]                          +--> step.commandTopic()
+ *  mule.steps.results --StepFinished----+--> job-processor [jobs, job-timers] -----+--> mule.jobs.events
+ *  mule.steps.started --RunnerStarted---+                                          +--> step.commandTopic()
  *  mule.jobs.control  --CancelJob------'                                           |    (mule.steps.wasm | .agent)
  *                           wall-clock punctuator --WakeUp--^                       +--> reply topic (ingress)
  *                           (retry backoff, step deadline, job deadline)            `--> mule.jobs.control (timeouts)
@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  *   instead. A wake-up (a retry after its backoff, a timeout, a lost runner) has no input record: it continues the
  *   trace context the job's state kept from its start ({@link JobSnapshot#trace}).</li>
  *   <li><b>Bounded state.</b> Finished jobs stay in {@code jobs} for a retention (late duplicates must still find
- *   them); {@code finished-jobs} indexes them by finish time so a wall-clock punctuator drops expired ones cheaply.
+ *   them); {@code job-timers} indexes them by finish time too, so a wall-clock punctuator drops expired ones cheaply.
  *   The stores are not cached: each write goes to its changelog as it is made, so a commit's flush waits only for
  *   sends already under way. Cached, every job's writes since the last commit were sent at the commit, which then
  *   waited for partitions to join the transaction and for those sends: the stream thread stalled, and at a steady
@@ -91,7 +91,13 @@ import org.slf4j.LoggerFactory;
 public final class OrchestratorTopology {
 
     public static final String JOBS_STORE = "jobs";
-    public static final String FINISHED_JOBS_STORE = "finished-jobs";
+    /**
+     * Where finished jobs were indexed until their entries moved to {@link #TIMERS_STORE} ({@link FinishedJobs}): still
+     * registered so that what a deployment wrote there is forgotten after its retention; never written. Once every
+     * deployment has run this version for a retention ({@code mule.orchestrator.terminal-retention}), it is empty.
+     */
+    public static final String LEGACY_FINISHED_JOBS_STORE = "finished-jobs";
+    /** Running jobs by their next wake time, and finished jobs by the time they finished (two key ranges). */
     public static final String TIMERS_STORE = "job-timers";
     public static final String JOB_PROCESSOR = "job-processor";
     /** The processor's children that its records are forwarded to by name. */
@@ -125,7 +131,7 @@ public final class OrchestratorTopology {
                 Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(FINISHED_JOBS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_FINISHED_JOBS_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
                 Serdes.String(), Serdes.String()));
@@ -145,7 +151,7 @@ public final class OrchestratorTopology {
         KStream<String, Object> emitted = commands.process(
                 () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
                         properties.timerInterval(), new RecordCheck(limits), commits, tracing),
-                Named.as(JOB_PROCESSOR), JOBS_STORE, FINISHED_JOBS_STORE, TIMERS_STORE);
+                Named.as(JOB_PROCESSOR), JOBS_STORE, LEGACY_FINISHED_JOBS_STORE, TIMERS_STORE);
 
         // The processor forwards each record to one of these children by name, so the casts always hold.
         emitted.mapValues(JobEvent.class::cast, Named.as(EVENTS_OUT))

@@ -49,7 +49,7 @@ class JobProcessorCommitTest {
     void initProcessor() {
         store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.JOBS_STORE),
                 Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingDisabled().build());
-        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.FINISHED_JOBS_STORE),
+        store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.LEGACY_FINISHED_JOBS_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build());
         store(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(OrchestratorTopology.TIMERS_STORE),
                 Serdes.String(), Serdes.String()).withLoggingDisabled().build());

@@ -163,20 +163,29 @@ final class OrchestratorDriver implements AutoCloseable {
 
     /** How many jobs the timer index holds (each running job once, at its next wake time). */
     long timerCount() {
-        KeyValueStore<String, String> store = driver.getKeyValueStore(OrchestratorTopology.TIMERS_STORE);
-        long count = 0;
-        try (var entries = store.all()) {
-            for (; entries.hasNext(); entries.next()) {
-                count++;
-            }
-        }
-        return count;
+        return count(timers(), null, DueTimers.LAST_KEY);
     }
 
+    /** How many finished jobs wait to be forgotten after their retention ({@link FinishedJobs}). */
     long finishedIndexSize() {
-        KeyValueStore<String, String> store = driver.getKeyValueStore(OrchestratorTopology.FINISHED_JOBS_STORE);
+        return count(timers(), FinishedJobs.PREFIX,
+                FinishedJobs.PREFIX + '\uffff')
+                + count(legacyFinishedIndex(), null, null);
+    }
+
+    /** The {@code job-timers} store: timers, then finished jobs ({@link FinishedJobs#PREFIX}). */
+    KeyValueStore<String, String> timers() {
+        return driver.getKeyValueStore(OrchestratorTopology.TIMERS_STORE);
+    }
+
+    /** The store finished jobs were indexed in by earlier versions, which a deployment may still hold entries of. */
+    KeyValueStore<String, String> legacyFinishedIndex() {
+        return driver.getKeyValueStore(OrchestratorTopology.LEGACY_FINISHED_JOBS_STORE);
+    }
+
+    private static long count(KeyValueStore<String, String> store, String from, String to) {
         long count = 0;
-        try (var entries = store.all()) {
+        try (var entries = store.range(from, to)) {
             for (; entries.hasNext(); entries.next()) {
                 count++;
             }

@@ -36,6 +36,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -404,6 +405,11 @@ class OrchestratorTopologyTest {
         orchestrator.request(threeMixedSteps(running));
         StepCommand finishedStep = orchestrator.wasmCommands().get(0);
         orchestrator.result(succeeded(finishedStep, "HELLO"));
+        assertThat(orchestrator.finishedIndexSize()).isOne();
+        try (var legacy = orchestrator.legacyFinishedIndex().all()) {
+            assertThat(legacy.hasNext()).as("indexed in job-timers, whose changelog the job's transaction writes anyway")
+                    .isFalse();
+        }
 
         orchestrator.advance(Duration.ofHours(23));
         assertThat(orchestrator.state(finished)).isNotNull();
@@ -412,6 +418,26 @@ class OrchestratorTopologyTest {
         assertThat(orchestrator.state(finished)).isNull();
         assertThat(orchestrator.finishedIndexSize()).isZero();
         assertThat(orchestrator.state(running).status()).isEqualTo(JobStatus.RUNNING);
+    }
+
+    @Test
+    void jobsThatAnEarlierVersionIndexedInFinishedJobsAreForgottenToo() {
+        String finished = newJobId();
+        orchestrator.request(request(finished, wasm(1, "upper")));
+        orchestrator.result(succeeded(single(orchestrator.wasmCommands()), "HELLO"));
+        // as a deployment that ran an earlier version holds it: the entry in finished-jobs, none in job-timers
+        String key = JobProcessor.timeKey(orchestrator.state(finished).progress().finishedAt(), finished);
+        KeyValueStore<String, String> timers = orchestrator.timers();
+        assertThat(timers.delete(FinishedJobs.PREFIX + key)).isEqualTo(finished);
+        orchestrator.legacyFinishedIndex().put(key, finished);
+
+        orchestrator.advance(Duration.ofHours(23));
+        assertThat(orchestrator.state(finished)).isNotNull();
+
+        orchestrator.advance(Duration.ofHours(1).plusMinutes(1));
+        assertThat(orchestrator.state(finished)).isNull();
+        assertThat(orchestrator.legacyFinishedIndex().get(key)).isNull();
+        assertThat(orchestrator.finishedIndexSize()).isZero();
     }
 
     @Test
