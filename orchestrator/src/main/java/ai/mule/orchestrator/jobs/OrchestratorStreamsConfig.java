@@ -15,8 +15,7 @@ public final class OrchestratorStreamsConfig {
      * long an idle fetch is parked; it adds no latency to records that arrive.
      */
     private static final int IDLE_FETCH_WAIT_MS = 100;
-    private static final long FALLBACK_COMMIT_FACTOR = 10;
-    private static final long MAX_FALLBACK_COMMIT_MS = 5_000;
+    private static final long FALLBACK_COMMIT_MS = 5_000;
 
     private OrchestratorStreamsConfig() {
     }
@@ -75,11 +74,15 @@ public final class OrchestratorStreamsConfig {
     }
 
     /**
-     * Streams' own commit interval: ten of Mule's, so that it never runs while the timer tick works, at most 5 s
-     * (well within Streams' 10 s transaction timeout), and never below Mule's own.
+     * Streams' own commit interval: 5 s (well within Streams' 10 s transaction timeout), or Mule's if that is longer.
+     * The timer tick requests every commit the work needs (CommitPacer), so this one commits nothing new while that
+     * works. It still costs a transaction each time: Streams commits every task that ran a punctuator since, and the
+     * timer tick is one, so each of these commits writes the task's unchanged offsets in a transaction of their own.
+     * At ten times Mule's interval (1 s) an idle orchestrator did that every second, and a lone client's calls lost one
+     * in some thirty to a transaction split in two (issue 14).
      */
     static long fallbackCommitMs(long commitMs) {
-        return Math.max(commitMs, Math.min(commitMs * FALLBACK_COMMIT_FACTOR, MAX_FALLBACK_COMMIT_MS));
+        return Math.max(commitMs, FALLBACK_COMMIT_MS);
     }
 
     /** The largest request the producer sends: at least its default, and any record the limits let through. */

@@ -24,7 +24,7 @@ class OrchestratorStreamsConfigTest {
         assertThat(config.getString(StreamsConfig.APPLICATION_ID_CONFIG)).isEqualTo("mule-orchestrator");
         assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
         // the processor's timer tick requests the 15 ms interval commits; Streams' own is the fallback
-        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(150);
+        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(5_000);
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(15);
         assertThat(config.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1);
         assertThat(config.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
@@ -32,8 +32,8 @@ class OrchestratorStreamsConfigTest {
     }
 
     @Test
-    void streamsOwnCommitIntervalIsAFallbackTenTimesMulesWithinTheTransactionTimeout() {
-        assertThat(OrchestratorStreamsConfig.fallbackCommitMs(100)).isEqualTo(1_000);
+    void streamsOwnCommitIntervalIsAFallbackOfFiveSecondsWithinTheTransactionTimeout() {
+        assertThat(OrchestratorStreamsConfig.fallbackCommitMs(100)).isEqualTo(5_000);
         assertThat(OrchestratorStreamsConfig.fallbackCommitMs(2_000)).isEqualTo(5_000);
         assertThat(OrchestratorStreamsConfig.fallbackCommitMs(8_000)).isEqualTo(8_000);
     }
