@@ -131,6 +131,11 @@ public class JobEventListener extends BackgroundLoop {
                 }
             } catch (WakeupException e) {
                 // stop() woke the consumer up
+            } catch (Error e) {
+                // BackgroundLoop restarts the loop and /health names the error once it has recorded it; until then,
+                // this reason does, not the "positioning" of the round that just ended
+                notConsumingReason = "stopped by " + e;
+                throw e;
             } catch (RuntimeException e) {
                 consuming = false;
                 notConsumingReason = "reconnecting after " + e;
