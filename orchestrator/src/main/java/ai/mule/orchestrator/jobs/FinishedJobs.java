@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * added to it before its records can be sent: a round trip to the transaction coordinator, and a second one the
  * broker makes to verify the partition. The {@code finished-jobs} store was written only at a job's end, so for a
  * lone sync client, whose call is one transaction, both round trips came between the job's end and the commit the
- * caller waits for: 1.5 more broker requests per call, and the answer about 1 ms later (issue 14). {@code job-timers}
+ * caller waits for: 1.5 more broker requests per call, and the commit's flush about 1.2 ms longer (issue 14). {@code job-timers}
  * is written when a job starts (its deadlines), so its partition is already in the transaction when the job ends.
  * <p>
  * Entries a deployment wrote to {@code finished-jobs} before are still forgotten in time: that store is read and
