@@ -1,6 +1,8 @@
 package ai.mule.gateway.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.CompletableFuture;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.web.ApiException;
@@ -14,24 +16,34 @@ import org.springframework.web.bind.annotation.RestController;
 class ChatCompletionController {
 
     private final ChatCompletionService chat;
+    private final LateAnswers lateAnswers;
 
-    ChatCompletionController(ChatCompletionService chat) {
+    ChatCompletionController(ChatCompletionService chat, LateAnswers lateAnswers) {
         this.chat = chat;
+        this.lateAnswers = lateAnswers;
     }
 
     /**
      * Answers JSON, or Server-Sent Events for {@code "stream": true}. {@code Idempotency-Key} makes an async model's
-     * retried call return the first call's job instead of starting another.
+     * retried call return the first call's job instead of starting another. An answer known at once (an async
+     * model's job id, a stream's emitter, a refusal) is Spring's to write; one that waits for its job or agent is
+     * written by {@link LateAnswers} when it comes.
      */
     @PostMapping(path = "/v1/chat/completions")
     CompletableFuture<Object> complete(@RequestBody JsonNode body,
-                                       @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+                                       @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                       HttpServletRequest request, HttpServletResponse response) {
         String idempotencyKey;
         try {
             idempotencyKey = JobService.idempotencyKey(key);
         } catch (ApiException e) {
             throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_idempotency_key");
         }
-        return chat.complete(ChatRequest.from(body), idempotencyKey);
+        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey);
+        if (answer.isDone()) {
+            return answer;
+        }
+        lateAnswers.answerWhenDone(request, response, answer);
+        return null;
     }
 }

@@ -26,6 +26,20 @@ class OpenAiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(OpenAiExceptionHandler.class);
 
+    /** The answer to {@code error}, as the handlers below give it: for an answer written outside Spring MVC. */
+    ResponseEntity<OpenAiError> answer(Throwable error) {
+        if (error instanceof OpenAiException e) {
+            return handle(e);
+        }
+        if (error instanceof PoolFullException e) {
+            return handlePoolFull(e);
+        }
+        if (error instanceof ApiException e) {
+            return handleApi(e);
+        }
+        return handleUnexpected(error instanceof Exception e ? e : new IllegalStateException(error));
+    }
+
     @ExceptionHandler(OpenAiException.class)
     ResponseEntity<OpenAiError> handle(OpenAiException e) {
         return ResponseEntity.status(e.status()).body(e.body());
