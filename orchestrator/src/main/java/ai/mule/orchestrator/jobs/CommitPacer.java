@@ -9,11 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li><b>At the end of a job someone waits for</b>, right after its record. A commit stalls the stream thread for
  *   a transaction's round trip (a few milliseconds on a quiet machine, tens when the broker is short of CPU); one per
- *   ended job would, when many jobs end each second, leave the thread committing more than processing. So requests
- *   are rationed: on average one per {@link #GAP}, at most {@link #BURST} in a row. A job that ends when none is left
- *   is committed at its processor's next timer tick instead ({@code mule.orchestrator.timer-interval}), together with
- *   every job that ended meanwhile; and while the thread is behind its input (by more than the commit interval), no
- *   such commit is requested at all.</li>
+ *   ended job would, when many jobs end each second, leave the thread committing more than processing. So a job that
+ *   ends within {@link #GAP} of the last request is committed at its processor's next timer tick instead
+ *   ({@code mule.orchestrator.timer-interval}), together with every job that ended meanwhile; and while the thread is
+ *   behind its input (by more than the commit interval), no such commit is requested at all.</li>
  *   <li><b>The commit interval</b>: at a timer tick, when the thread has done work that no commit covers yet and its
  *   last commit request is a commit interval old. Streams' own interval commit is only a far fallback
  *   (OrchestratorStreamsConfig): it runs every interval whatever was requested in between, so a lone sync client's
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CommitPacer {
 
     /**
-     * On average at most 50 requested commits a second. A held-back commit waits for the next timer tick, which an idle stream
+     * At most 50 requested commits a second. A held-back commit waits for the next timer tick, which an idle stream
      * thread runs after its poll (an idle poll lasts at most the timer interval, see OrchestratorStreamsConfig).
      * Longer gaps hold back more of the commits of sequential sync calls (20-40 ms apart here): with 40 ms a lone
      * client's sync calls took 132 ms p50, their answers waiting for the commit interval; with 5 ms, 8 clients' took
@@ -35,20 +34,9 @@ final class CommitPacer {
      */
     static final Duration GAP = Duration.ofMillis(20);
 
-    /**
-     * Requests that may follow one another with less than {@link #GAP} between them, as long as the average keeps to
-     * it. A lone client's sync calls end 18-30 ms apart: with a strict gap, each that ended within 20 ms of the one
-     * before (one in eight of the README's 2-step calls) waited for the next tick, 16 ms p50 longer.
-     */
-    static final int BURST = 2;
-
     private final Clock clock;
     private final long intervalMs;
-    /**
-     * When the requests so far would have used up their ration if spaced {@link #GAP} apart (the generic cell rate
-     * algorithm's theoretical arrival time): a request may be made while this is at most {@code BURST - 1} gaps ahead.
-     */
-    private final AtomicLong rationedUntilMs = new AtomicLong(Long.MIN_VALUE / 2);
+    private final AtomicLong lastRequestMs = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile long inputLagMs;
     private final ThreadLocal<StreamThreadCommits> thread;
 
@@ -80,17 +68,12 @@ final class CommitPacer {
             return false;
         }
         long now = clock.millis();
-        long gap = GAP.toMillis();
-        while (true) {
-            long until = rationedUntilMs.get();
-            if (until - now > (BURST - 1) * gap) {
-                return false;
-            }
-            if (rationedUntilMs.compareAndSet(until, Math.max(until, now) + gap)) {
-                thread.get().requested(now);
-                return true;
-            }
+        long last = lastRequestMs.get();
+        if (now - last >= GAP.toMillis() && lastRequestMs.compareAndSet(last, now)) {
+            thread.get().requested(now);
+            return true;
         }
+        return false;
     }
 
     /**
@@ -103,7 +86,7 @@ final class CommitPacer {
 
     /**
      * Whether the calling stream thread should commit now for the interval: it has work no commit covers and its last
-     * request is at least the commit interval old. If so, it counts as requested, against the ration too.
+     * request is at least the commit interval old. If so, it counts as requested, for {@link #GAP} too.
      */
     boolean intervalDue() {
         StreamThreadCommits commits = thread.get();
@@ -112,7 +95,7 @@ final class CommitPacer {
             return false;
         }
         commits.requested(now);
-        rationedUntilMs.accumulateAndGet(now, (until, at) -> Math.max(until, at) + GAP.toMillis());
+        lastRequestMs.set(now);
         return true;
     }
 
