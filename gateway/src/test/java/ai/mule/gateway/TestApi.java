@@ -13,7 +13,7 @@ public final class TestApi {
 
     private final Http http;
 
-    TestApi(Http http) {
+    public TestApi(Http http) {
         this.http = http;
     }
 

@@ -89,12 +89,12 @@ public class JobEventListener extends BackgroundLoop {
     }
 
     /**
-     * Before the web server (which starts in phase {@code Integer.MAX_VALUE - 1}): no synchronous call is
-     * accepted until the listener is positioned, and in-flight calls are answered before it stops.
+     * Started before the web server and stopped after it ({@link #WITH_THE_WEB_SERVER}): no synchronous call is
+     * accepted until the listener is positioned, and calls in flight at shutdown are answered before it stops.
      */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 1000;
+        return WITH_THE_WEB_SERVER;
     }
 
     /** True once the listener is positioned at the end of every partition and reading. */

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -23,6 +24,16 @@ import org.springframework.context.SmartLifecycle;
  * means for it ({@link #notWorking()}).
  */
 public abstract class BackgroundLoop implements SmartLifecycle {
+
+    /**
+     * The phase of a loop that must run whenever the web server serves, including while it drains in-flight requests
+     * at shutdown: it starts before the web server starts accepting (Spring Boot's phase
+     * {@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024}) and stops only after the graceful
+     * shutdown (that phase) has let every in-flight request finish. In {@code Integer.MAX_VALUE - 1000}, above both,
+     * the job events listener and the outbox relay stopped first, so a sync call that was waiting when the gateway
+     * was told to stop could never be answered and was cut off after the 20 s shutdown phase.
+     */
+    protected static final int WITH_THE_WEB_SERVER = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 2048;
 
     private static final Logger log = LoggerFactory.getLogger(BackgroundLoop.class);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);

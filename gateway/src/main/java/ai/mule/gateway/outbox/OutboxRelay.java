@@ -78,10 +78,13 @@ public class OutboxRelay extends BackgroundLoop {
         wake();
     }
 
-    /** Runs while the web server does (it starts after and stops before this), so no accepted job waits a sweep. */
+    /**
+     * Runs whenever the web server does, and on while it drains ({@link #WITH_THE_WEB_SERVER}), so no accepted job
+     * waits a sweep, nor for the next start.
+     */
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 1000;
+        return WITH_THE_WEB_SERVER;
     }
 
     @Override
