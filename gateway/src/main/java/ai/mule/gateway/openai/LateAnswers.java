@@ -14,8 +14,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes the answer of a chat completion that waits for its job (or its agent) from the thread that completes it,
- * instead of handing it back to Spring MVC. Spring answers a returned {@code CompletableFuture} with an async
+ * Writes the answer of a chat completion that waits for its job (or its agent) on a container thread once it is
+ * there, instead of handing it back to Spring MVC. Spring answers a returned {@code CompletableFuture} with an async
  * dispatch: the container runs the request through the DispatcherServlet a second time to write the value. On a
  * lone client's sync calls that second pass was 1.7 ms of the 2.8 between the job's end reaching the gateway and
  * the client having its answer, and about an eighth of the gateway's CPU per call (issue 14). The answer is what
@@ -36,8 +36,8 @@ class LateAnswers {
     }
 
     /**
-     * Puts {@code request} into asynchronous mode and answers it on {@code response} when {@code answer} completes, with the
-     * {@code ResponseEntity} it holds or the error it failed with. The handler then returns null: nothing is left
+     * Puts {@code request} into asynchronous mode and answers it on {@code response} when {@code answer} completes,
+     * with the {@code ResponseEntity} it holds or the error it failed with. The handler then returns null: nothing is left
      * for Spring to write.
      */
     void answerWhenDone(HttpServletRequest request, HttpServletResponse response, CompletableFuture<?> answer) {
@@ -45,7 +45,9 @@ class LateAnswers {
         // no container timeout, as spring.mvc.async.request-timeout says: every answer completes by its own timeout
         // (timeout_workflow_seconds for a job, the provider's for an agent)
         async.setTimeout(0);
-        answer.whenComplete((value, error) -> write(async, response, value, error));
+        // written on a container thread, as Spring's dispatch was: a client slow to read its answer holds one of
+        // Tomcat's threads, never one of the bounded pools that complete answers (mule.pools.answers, agent-calls)
+        answer.whenComplete((value, error) -> async.start(() -> write(async, response, value, error)));
     }
 
     private void write(AsyncContext async, HttpServletResponse response, Object value, Throwable error) {
