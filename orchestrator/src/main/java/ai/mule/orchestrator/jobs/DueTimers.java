@@ -2,6 +2,7 @@ package ai.mule.orchestrator.jobs;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,9 +15,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>
  * The store is what counts: it is written in the task's transaction, changelogged, and restored after a crash. The
  * copy only answers "which timers are due" without a RocksDB range scan. Such a scan seeks to the first key and
- * steps over every deleted timer RocksDB has not compacted away yet, and each step's deadline is put when the step
- * starts and deleted when it ends: at a steady 100 jobs/s, the scan every {@code timer-interval} of every task took
- * 16% of the stream thread (issue 14). The copy costs one entry per running job.
+ * steps over every deleted timer RocksDB has not compacted away yet: at a steady 100 jobs/s, the scan every
+ * {@code timer-interval} of every task took 16% of the stream thread (issue 14).
+ * <p>
+ * <b>A timer may be early, never late.</b> A job has at most one timer, at or before its {@link JobState#wakeAt}. A
+ * job whose wake time moves later (the next step's deadline, a late start's) keeps the timer it has: when that fires,
+ * {@link WakeUp} finds nothing due and the job is indexed again at its wake time then. Only a wake time earlier than
+ * the timer (a retry's backoff) replaces it. A job that ends keeps its timer too, and moves to {@link FinishedJobs}
+ * when it fires. So a job of three quick steps writes one timer record while it runs, when it starts, instead of seven
+ * (a put at the start, a delete and a put at each next step, a delete and its {@code FinishedJobs} entry at the end),
+ * and two when its timer fires later (the delete and the entry): fewer records in every transaction a job's steps
+ * wait for (issue 14). The copy so costs one entry per running job, and one per job that ended less than its last
+ * wake time ago (a step's timeout plus grace after the step started).
  * <p>
  * It is loaded from the store when the processor is initialised. Streams initialises the processor each time the
  * task starts to run, after restoring its stores (a new task, a revived one after an aborted transaction, one
@@ -29,6 +39,8 @@ final class DueTimers {
 
     private final KeyValueStore<String, String> store;
     private final TreeMap<String, String> sorted = new TreeMap<>();
+    /** Each job's timer key, to find it without knowing its time. */
+    private final HashMap<String, String> byJob = new HashMap<>();
 
     /**
      * The timers of {@code store}, which it reads once. The store holds {@link FinishedJobs}' entries too, after every
@@ -37,23 +49,47 @@ final class DueTimers {
     DueTimers(KeyValueStore<String, String> store) {
         this.store = store;
         try (KeyValueIterator<String, String> all = store.range(null, LAST_KEY)) {
-            all.forEachRemaining(timer -> sorted.put(timer.key, timer.value));
+            all.forEachRemaining(timer -> {
+                sorted.put(timer.key, timer.value);
+                byJob.put(timer.value, timer.key);
+            });
         }
     }
 
-    /** How many timers there are: one per job that waits for a time. */
+    /** How many timers there are: one per job that waits for a time, or ended but has not been woken since. */
     int size() {
         return sorted.size();
     }
 
-    void put(String key, String jobId) {
+    /**
+     * Makes sure {@code jobId} is woken at {@code at} or earlier: a timer it has at or before then stays (no write),
+     * a later one is replaced.
+     */
+    void wakeBy(String jobId, Instant at) {
+        String key = JobProcessor.timeKey(at, jobId);
+        String current = byJob.get(jobId);
+        if (current != null && current.compareTo(key) <= 0) {
+            return;
+        }
+        if (current != null) {
+            delete(current);
+        }
         store.put(key, jobId);
         sorted.put(key, jobId);
+        byJob.put(jobId, key);
+    }
+
+    /** Whether {@code jobId} has a timer (which may be earlier than anything it waits for). */
+    boolean has(String jobId) {
+        return byJob.containsKey(jobId);
     }
 
     void delete(String key) {
         store.delete(key);
-        sorted.remove(key);
+        String jobId = sorted.remove(key);
+        if (jobId != null) {
+            byJob.remove(jobId, key);
+        }
     }
 
     /** The first {@code max} timers whose keys sort before {@code upperKey}, in key order. */

@@ -30,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * ({@link OrchestratorTopology#CONTROL_OUT}).
  * <p>
  * Two indexes sorted by time, both in the {@code job-timers} store, keep the wall-clock work cheap, whatever the number
- * of jobs: {@link DueTimers} holds each running job once, at its next {@link JobState#wakeAt} (a retry's backoff, a
- * step's deadline, the job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due (found in
- * the store's copy in memory); {@link FinishedJobs} holds finished jobs by the time they finished, so a slower
- * punctuator removes those past their retention.
+ * of jobs: {@link DueTimers} holds each running job once, at or before its next {@link JobState#wakeAt} (a retry's
+ * backoff, a step's deadline, the job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due
+ * (found in the store's copy in memory); {@link FinishedJobs} holds finished jobs by the time they finished, so a
+ * slower punctuator removes those past their retention. A timer is only moved when the wake time comes before it, and
+ * a job that ends keeps its timer until it fires, so a job's steps do not each write the store (see DueTimers).
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
@@ -116,10 +117,10 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
      * Applies {@code command} to {@code before} in a span that is a child of the context {@code template}'s headers
      * hold, and forwards what it emits as {@code template} (key, time, and the span's context as headers).
      */
-    private void apply(JobCommand command, JobState before, Record<String, ?> template) {
+    private Transition apply(JobCommand command, JobState before, Record<String, ?> template) {
         try (RecordSpan span = span(command, template.headers())) {
             span.carryOn(template.headers());
-            handle(command, before, template);
+            return handle(command, before, template);
         }
     }
 
@@ -133,7 +134,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                 command.jobId());
     }
 
-    private void handle(JobCommand command, JobState before, Record<String, ?> template) {
+    /** What {@code command} did to the job: applied (and stored), ignored, or null when it was skipped. */
+    private Transition handle(JobCommand command, JobState before, Record<String, ?> template) {
         String jobId = command.jobId();
         String commandName = command.getClass().getSimpleName();
         Instant now = clock.instant();
@@ -145,11 +147,11 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         } catch (RuntimeException e) {
             // apply() is pure: skipping the command leaves the job exactly as it was
             log.error("Skipping {} for job {}: it cannot be applied", commandName, jobId, e);
-            return;
+            return null;
         }
         if (transition instanceof Transition.Ignored ignored) {
             log.debug("Ignoring {} for job {}: {}", commandName, jobId, ignored.because());
-            return;
+            return ignored;
         }
         Transition.Applied applied = keepTrace((Transition.Applied) transition, template.headers());
         Optional<Limits.Violation> tooLarge = records.firstTooLarge(jobId, applied);
@@ -162,7 +164,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
                 // only a job id far beyond any the gateway makes could get here; the job is left as it was
                 log.error("Skipping {} for job {}: even its failure does not fit: {}", commandName, jobId,
                         stillTooLarge.get().message());
-                return;
+                return null;
             }
         }
         save(before, applied.state());
@@ -182,6 +184,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             commitWanted = true;
             requestWantedCommit();
         }
+        return applied;
     }
 
     /**
@@ -205,35 +208,44 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         }
     }
 
+    /** Stores the job's new state and keeps it indexed: a timer at or before its wake time, or as finished. */
     private void save(JobState before, JobState after) {
         jobs.put(after.jobId(), after);
-        boolean justFinished = after.status().terminal() && (before == null || !before.status().terminal());
-        if (justFinished) {
-            finishedJobs.add(after.progress().finishedAt(), after.jobId());
-        }
-        Instant wasDue = before == null ? null : before.wakeAt();
-        Instant due = after.wakeAt();
-        if (!Objects.equals(wasDue, due)) {
-            if (wasDue != null) {
-                timers.delete(timeKey(wasDue, after.jobId()));
-            }
+        if (!after.status().terminal()) {
+            Instant due = after.wakeAt();
             if (due != null) {
-                timers.put(timeKey(due, after.jobId()), after.jobId());
+                timers.wakeBy(after.jobId(), due);
             }
+        } else if ((before == null || !before.status().terminal()) && !timers.has(after.jobId())) {
+            // a job that ends with a timer keeps it, and is indexed as finished when it fires (DueTimers)
+            finishedJobs.add(after.progress().finishedAt(), after.jobId());
         }
     }
 
     private void wakeDueJobs() {
         Instant now = clock.instant();
         for (KeyValue<String, String> timer : timers.before(upperKey(now), WAKE_BATCH)) {
-            // removed first: handling the wake-up indexes the job again at its next wake time, if it has one
+            // removed first: handling the wake-up indexes the job again, if it still waits for a time
             timers.delete(timer.key);
             commits.worked();
-            JobState job = jobs.get(timer.value);
+            String jobId = timer.value;
+            JobState job = jobs.get(jobId);
+            if (job == null) {
+                continue;
+            }
+            if (job.status().terminal()) {
+                // it ended after its timer was set (DueTimers): from now on it waits for its retention to pass
+                finishedJobs.add(job.progress().finishedAt(), jobId);
+                continue;
+            }
             // no record woke the job: the wake-up continues the job's trace, as if its context had come with one
-            TraceContext trace = job == null ? null : job.snapshot().trace();
-            apply(new WakeUp(timer.value), job,
-                    new Record<>(timer.value, null, now.toEpochMilli(), trace == null ? null : trace.headers()));
+            TraceContext trace = job.snapshot().trace();
+            Transition woken = apply(new WakeUp(jobId), job,
+                    new Record<>(jobId, null, now.toEpochMilli(), trace == null ? null : trace.headers()));
+            if (woken instanceof Transition.Ignored && job.wakeAt() != null) {
+                // an early timer: nothing was due yet
+                timers.wakeBy(jobId, job.wakeAt());
+            }
         }
         // a job that ended too soon after the last commit request is committed now
         requestWantedCommit();

@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  *   against 77-80 (issue 14). The price is a changelog record per write, not per job and commit: async throughput
  *   measured 711-785 steps/s uncached against 774-815.</li>
  *   <li><b>Time without sleeping.</b> Retries wait out their backoff, and steps and jobs have deadlines, as
- *   entries of {@code job-timers} (one per running job, at its next wake time); a second punctuator applies a
+ *   entries of {@code job-timers} (one per running job, at or before its next wake time); a second punctuator applies a
  *   {@link WakeUp} to the due ones in the same exactly-once transaction as any record, so timers survive restarts
  *   with the state and the stream thread never blocks.</li>
  * </ul>

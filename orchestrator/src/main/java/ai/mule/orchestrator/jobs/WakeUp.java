@@ -17,7 +17,8 @@ import java.time.Instant;
  *   <li>the running attempt's deadline passed with no result: its runner counts as lost
  *   ({@code runner_lost}, transient), so the attempt is retried or the step fails.</li>
  * </ol>
- * A wake-up that finds nothing due (the job moved on meanwhile) changes nothing.
+ * A wake-up that finds nothing due changes nothing: the job moved on since its timer was set, which may be early
+ * ({@link DueTimers}), and the processor indexes it again at its wake time.
  */
 public record WakeUp(String jobId) implements JobCommand {
 

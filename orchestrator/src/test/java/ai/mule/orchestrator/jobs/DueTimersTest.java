@@ -3,6 +3,8 @@ package ai.mule.orchestrator.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -29,6 +31,37 @@ class DueTimersTest {
         assertThat(timers.before(DueTimers.LAST_KEY, 10)).extracting(timer -> timer.value).containsExactly("running");
         assertThat(finished.finishedBefore(NOW.plusSeconds(1), 10)).extracting(entry -> entry.value)
                 .containsExactly("done-earlier", "done-now");
+    }
+
+    @Test
+    void aTimerLoadedFromTheStoreIsKeptForALaterWakeTimeAndReplacedForAnEarlierOne() {
+        KeyValueStore<String, String> store = store();
+        String loaded = JobProcessor.timeKey(NOW, "job");
+        store.put(loaded, "job");
+        DueTimers timers = new DueTimers(store);
+
+        timers.wakeBy("job", NOW.plusSeconds(30));
+        assertThat(keys(store)).as("already woken earlier: nothing written").containsExactly(loaded);
+        assertThat(timers.has("job")).isTrue();
+
+        timers.wakeBy("job", NOW.minusSeconds(1));
+        String earlier = JobProcessor.timeKey(NOW.minusSeconds(1), "job");
+        assertThat(keys(store)).containsExactly(earlier);
+        assertThat(timers.before(DueTimers.LAST_KEY, 10)).extracting(timer -> timer.key).containsExactly(earlier);
+
+        timers.delete(earlier);
+        assertThat(timers.has("job")).isFalse();
+        assertThat(keys(store)).isEmpty();
+        timers.wakeBy("job", NOW.plusSeconds(30));
+        assertThat(keys(store)).containsExactly(JobProcessor.timeKey(NOW.plusSeconds(30), "job"));
+    }
+
+    private static List<String> keys(KeyValueStore<String, String> store) {
+        List<String> keys = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
     }
 
     @Test

@@ -166,6 +166,15 @@ final class OrchestratorDriver implements AutoCloseable {
         return count(timers(), null, DueTimers.LAST_KEY);
     }
 
+    /** The keys of the timer index, in time order. */
+    List<String> timerKeys() {
+        List<String> keys = new ArrayList<>();
+        try (var entries = timers().range(null, DueTimers.LAST_KEY)) {
+            entries.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
     /** How many finished jobs wait to be forgotten after their retention ({@link FinishedJobs}). */
     long finishedIndexSize() {
         return count(timers(), FinishedJobs.PREFIX,

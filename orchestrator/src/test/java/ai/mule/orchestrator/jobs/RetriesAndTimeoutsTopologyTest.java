@@ -307,22 +307,65 @@ class RetriesAndTimeoutsTopologyTest {
     }
 
     @Test
-    void eachRunningJobHasOneTimerAndAFinishedJobNone() {
+    void aJobHasOneTimerMovedOnlyEarlierAndKeptAfterItEndsUntilItFires() {
         String first = newJobId();
         String second = newJobId();
         orchestrator.request(request(first, wasm(1, "a", QUICK), wasm(2, "b", QUICK)));
         orchestrator.request(request(second, wasm(1, "a", QUICK)));
-        assertThat(orchestrator.timerCount()).isEqualTo(2);
+        List<String> started = orchestrator.timerKeys();
+        assertThat(started).hasSize(2);
 
         List<StepCommand> commands = orchestrator.commands();
+        orchestrator.advance(Duration.ofMillis(10));
         orchestrator.result(succeeded(commands.get(0), "A"));
-        assertThat(orchestrator.timerCount()).as("moved to the next step's deadline, not added").isEqualTo(2);
-        orchestrator.result(failed(commands.get(1), FailureKind.RUNNER_LOST, "gone"));
-        assertThat(orchestrator.timerCount()).as("moved to the retry's time").isEqualTo(2);
+        assertThat(orchestrator.timerKeys()).as("the next step's deadline is later: the timer stays, unwritten")
+                .isEqualTo(started);
+        orchestrator.result(failed(single(orchestrator.commands()), FailureKind.RUNNER_LOST, "gone"));
+        Instant retryAt = orchestrator.state(first).progress().retryAt();
+        assertThat(orchestrator.timerKeys()).as("moved to the retry's time, which is earlier")
+                .containsExactlyInAnyOrder(timerOf(started, second),
+                        JobProcessor.timeKey(retryAt, first));
 
         orchestrator.cancel(second);
+        orchestrator.advance(Duration.ofMillis(150));
         orchestrator.result(succeeded(single(orchestrator.commands()), "B"));
-        assertThat(orchestrator.timerCount()).isZero();
+        assertThat(orchestrator.state(first).status()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(orchestrator.timerKeys()).as("ended jobs keep their timers").hasSize(2);
+        assertThat(orchestrator.finishedIndexSize()).isZero();
+
+        orchestrator.advance(Duration.ofMillis(QUICK.timeoutMs()).plus(GRACE));
+        assertThat(orchestrator.timerKeys()).as("once fired, the timers are gone").isEmpty();
+        assertThat(orchestrator.finishedIndexSize()).as("and the jobs wait for their retention").isEqualTo(2);
+        assertThat(orchestrator.events()).extracting(e -> e.getClass().getSimpleName())
+                .as("a timer firing for an ended job changes nothing").doesNotContain("StepFailed", "JobFailed");
+    }
+
+    @Test
+    void anEarlyTimerWakesTheJobForNothingAndTheLaterDeadlineStillCounts() {
+        String jobId = newJobId();
+        orchestrator.request(request(jobId, wasm(1, "a", QUICK), wasm(2, "b", QUICK)));
+        String firstTimer = single(orchestrator.timerKeys());
+        orchestrator.advance(Duration.ofSeconds(3));
+        orchestrator.result(succeeded(single(orchestrator.commands()), "A"));
+        StepCommand second = single(orchestrator.commands());
+        Instant secondDeadline = orchestrator.state(jobId).progress().stepDeadline();
+        assertThat(single(orchestrator.timerKeys())).isEqualTo(firstTimer);
+        orchestrator.events();
+
+        orchestrator.advance(Duration.ofMillis(QUICK.timeoutMs()).plus(GRACE).minusSeconds(3).plusMillis(50));
+        assertThat(orchestrator.events()).as("the first step's deadline passed, but the second step's has not")
+                .isEmpty();
+        assertThat(orchestrator.timerKeys()).as("indexed again at the second step's deadline")
+                .containsExactly(JobProcessor.timeKey(secondDeadline, jobId));
+
+        orchestrator.advance(Duration.ofSeconds(3));
+        StepRetrying lost = (StepRetrying) single(orchestrator.events());
+        assertThat(lost.failureKind()).isEqualTo(FailureKind.RUNNER_LOST);
+        assertThat(lost.step().stepIndex()).isEqualTo(second.stepIndex());
+    }
+
+    private static String timerOf(List<String> keys, String jobId) {
+        return keys.stream().filter(key -> key.endsWith(":" + jobId)).findFirst().orElseThrow();
     }
 
     @Test
