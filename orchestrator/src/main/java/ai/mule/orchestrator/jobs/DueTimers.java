@@ -19,14 +19,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@code timer-interval} of every task took 16% of the stream thread (issue 14).
  * <p>
  * <b>A timer may be early, never late.</b> A job has at most one timer, at or before its {@link JobState#wakeAt}. A
- * job whose wake time moves later (the next step's deadline, a late start's) keeps the timer it has: when that fires,
+ * job whose wake time moves later (the next step's deadline, a late start's) keeps the timer it has: if that fires,
  * {@link WakeUp} finds nothing due and the job is indexed again at its wake time then. Only a wake time earlier than
- * the timer (a retry's backoff) replaces it. A job that ends keeps its timer too, and moves to {@link FinishedJobs}
- * when it fires. So a job of three quick steps writes one timer record while it runs, when it starts, instead of seven
- * (a put at the start, a delete and a put at each next step, a delete and its {@code FinishedJobs} entry at the end),
- * and two when its timer fires later (the delete and the entry): fewer records in every transaction a job's steps
- * wait for (issue 14). The copy so costs one entry per running job, and one per job that ended less than its last
- * wake time ago (a step's timeout plus grace after the step started).
+ * the timer (a retry's backoff) replaces it, and a job's end deletes it. So a job of three quick steps writes two timer
+ * records (a put when it starts, a delete when it ends) instead of six: a delete and a put at each next step too
+ * (issue 14). A job whose later steps run past its first step's deadline pays for that with a wake-up for nothing,
+ * which writes what moving the timer at each step would have.
  * <p>
  * It is loaded from the store when the processor is initialised. Streams initialises the processor each time the
  * task starts to run, after restoring its stores (a new task, a revived one after an aborted transaction, one
@@ -56,7 +54,7 @@ final class DueTimers {
         }
     }
 
-    /** How many timers there are: one per job that waits for a time, or ended but has not been woken since. */
+    /** How many timers there are: one per job that waits for a time. */
     int size() {
         return sorted.size();
     }
@@ -79,9 +77,12 @@ final class DueTimers {
         byJob.put(jobId, key);
     }
 
-    /** Whether {@code jobId} has a timer (which may be earlier than anything it waits for). */
-    boolean has(String jobId) {
-        return byJob.containsKey(jobId);
+    /** Deletes the timer of {@code jobId}, if it has one: the job waits for no time any more. */
+    void cancel(String jobId) {
+        String key = byJob.get(jobId);
+        if (key != null) {
+            delete(key);
+        }
     }
 
     void delete(String key) {

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * of jobs: {@link DueTimers} holds each running job once, at or before its next {@link JobState#wakeAt} (a retry's
  * backoff, a step's deadline, the job's deadline), and a punctuator applies a {@link WakeUp} to the jobs that are due
  * (found in the store's copy in memory); {@link FinishedJobs} holds finished jobs by the time they finished, so a
- * slower punctuator removes those past their retention. A timer is only moved when the wake time comes before it, and
- * a job that ends keeps its timer until it fires, so a job's steps do not each write the store (see DueTimers).
+ * slower punctuator removes those past their retention. A timer is only moved when the wake time comes before it,
+ * so a job's steps do not each write the store (see DueTimers).
  * Both punctuators run inside the task's exactly-once transaction, like any record: a wake-up's events, commands
  * and state commit together, and after a crash the timers are in the restored store, so nothing waits forever.
  * <p>
@@ -168,6 +168,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             }
         }
         save(before, applied.state());
+        commits.worked();
         applied.commands().forEach(c -> context.forward(template.withValue(c), OrchestratorTopology.COMMANDS_OUT));
         applied.events().forEach(e -> context.forward(template.withValue(e), OrchestratorTopology.EVENTS_OUT));
         applied.replies().forEach(r -> context.forward(template.withValue(r), OrchestratorTopology.REPLIES_OUT));
@@ -211,13 +212,13 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     /** Stores the job's new state and keeps it indexed: a timer at or before its wake time, or as finished. */
     private void save(JobState before, JobState after) {
         jobs.put(after.jobId(), after);
-        if (!after.status().terminal()) {
-            Instant due = after.wakeAt();
-            if (due != null) {
-                timers.wakeBy(after.jobId(), due);
-            }
-        } else if ((before == null || !before.status().terminal()) && !timers.has(after.jobId())) {
-            // a job that ends with a timer keeps it, and is indexed as finished when it fires (DueTimers)
+        Instant due = after.wakeAt();
+        if (due != null) {
+            timers.wakeBy(after.jobId(), due);
+        } else {
+            timers.cancel(after.jobId());
+        }
+        if (after.status().terminal() && (before == null || !before.status().terminal())) {
             finishedJobs.add(after.progress().finishedAt(), after.jobId());
         }
     }
@@ -227,15 +228,12 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         for (KeyValue<String, String> timer : timers.before(upperKey(now), WAKE_BATCH)) {
             // removed first: handling the wake-up indexes the job again, if it still waits for a time
             timers.delete(timer.key);
-            commits.worked();
             String jobId = timer.value;
             JobState job = jobs.get(jobId);
             if (job == null) {
                 continue;
             }
             if (job.status().terminal()) {
-                // it ended after its timer was set (DueTimers): from now on it waits for its retention to pass
-                finishedJobs.add(job.progress().finishedAt(), jobId);
                 continue;
             }
             // no record woke the job: the wake-up continues the job's trace, as if its context had come with one
@@ -243,7 +241,9 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             Transition woken = apply(new WakeUp(jobId), job,
                     new Record<>(jobId, null, now.toEpochMilli(), trace == null ? null : trace.headers()));
             if (woken instanceof Transition.Ignored && job.wakeAt() != null) {
-                // an early timer: nothing was due yet
+                // an early timer (DueTimers): nothing was due yet. Moving it changes only this index, which no
+                // reader waits for, so it commits with whatever commits next, not with a commit of its own; a crash
+                // before then loses nothing, as the restored timer fires again
                 timers.wakeBy(jobId, job.wakeAt());
             }
         }

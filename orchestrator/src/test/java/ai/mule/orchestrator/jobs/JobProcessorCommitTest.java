@@ -194,6 +194,27 @@ class JobProcessorCommitTest {
     }
 
     @Test
+    void anEarlyTimerFiringForNothingCommitsWithWhateverCommitsNext() {
+        String jobId = newJobId();
+        process(new StartJob(request(jobId, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
+        clock.advance(Duration.ofSeconds(10));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        clock.advance(BEHIND);
+        timerTick();
+        assertThat(context.committed()).as("the job's records, at the commit interval").isTrue();
+        context.resetCommit();
+
+        // the timer set for the first step's deadline (35 s: the timeout and grace) fires 36 s after the job started,
+        // while the second step's deadline is 10 s later
+        clock.advance(Duration.ofSeconds(26));
+        timerTick();
+        clock.advance(BEHIND);
+        timerTick();
+        assertThat(context.committed()).as("an index that no reader waits for: no commit of its own").isFalse();
+        assertThat(lastEvent()).isInstanceOf(JobEvent.StepStarted.class);
+    }
+
+    @Test
     void aTimerAlreadyInTheStoreWhenTheProcessorStartsFires() {
         startJobWhoseOnlyAttemptTimesOut();
 

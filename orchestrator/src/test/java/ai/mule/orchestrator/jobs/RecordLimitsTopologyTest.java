@@ -21,7 +21,6 @@ import ai.mule.schemas.StepResult;
 import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,10 +79,7 @@ class RecordLimitsTopologyTest {
         JobState state = orchestrator.state(big);
         assertThat(state.status()).isEqualTo(JobStatus.FAILED);
         assertThat(state.snapshot().steps()).as("the failed state keeps no snapshot").isEmpty();
-        orchestrator.advance(Duration.ofMinutes(3));
-        assertThat(orchestrator.timerCount()).as("its timer fired and found it ended").isZero();
-        assertThat(orchestrator.finishedIndexSize()).isOne();
-        assertThat(orchestrator.events()).isEmpty();
+        assertThat(orchestrator.timerCount()).isZero();
 
         assertTheNextJobCompletes();
     }
