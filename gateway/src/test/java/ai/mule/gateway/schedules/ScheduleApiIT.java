@@ -14,10 +14,22 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The schedules API, and a slot fired by the scheduler this gateway runs (tick 1 s), through the outbox to Kafka. */
 class ScheduleApiIT extends IntegrationTestBase {
+
+    /**
+     * Pauses the schedules these tests made. The test classes after this one share its database (and its cached
+     * gateway contexts run the scheduler): an every-minute schedule left enabled started a job at each minute's turn,
+     * in the middle of another class's row counts (MalformedRequestsIT).
+     */
+    @AfterEach
+    void pauseSchedules() {
+        jdbc.sql("UPDATE schedules SET enabled = FALSE").update();
+    }
+
 
     @Test
     void createsReadsListsByWorkflowPausesResumesAndDeletesASchedule() {

@@ -59,8 +59,10 @@ class SchedulerIT extends IntegrationTestBase {
     }
 
     @AfterEach
-    void stopThreads() {
+    void stopThreadsAndPauseSchedules() {
         threads.shutdownNow();
+        // the test classes after this one share the database, and their gateways run the scheduler (ScheduleApiIT)
+        jdbc.sql("UPDATE schedules SET enabled = FALSE").update();
     }
 
     @Test
