@@ -230,10 +230,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
             timers.delete(timer.key);
             String jobId = timer.value;
             JobState job = jobs.get(jobId);
-            if (job == null) {
-                continue;
-            }
-            if (job.status().terminal()) {
+            if (job == null || job.status().terminal()) {
                 continue;
             }
             // no record woke the job: the wake-up continues the job's trace, as if its context had come with one
