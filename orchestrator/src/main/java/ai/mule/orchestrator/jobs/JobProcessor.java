@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
  * replaced by one that fails the job with an error naming the record and the limit
- * ({@link Changes#recordTooLarge}), so one job's data never fails the transaction of all the others.
+ * ({@link Changes#recordTooLarge}), so one job's data never fails the transaction of all the others. The bytes the
+ * check wrote are the ones sent and stored ({@link WrittenJson}), and a running job's state is read back from memory
+ * ({@link JobStates}): each is written once and read once per step.
  * <p>
  * One job, one trace: a command is applied in a span continuing the trace its record came with, and what it emits
  * carries that span on ({@link RecordSpan}). A running job keeps the first trace context it was handled in (its
@@ -70,7 +72,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     private final CommitPacer commits;
     private final Tracing tracing;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, JobState> jobs;
+    private JobStates jobs;
     private FinishedJobs finishedJobs;
     private DueTimers timers;
     /** A job ended since this processor last requested a commit. */
@@ -90,7 +92,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.jobs = context.getStateStore(OrchestratorTopology.JOBS_STORE);
+        this.jobs = new JobStates(context.getStateStore(OrchestratorTopology.JOBS_STORE), records.written());
         KeyValueStore<String, String> timeIndex = context.getStateStore(OrchestratorTopology.TIMERS_STORE);
         this.finishedJobs = new FinishedJobs(timeIndex,
                 context.getStateStore(OrchestratorTopology.LEGACY_FINISHED_JOBS_STORE));
@@ -121,6 +123,8 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         try (RecordSpan span = span(command, template.headers())) {
             span.carryOn(template.headers());
             return handle(command, before, template);
+        } finally {
+            records.written().forget();
         }
     }
 
@@ -211,7 +215,7 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
 
     /** Stores the job's new state and keeps it indexed: a timer at or before its wake time, or as finished. */
     private void save(JobState before, JobState after) {
-        jobs.put(after.jobId(), after);
+        jobs.put(after);
         Instant due = after.wakeAt();
         if (due != null) {
             timers.wakeBy(after.jobId(), due);

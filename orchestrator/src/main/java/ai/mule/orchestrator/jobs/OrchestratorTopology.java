@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -126,9 +127,11 @@ public final class OrchestratorTopology {
      */
     public static Topology build(StreamsBuilder builder, Clock clock, OrchestratorProperties properties,
                                  Limits limits, Tracing tracing) {
+        // what the processor measured is sent and stored as it was written then (WrittenJson)
+        WrittenJson written = new WrittenJson();
         // the changelog takes any state that passed the record check (a new topic only; the broker's default is 1 MiB)
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
-                Serdes.String(), new JsonSerde<>(JobState.class)).withLoggingEnabled(Map.of(
+                Serdes.String(), written.serde(new JsonSerde<>(JobState.class))).withLoggingEnabled(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
                 String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_FINISHED_JOBS_STORE),
@@ -150,36 +153,38 @@ public final class OrchestratorTopology {
         CommitPacer commits = new CommitPacer(clock, properties.commitInterval());
         KStream<String, Object> emitted = commands.process(
                 () -> new JobProcessor(clock, properties.terminalRetention(), properties.sweepInterval(),
-                        properties.timerInterval(), new RecordCheck(limits), commits, tracing),
+                        properties.timerInterval(), new RecordCheck(limits, written), commits, tracing),
                 Named.as(JOB_PROCESSOR), JOBS_STORE, LEGACY_FINISHED_JOBS_STORE, TIMERS_STORE);
 
         // The processor forwards each record to one of these children by name, so the casts always hold.
         emitted.mapValues(JobEvent.class::cast, Named.as(EVENTS_OUT))
-                .to(Topics.JOB_EVENTS.name(), Produced.with(Topics.JOB_EVENTS.keySerde(), Topics.JOB_EVENTS.valueSerde())
+                .to(Topics.JOB_EVENTS.name(), Produced.with(Topics.JOB_EVENTS.keySerde(),
+                        written.serde(Topics.JOB_EVENTS.valueSerde()))
                         .withName("job-events-sink"));
         // Every command topic carries StepCommand JSON; the step decides which one.
         emitted.mapValues(StepCommand.class::cast, Named.as(COMMANDS_OUT))
                 .to((jobId, command, recordContext) -> command.step().commandTopic().name(),
-                        Produced.with(Serdes.String(), new JsonSerde<>(StepCommand.class)).withName("step-commands-sink"));
+                        Produced.with(Serdes.String(), written.serde(new JsonSerde<>(StepCommand.class)))
+                                .withName("step-commands-sink"));
         // A Kafka ingress request may name a topic for its job's terminal event (the job_events JSON).
-        JsonSerde<JobEvent> eventJson = new JsonSerde<>(JobEvent.class);
+        Serializer<JobEvent> eventJson = written.serializer(new JsonSerde<>(JobEvent.class));
         emitted.mapValues(Transition.Reply.class::cast, Named.as(REPLIES_OUT))
                 .to((jobId, reply, recordContext) -> reply.topic(),
                         Produced.with(Serdes.String(), Serdes.<Transition.Reply>serdeFrom(
-                                (topic, reply) -> eventJson.serializer().serialize(topic, reply.event()),
+                                (topic, reply) -> eventJson.serialize(topic, reply.event()),
                                 (topic, bytes) -> {
                                     throw new UnsupportedOperationException("replies are only written");
                                 })).withName("job-replies-sink"));
         // A job that timed out tells the runners to stop its step; the orchestrator reads it back and ignores it.
         emitted.mapValues(JobControl.class::cast, Named.as(CONTROL_OUT))
                 .to(Topics.JOB_CONTROL.name(), Produced.with(Topics.JOB_CONTROL.keySerde(),
-                        Topics.JOB_CONTROL.valueSerde()).withName("job-control-sink"));
+                        written.serde(Topics.JOB_CONTROL.valueSerde())).withName("job-control-sink"));
         emitted.mapValues(JobIngressRequest.class::cast, Named.as(CHILDREN_OUT))
                 .to(Topics.JOB_CHILDREN.name(), Produced.with(Topics.JOB_CHILDREN.keySerde(),
-                        Topics.JOB_CHILDREN.valueSerde()).withName("job-children-sink"));
+                        written.serde(Topics.JOB_CHILDREN.valueSerde())).withName("job-children-sink"));
         emitted.mapValues(StepResult.class::cast, Named.as(RESULTS_OUT))
                 .to(Topics.STEP_RESULTS.name(), Produced.with(Topics.STEP_RESULTS.keySerde(),
-                        Topics.STEP_RESULTS.valueSerde()).withName("parent-results-sink"));
+                        written.serde(Topics.STEP_RESULTS.valueSerde())).withName("parent-results-sink"));
         return builder.build();
     }
 

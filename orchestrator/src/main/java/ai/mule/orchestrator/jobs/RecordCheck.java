@@ -13,14 +13,21 @@ import java.util.Optional;
  * same mapper, the same objects), before anything is forwarded. A record the producer would refuse (over
  * {@code max.request.size}) or that cannot be written at all (nested past Jackson's 1000 levels) must never reach
  * the exactly-once transaction: the transaction would abort and the same input replay forever, stalling every job
- * on the partition. Counting costs one serialization per record, without keeping the bytes.
+ * on the partition. Measuring writes each record; {@link WrittenJson} keeps the bytes for the sinks and the store.
  */
 final class RecordCheck {
 
     private final Limits limits;
+    private final WrittenJson written;
 
-    RecordCheck(Limits limits) {
+    RecordCheck(Limits limits, WrittenJson written) {
         this.limits = limits;
+        this.written = written;
+    }
+
+    /** Where the records measured are kept written, for the sinks and the store, until the transition is done. */
+    WrittenJson written() {
+        return written;
     }
 
     /** The first record of {@code transition} that would not fit, as a violation that names it and the limit. */
@@ -72,7 +79,7 @@ final class RecordCheck {
     private Optional<Limits.Violation> check(String what, int keyBytes, Object value) {
         long bytes;
         try {
-            bytes = keyBytes + Limits.sizeOf(value);
+            bytes = keyBytes + (long) written.write(value).length;
         } catch (IllegalArgumentException e) {
             // e.g. nested deeper than Jackson writes (1000 levels): it could never be sent
             String reason = e.getCause() instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();

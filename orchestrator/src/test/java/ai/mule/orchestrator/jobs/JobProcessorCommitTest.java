@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -227,9 +228,26 @@ class JobProcessorCommitTest {
         assertThat(lastEvent()).isInstanceOf(JobEvent.JobFailed.class);
     }
 
+    @Test
+    void aProcessorInitialisedAgainReadsTheRestoredStoreNotTheStatesItKeptBefore() {
+        String jobId = newJobId();
+        process(new StartJob(request(jobId, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
+        StepCommand first = lastCommand();
+
+        // as after an aborted transaction: the store is restored from a changelog the job's start never reached, and
+        // Streams initialises the same processor again
+        KeyValueStore<String, JobState> jobs = context.getStateStore(OrchestratorTopology.JOBS_STORE);
+        jobs.delete(jobId);
+        processor.init(context);
+        context.resetForwards();
+        process(StepFinished.of(succeeded(first), Limits.DEFAULTS));
+
+        assertThat(context.forwarded()).as("a result for a job the store does not hold changes nothing").isEmpty();
+    }
+
     private JobProcessor newProcessor() {
         return new JobProcessor(clock, Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofMillis(20),
-                new RecordCheck(Limits.DEFAULTS), new CommitPacer(clock, BEHIND), Tracing.off());
+                new RecordCheck(Limits.DEFAULTS, new WrittenJson()), new CommitPacer(clock, BEHIND), Tracing.off());
     }
 
     /** An awaited one-step job whose step has one attempt of 1 s: 3 s later its deadline fails it. */

@@ -1,0 +1,79 @@
+package ai.mule.orchestrator.jobs;
+
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The {@code jobs} store, with the running jobs' states this processor last wrote kept in memory: each of a job's
+ * steps reads the state its previous step wrote, and reading it back from the store (RocksDB, then Jackson's
+ * unwrapping of {@link JobState}'s two parts) was 5% of the orchestrator's CPU at a steady 100 jobs/s (issue 14).
+ * <p>
+ * The store is what counts: every write goes to it, in the task's transaction. The copy holds the states written
+ * through this class, at most {@link #MAX_KEPT_JSON_BYTES} of them by their JSON's size, the least recently used
+ * dropped first; a finished job's state is not kept, as only a late or duplicate message reads it. Like
+ * {@link DueTimers}, an instance lives as long as one initialisation of the processor: Streams initialises it again
+ * after restoring the store (a revived task after an aborted transaction, a task taken over), so a state never
+ * outlives the write that made it.
+ */
+final class JobStates {
+
+    /** Of JSON, so a few times as much heap: a thousand jobs of 16 KiB each, or fewer larger ones. */
+    static final long MAX_KEPT_JSON_BYTES = 16L * 1024 * 1024;
+
+    private final KeyValueStore<String, JobState> store;
+    private final WrittenJson written;
+    /** Least recently used first. */
+    private final LinkedHashMap<String, Kept> recent = new LinkedHashMap<>(256, 0.75f, true);
+    private long keptJsonBytes;
+
+    JobStates(KeyValueStore<String, JobState> store, WrittenJson written) {
+        this.store = store;
+        this.written = written;
+    }
+
+    JobState get(String jobId) {
+        Kept kept = recent.get(jobId);
+        return kept != null ? kept.state() : store.get(jobId);
+    }
+
+    /** Stores {@code state}; kept in memory too if the job still runs and its JSON was written by this thread. */
+    void put(JobState state) {
+        store.put(state.jobId(), state);
+        drop(state.jobId());
+        byte[] json = written.written(state);
+        if (json != null && !state.status().terminal() && json.length <= MAX_KEPT_JSON_BYTES) {
+            keep(new Kept(state, json.length));
+        }
+    }
+
+    void delete(String jobId) {
+        store.delete(jobId);
+        drop(jobId);
+    }
+
+    /** How many states are kept in memory. */
+    int kept() {
+        return recent.size();
+    }
+
+    private void keep(Kept kept) {
+        recent.put(kept.state().jobId(), kept);
+        keptJsonBytes += kept.jsonBytes();
+        Iterator<Kept> eldest = recent.values().iterator();
+        while (keptJsonBytes > MAX_KEPT_JSON_BYTES) {
+            keptJsonBytes -= eldest.next().jsonBytes();
+            eldest.remove();
+        }
+    }
+
+    private void drop(String jobId) {
+        Kept dropped = recent.remove(jobId);
+        if (dropped != null) {
+            keptJsonBytes -= dropped.jsonBytes();
+        }
+    }
+
+    private record Kept(JobState state, int jsonBytes) {
+    }
+}
