@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * replaced by one that fails the job with an error naming the record and the limit
  * ({@link Changes#recordTooLarge}), so one job's data never fails the transaction of all the others. The bytes the
  * check wrote are the ones sent and stored ({@link WrittenJson}), and a running job's state is read back from memory
- * ({@link JobStates}): each is written once and read once per step.
+ * ({@link JobStates}): a step writes each record once and does not read its job back from the store.
  * <p>
  * One job, one trace: a command is applied in a span continuing the trace its record came with, and what it emits
  * carries that span on ({@link RecordSpan}). A running job keeps the first trace context it was handled in (its
