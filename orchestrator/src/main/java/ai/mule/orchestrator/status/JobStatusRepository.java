@@ -20,12 +20,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,9 +38,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Applies job events to the {@code jobs} and {@code job_steps} tables, idempotently: the one writer of a job's
  * status (the gateway only creates the row; a cancel through the API reaches the row as the orchestrator's
  * {@code job_cancelled}, or not at all if the job finished first). An event is applied only
- * if its {@code seq} is above the job's {@code last_event_seq} and the job is not finished: the guard and the
- * write are one UPDATE, so a redelivered or out-of-date event changes nothing and a terminal status never
- * changes again (Mule v2 let a late completion overwrite a cancel).
+ * if its {@code seq} is above the job's {@code last_event_seq} and the job is not finished: the guard (which locks
+ * the job's row) and the writes are one statement, so a redelivered or out-of-date event changes nothing and a
+ * terminal status never changes again (Mule v2 let a late completion overwrite a cancel).
  * <p>
  * Events of a job whose row does not exist are skipped with a warning: the gateway creates every job row
  * (with its outbox row) before the job's request reaches Kafka, so a missing row means the job was deleted or
@@ -49,12 +54,17 @@ public class JobStatusRepository {
 
     private static final Logger log = LoggerFactory.getLogger(JobStatusRepository.class);
 
+    /** The job's row, locked, if the event is new to it (its seq is above the last applied) and it still runs. */
+    private static final String ADVANCING = """
+            SELECT id FROM jobs
+             WHERE id = :jobId AND last_event_seq < :seq AND status NOT IN ('completed', 'failed', 'cancelled')
+               FOR UPDATE""";
+
     private static final String ADVANCE_JOB = """
-            UPDATE jobs SET last_event_seq = :seq, updated_at = now() %s
-             WHERE id = :jobId AND last_event_seq < :seq AND status NOT IN ('completed', 'failed', 'cancelled')""";
+            UPDATE jobs SET last_event_seq = :seq, updated_at = now() %s WHERE id IN (SELECT id FROM advanced)""";
 
     // The writes below run as parts of one statement with ADVANCE_JOB (guarded): each takes the job's id from the
-    // row ADVANCE_JOB moved, so it writes nothing when the event was skipped. Parameters are cast, as a SELECT list
+    // row ADVANCING locked, so it writes nothing when the event was skipped. Parameters are cast, as a SELECT list
     // does not give them their column's type.
 
     private static final String START_STEP = """
@@ -115,7 +125,7 @@ public class JobStatusRepository {
             UPDATE job_steps SET status = 'cancelled', completed_at = CAST(:at AS timestamptz)
              WHERE job_id = (SELECT id FROM advanced) AND status IN ('queued', 'running')""";
 
-    /** One statement (one round trip) per event: the job's row moves, and the event's other writes if it did. */
+    /** One statement per event: the job's row moves, and the event's other writes if it did. */
     private static final String JOB_STARTED = guarded(", status = 'running', started_at = COALESCE(started_at, :at)");
     private static final String JOB_COMPLETED = guarded(", status = 'completed', output_data = CAST(:output AS jsonb),"
             + " error_message = NULL, completed_at = :at");
@@ -149,26 +159,80 @@ public class JobStatusRepository {
     /** The most characters of a database error kept in the reason a job is marked failed with. */
     static final int MAX_REASON_CHARS = 2_000;
 
+    private final NamedParameterJdbcTemplate named;
     private final JdbcClient jdbc;
     private final TransactionTemplate transaction;
 
-    public JobStatusRepository(JdbcClient jdbc, TransactionTemplate transaction) {
-        this.jdbc = jdbc;
+    public JobStatusRepository(NamedParameterJdbcTemplate named, TransactionTemplate transaction) {
+        this.named = named;
+        this.jdbc = JdbcClient.create(named);
         this.transaction = transaction;
     }
 
-    /** Applies the events in order, in one transaction; returns how many of them changed the tables. */
+    /**
+     * Applies the events, each job's in order, in one transaction; returns how many of them changed the tables.
+     * <p>
+     * The statements go to PostgreSQL as JDBC batches, each sent in one round trip rather than one per event (issue
+     * 14: a 3-step job has eight events). Only one job's events must keep their order, so the events are taken in
+     * rounds: the first event of every job in the list, then the second, and so on; within a round every event is of
+     * another job, so its events are batched by statement.
+     */
     public int apply(List<JobEvent> events) {
         Integer applied = transaction.execute(status -> {
             int count = 0;
-            for (JobEvent event : events) {
-                if (applyOne(event)) {
-                    count++;
+            for (List<Write> round : rounds(events)) {
+                Map<String, List<Write>> byStatement = new LinkedHashMap<>();
+                round.forEach(write -> byStatement.computeIfAbsent(write.statement(), s -> new ArrayList<>()).add(write));
+                for (Map.Entry<String, List<Write>> batch : byStatement.entrySet()) {
+                    count += applyBatch(batch.getKey(), batch.getValue());
                 }
             }
             return count;
         });
         return applied == null ? 0 : applied;
+    }
+
+    /** One event's statement and its values. */
+    private record Write(JobEvent event, UUID jobId, String statement, Map<String, Object> values) {
+    }
+
+    /** The writes of {@code events} in rounds: a job's n-th event in round n, each job's order kept. */
+    private static List<List<Write>> rounds(List<JobEvent> events) {
+        List<List<Write>> rounds = new ArrayList<>();
+        Map<UUID, Integer> seen = new HashMap<>();
+        for (JobEvent event : events) {
+            UUID jobId = uuid(event.jobId());
+            if (jobId == null) {
+                log.warn("Skipping {} seq {}: job id {} is not a UUID", type(event), event.seq(), event.jobId());
+                continue;
+            }
+            Map<String, Object> values = new HashMap<>();
+            values.put("seq", event.seq());
+            values.put("jobId", jobId);
+            values.put("at", timestamp(event.at()));
+            String statement = statementFor(event, jobId, values);
+            int round = seen.merge(jobId, 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(new Write(event, jobId, statement, values));
+        }
+        return rounds;
+    }
+
+    private int applyBatch(String statement, List<Write> writes) {
+        SqlParameterSource[] values = writes.stream().map(write -> new MapSqlParameterSource(write.values()))
+                .toArray(SqlParameterSource[]::new);
+        int[] advanced = named.batchUpdate(statement, values);
+        int count = 0;
+        for (int i = 0; i < writes.size(); i++) {
+            if (advanced[i] == 0) {
+                explainSkip(writes.get(i).jobId(), writes.get(i).event());
+            } else {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -196,24 +260,6 @@ public class JobStatusRepository {
             return changed;
         });
         return updated != null && updated == 1;
-    }
-
-    private boolean applyOne(JobEvent event) {
-        UUID jobId = uuid(event.jobId());
-        if (jobId == null) {
-            log.warn("Skipping {} seq {}: job id {} is not a UUID", type(event), event.seq(), event.jobId());
-            return false;
-        }
-        Map<String, Object> values = new HashMap<>();
-        values.put("seq", event.seq());
-        values.put("jobId", jobId);
-        values.put("at", timestamp(event.at()));
-        String statement = statementFor(event, jobId, values);
-        long advanced = jdbc.sql(statement).params(values).query(Long.class).single();
-        if (advanced == 0) {
-            explainSkip(jobId, event);
-        }
-        return advanced == 1;
     }
 
     /** The statement that applies {@code event}, with its values added to {@code values}. */
@@ -283,14 +329,16 @@ public class JobStatusRepository {
         values.put("durationMicros", durationMicros);
     }
 
-    /** ADVANCE_JOB with {@code jobAssignments}, then {@code writes}, each seeing the row it moved as {@code advanced}. */
+    /**
+     * {@code writes}, each seeing the row ADVANCING locked as {@code advanced}, then ADVANCE_JOB with
+     * {@code jobAssignments}: its update count (1, or 0 when the event was skipped) is the statement's.
+     */
     private static String guarded(String jobAssignments, String... writes) {
-        StringBuilder sql = new StringBuilder("WITH advanced AS (").append(ADVANCE_JOB.formatted(jobAssignments))
-                .append(" RETURNING id)");
+        StringBuilder sql = new StringBuilder("WITH advanced AS (").append(ADVANCING).append(')');
         for (int i = 0; i < writes.length; i++) {
             sql.append(",\nwrite").append(i).append(" AS (").append(writes[i]).append(')');
         }
-        return sql.append("\nSELECT count(*) FROM advanced").toString();
+        return sql.append('\n').append(ADVANCE_JOB.formatted(jobAssignments)).toString();
     }
 
     private void explainSkip(UUID jobId, JobEvent event) {

@@ -7,6 +7,7 @@ import ai.mule.schemas.Topics;
 import ai.mule.tracing.RecordSpan;
 import ai.mule.tracing.SpanNames;
 import ai.mule.tracing.Tracing;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -268,6 +269,11 @@ public final class JobStatusWriter implements SmartLifecycle {
         Throwable cause = failure;
         for (Throwable c = failure; c != null && c.getCause() != c; c = c.getCause()) {
             cause = c;
+            if (c instanceof BatchUpdateException batch && batch.getNextException() != null) {
+                // "Batch entry 0 <the statement> was aborted": the database's own error is the next one
+                cause = batch.getNextException();
+                break;
+            }
             if (c instanceof SQLException) {
                 break;
             }

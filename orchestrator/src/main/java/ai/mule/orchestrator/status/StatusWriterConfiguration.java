@@ -7,14 +7,14 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
 @Configuration(proxyBeanMethods = false)
 class StatusWriterConfiguration {
 
     @Bean
-    JobStatusRepository jobStatusRepository(JdbcClient jdbc, TransactionTemplate transaction) {
+    JobStatusRepository jobStatusRepository(NamedParameterJdbcTemplate jdbc, TransactionTemplate transaction) {
         return new JobStatusRepository(jdbc, transaction);
     }
 

@@ -59,6 +59,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -164,6 +165,35 @@ class JobStatusWriterIT {
                 .containsEntry("started_at", null);
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE id = ?").param(UUID.fromString(missing))
                 .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void eventsOfInterleavedJobsWrittenTogetherKeepEachJobsOrder() {
+        String first = newJobId();
+        String second = newJobId();
+        insertJob(first, "queued");
+        insertJob(second, "queued");
+
+        // the repository batches the events by statement, a round per position in each job's events: a batch of all
+        // the step starts before all the step completions would apply the second step's start before the first
+        // step's completion, which would then be skipped as out of date
+        int applied = repository().apply(List.of(
+                new JobStarted(1, first, 1, at(1), "wf", 2),
+                stepStarted(first, 2, 0, prompt("a"), 2),
+                new JobStarted(1, second, 1, at(1), "wf", 1),
+                new StepCompleted(1, first, 3, at(3), step(0, 1), text("A"), 100, null, null, null),
+                stepStarted(second, 2, 0, prompt("b"), 2),
+                stepStarted(first, 2, 0, prompt("a"), 2),
+                stepStarted(first, 4, 1, prompt("A"), 4),
+                new StepCompleted(1, first, 5, at(5), step(1, 1), text("AA"), 100, null, null, null),
+                new JobCompleted(1, first, 6, at(6), prompt("AA"), null)));
+
+        assertThat(applied).as("all but the repeated start").isEqualTo(8);
+        assertThat(job(first)).containsEntry("status", "completed").containsEntry("last_event_seq", 6L);
+        assertThat(steps(first)).extracting(step -> step.get("status")).containsExactly("completed", "completed");
+        assertThat(job(second)).containsEntry("status", "running").containsEntry("last_event_seq", 2L);
+        assertThat(steps(second)).singleElement().satisfies(step -> assertThat(step)
+                .containsEntry("status", "running"));
     }
 
     @Test
@@ -370,7 +400,7 @@ class JobStatusWriterIT {
         insertJob(jobId, "queued");
         send(new JobStarted(1, jobId, 1, at(1), "wf", 1));
         CountDownLatch exitRequested = new CountDownLatch(1);
-        JobStatusRepository outOfMemory = new JobStatusRepository(jdbc,
+        JobStatusRepository outOfMemory = new JobStatusRepository(new NamedParameterJdbcTemplate(db.dataSource()),
                 new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()))) {
             @Override
             public int apply(List<JobEvent> events) {
@@ -421,7 +451,8 @@ class JobStatusWriterIT {
     }
 
     private static JobStatusRepository repository() {
-        return new JobStatusRepository(jdbc, new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
+        return new JobStatusRepository(new NamedParameterJdbcTemplate(db.dataSource()),
+                new TransactionTemplate(new DataSourceTransactionManager(db.dataSource())));
     }
 
     private static Runnable mustNotExit() {
