@@ -18,8 +18,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class JobStates {
 
-    /** Of JSON, so a few times as much heap: a thousand jobs of 16 KiB each, or fewer larger ones. */
-    static final long MAX_KEPT_JSON_BYTES = 16L * 1024 * 1024;
+    /**
+     * Of JSON. A state read back is a tree, which takes more heap than its JSON: two to three times for text, and
+     * about thirty times for JSON as compact as a list of empty objects ({@code [{},{},...]}), which any job's input
+     * may be. So this budget holds at most about 60 MiB of the orchestrator's heap (512 MiB under {@code ./mule up}),
+     * whatever the jobs send; it still keeps hundreds of typical running jobs of a few KiB each.
+     */
+    static final long MAX_KEPT_JSON_BYTES = 2L * 1024 * 1024;
 
     private final KeyValueStore<String, JobState> store;
     private final WrittenJson written;
