@@ -48,6 +48,7 @@ final class LocalKafka implements AutoCloseable {
         Files.createDirectories(node.logDir());
         KafkaConfig kafkaConfig = KafkaConfig.fromProps(brokerProperties());
         format();
+        BrokerRequestHistograms.useUniformSamples();
         server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
         server.startup();
         if (node.voters().size() == 1) {
