@@ -286,11 +286,6 @@ public class OutboxRelay extends BackgroundLoop {
                             rs.getString("message_key"), rs.getBytes("payload"),
                             TraceContext.headers(rs.getString("traceparent"), rs.getString("tracestate"))))
                     .list();
-            // Asked again now the rows are read: a row can be inserted, put in flight and committed between the
-            // copy of the in-flight ids above and the query's snapshot, and the committing thread sends it. Every
-            // row the query saw was committed before it ran, so it went in flight before that too (JobIngressIT,
-            // a burst of 800 jobs, caught the duplicate).
-            rows = rows.stream().filter(row -> !inFlight.contains(row.id())).toList();
             if (rows.isEmpty()) {
                 return 0;
             }
