@@ -7,14 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,139 +20,52 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Publishes outbox rows to Kafka and deletes them once Kafka has acknowledged them.
  *
- * <p><b>At once, from the committing thread.</b> A row is sent as soon as the transaction that wrote it commits, by
- * the thread that committed it, with a producer that never blocks ({@code max.block.ms} 0): no hand-over to another
- * thread and no query before the send. Kafka's ack queues the row's id, and this class's thread deletes the
- * acknowledged rows in batches, at most every {@link #DELETE_INTERVAL}. Until then the row's id is "in flight" and
- * the sweep below leaves it alone. A send that cannot start at once (no metadata yet, a full buffer, the producer
- * closed) or that Kafka refuses leaves the row to the sweep. So a job's request reaches Kafka without waiting for
- * another thread and two queries (issue 14).
- *
- * <p><b>The sweep.</b> Every {@code sweep-interval}, and at once after a send that did not go, the thread also
- * takes the rows nobody is sending (left by a crash, a failed send, another gateway that died), {@code FOR UPDATE
- * SKIP LOCKED} in id order, so several gateways share that work without sending a row twice at the same time; the
- * rows are deleted in the same transaction only after every send was acknowledged. If Kafka is unreachable the
- * transaction rolls back and the rows wait for the next round: nothing is lost. A crash between an ack and the
- * delete sends that row again, and so may another gateway's sweep that meets a row in this gateway's flight; which
- * is why the consumers of Mule's topics treat a message they already know (a job id, a step's result, a cancel) as a
- * duplicate.
+ * <p>One thread, woken after every commit that wrote a row (so publishing adds about a millisecond to
+ * accepting a job) and every {@code sweep-interval} regardless (rows left by a crash or a failed send). Each
+ * batch is taken {@code FOR UPDATE SKIP LOCKED} in id order, so several gateways share the work without
+ * sending a row twice at the same time; the rows are deleted in the same transaction only after every send was
+ * acknowledged. If Kafka is unreachable the transaction rolls back and the rows wait for the next round:
+ * nothing is lost. A crash between the acks and the commit sends those rows again, which is why the consumers
+ * of {@code mule.jobs.requests} treat a job id they already know as a duplicate.
  */
 @Component
 public class OutboxRelay extends BackgroundLoop {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
-    /**
-     * Acknowledged rows are deleted at most this often, in one statement: nothing waits for a delete, and deleting
-     * each ack's row at once would be a transaction per job.
-     */
-    static final Duration DELETE_INTERVAL = Duration.ofMillis(100);
 
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final Supplier<Producer<String, byte[]>> producers;
-    private final Supplier<Producer<String, byte[]>> directProducers;
     private final OutboxProperties properties;
     private final Semaphore wakeups = new Semaphore(0);
-    /** Rows written by this gateway and being sent from the committing thread: the sweep skips them. */
-    private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    /** Rows Kafka acknowledged, to delete. */
-    private final Queue<Long> acked = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean sweepNow = new AtomicBoolean(true);
 
     private volatile boolean stopping;
     private Producer<String, byte[]> producer;
-    private volatile Producer<String, byte[]> directProducer;
     private volatile long failuresInARow;
     private volatile String lastFailure;
 
     @Autowired
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, KafkaClients kafka, OutboxProperties properties) {
-        this(jdbc, transactions, () -> kafka.producer("mule-gateway-outbox", properties.sendTimeout()),
-                () -> kafka.nonBlockingProducer("mule-gateway-outbox-direct", properties.sendTimeout()), properties);
+        this(jdbc, transactions, () -> kafka.producer("mule-gateway-outbox", properties.sendTimeout()), properties);
     }
 
-    /** For tests: the producer suppliers decide where (and whether) Kafka can be reached. */
+    /** For tests: the producer supplier decides where (and whether) Kafka can be reached. */
     OutboxRelay(JdbcClient jdbc, TransactionTemplate transactions, Supplier<Producer<String, byte[]>> producers,
-                Supplier<Producer<String, byte[]>> directProducers, OutboxProperties properties) {
+                OutboxProperties properties) {
         super("mule-outbox-relay", properties.sendTimeout().plusSeconds(1));
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.producers = producers;
-        this.directProducers = directProducers;
         this.properties = properties;
     }
 
-    /**
-     * Sends the row once the current transaction commits, from the thread that commits it; forgets it if the
-     * transaction rolls back. Must be called inside the transaction that wrote the row, before it can commit: the
-     * row is in flight, out of the sweep's reach, from before anyone else can see it.
-     */
-    void sendAfterCommit(OutboxRow row) {
-        inFlight.add(row.id());
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status == STATUS_COMMITTED) {
-                    sendNow(row);
-                } else {
-                    inFlight.remove(row.id());
-                }
-            }
-        });
-    }
-
-    private void sendNow(OutboxRow row) {
-        try {
-            directProducer().send(record(row), (metadata, error) -> {
-                // on the producer's network thread: hand over, never touch the database here
-                if (error == null) {
-                    // the first ack since the last delete wakes the thread, which deletes within DELETE_INTERVAL
-                    boolean first = acked.isEmpty();
-                    acked.add(row.id());
-                    if (first) {
-                        wake();
-                    }
-                } else {
-                    sweepSoon(row);
-                }
-            });
-        } catch (RuntimeException e) {
-            // no metadata for the topic yet, a full buffer, a producer closed at shutdown: the sweep sends it
-            sweepSoon(row);
-        }
-    }
-
-    private void sweepSoon(OutboxRow row) {
-        inFlight.remove(row.id());
-        sweepNow.set(true);
-        wake();
-    }
-
-    private Producer<String, byte[]> directProducer() {
-        Producer<String, byte[]> p = directProducer;
-        if (p != null) {
-            return p;
-        }
-        synchronized (this) {
-            if (stopping) {
-                throw new IllegalStateException("the outbox relay is stopping");
-            }
-            if (directProducer == null) {
-                directProducer = directProducers.get();
-            }
-            return directProducer;
-        }
-    }
-
-    /** Wakes the relay's thread; cheap and non-blocking, safe to call from any thread. */
-    private void wake() {
+    /** Asks the relay to publish now; cheap and non-blocking, safe to call from any thread. */
+    public void wake() {
         if (wakeups.availablePermits() == 0) {
             wakeups.release();
         }
@@ -166,9 +74,7 @@ public class OutboxRelay extends BackgroundLoop {
     /** Ends a round of batches early and the wait between rounds at once. */
     @Override
     protected void wakeForStop() {
-        synchronized (this) {
-            stopping = true;
-        }
+        stopping = true;
         wake();
     }
 
@@ -183,57 +89,18 @@ public class OutboxRelay extends BackgroundLoop {
 
     @Override
     protected void loop() {
-        long nextSweep = System.nanoTime();
-        long nextDelete = System.nanoTime();
         try {
             while (isRunning()) {
-                if (!acked.isEmpty() && System.nanoTime() - nextDelete >= 0) {
-                    deleteAcknowledged();
-                    nextDelete = System.nanoTime() + DELETE_INTERVAL.toNanos();
-                }
-                if (sweepNow.getAndSet(false) || System.nanoTime() - nextSweep >= 0) {
-                    relayAll();
-                    nextSweep = System.nanoTime() + properties.sweepInterval().toNanos();
-                }
+                relayAll();
                 alive();
-                long until = acked.isEmpty() ? nextSweep : Math.min(nextSweep, nextDelete);
-                wakeups.tryAcquire(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                wakeups.tryAcquire(properties.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
                 wakeups.drainPermits();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (stopping) {
-                closeDirectProducer();
-            }
             closeProducer();
         }
-    }
-
-    /**
-     * Deletes the rows Kafka acknowledged since the last call; returns how many. Should PostgreSQL refuse, their ids
-     * wait for the next round (the sweep does not take them meanwhile: they stay in flight).
-     */
-    int deleteAcknowledged() {
-        List<Long> ids = new ArrayList<>();
-        for (Long id = acked.poll(); id != null; id = acked.poll()) {
-            ids.add(id);
-        }
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        try {
-            transactions.executeWithoutResult(status -> {
-                jdbc.sql("SET LOCAL synchronous_commit = off").update();
-                jdbc.sql("DELETE FROM outbox WHERE id = ANY(?)").param(ids.toArray(Long[]::new)).update();
-            });
-        } catch (RuntimeException e) {
-            acked.addAll(ids);
-            log.warn("outbox relay could not delete {} published rows; trying again: {}", ids.size(), e.getMessage());
-            return 0;
-        }
-        inFlight.removeAll(ids);
-        return ids.size();
     }
 
     /** A round waits for acks at most {@code send-timeout} per batch; far longer means the relay is stuck. */
@@ -280,8 +147,8 @@ public class OutboxRelay extends BackgroundLoop {
             // for a WAL flush, which would compete with job acceptance for the disk.
             jdbc.sql("SET LOCAL synchronous_commit = off").update();
             List<OutboxRow> rows = jdbc.sql("SELECT id, topic, message_key, payload, traceparent, tracestate FROM outbox "
-                            + "WHERE id <> ALL(?) ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
-                    .params(inFlight.toArray(Long[]::new), properties.batchSize())
+                            + "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")
+                    .param(properties.batchSize())
                     .query((rs, n) -> new OutboxRow(rs.getLong("id"), rs.getString("topic"),
                             rs.getString("message_key"), rs.getBytes("payload"),
                             TraceContext.headers(rs.getString("traceparent"), rs.getString("tracestate"))))
@@ -301,7 +168,7 @@ public class OutboxRelay extends BackgroundLoop {
         Producer<String, byte[]> p = producer();
         List<Future<RecordMetadata>> acks = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
-            acks.add(p.send(record(row)));
+            acks.add(p.send(new ProducerRecord<>(row.topic(), null, row.messageKey(), row.payload(), row.trace())));
         }
         long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
         for (Future<RecordMetadata> ack : acks) {
@@ -314,10 +181,6 @@ public class OutboxRelay extends BackgroundLoop {
                 throw new OutboxSendException("Kafka did not acknowledge an outbox message: " + e.getMessage(), e);
             }
         }
-    }
-
-    private static ProducerRecord<String, byte[]> record(OutboxRow row) {
-        return new ProducerRecord<>(row.topic(), null, row.messageKey(), row.payload(), row.trace());
     }
 
     private Producer<String, byte[]> producer() {
@@ -349,34 +212,9 @@ public class OutboxRelay extends BackgroundLoop {
         }
     }
 
-    /**
-     * At shutdown, after the web server drained: waits for the acks of the rows still being sent (up to
-     * {@code send-timeout}) and deletes them; a row not acknowledged by then is sent again at the next start.
-     */
-    private void closeDirectProducer() {
-        Producer<String, byte[]> p;
-        synchronized (this) {
-            p = directProducer;
-            directProducer = null;
-        }
-        if (p != null) {
-            try {
-                p.close(properties.sendTimeout());
-            } catch (RuntimeException e) {
-                log.debug("closing the outbox's direct producer failed", e);
-            }
-            deleteAcknowledged();
-        }
-    }
-
-    /** Closes the producers when the relay is driven by hand (tests) rather than by its own thread. */
-    void closeProducersForTests() {
+    /** Closes the producer when the relay is driven by hand (tests) rather than by its own thread. */
+    void closeProducerForTests() {
         closeProducer();
-        Producer<String, byte[]> p = directProducer;
-        directProducer = null;
-        if (p != null) {
-            p.close(Duration.ZERO);
-        }
     }
 
     /** @param trace the trace context of the request that wrote the row; null when it had none */

@@ -16,8 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -35,15 +33,13 @@ class OutboxRelayIT {
         AtomicReference<String> bootstrap = new AtomicReference<>("127.0.0.1:1");
         OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(2));
         OutboxRelay relay = new OutboxRelay(jdbc, transactions,
-                () -> kafka(bootstrap.get()).producer("outbox-it", properties.sendTimeout()),
-                () -> kafka(bootstrap.get()).nonBlockingProducer("outbox-it-direct", properties.sendTimeout()),
+                () -> new KafkaClients(new KafkaClientConfig(KafkaProperties.of(bootstrap.get()))).producer("outbox-it", properties.sendTimeout()),
                 properties);
         Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS, Tracing.off());
         String jobId = UUID.randomUUID().toString();
         transactions.executeWithoutResult(status ->
                 outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "test", Instant.now())));
 
-        // the send from the committing thread could not start (no broker, so no metadata): the row is the sweep's
         int whileDown = relay.relayAll();
 
         assertThat(whileDown).isZero();
@@ -51,72 +47,13 @@ class OutboxRelayIT {
 
         bootstrap.set(TestKafka.bootstrapServers());
         int whenBack = relay.relayAll();
-        relay.closeProducersForTests();
+        relay.closeProducerForTests();
 
         assertThat(whenBack).isEqualTo(1);
         assertThat(rows(jdbc)).isZero();
         List<JobControl> published = TestKafka.read(Topics.JOB_CONTROL, jobId, 1, Duration.ofSeconds(15));
         assertThat(published).hasSize(1);
         assertThat(published.get(0).reason()).isEqualTo("test");
-    }
-
-    @Test
-    void sendsACommittedRowFromTheCommittingThreadAndDeletesItOnceKafkaHasIt() throws Exception {
-        TestPostgres.Database db = TestPostgres.newDatabase();
-        JdbcClient jdbc = JdbcClient.create(db.dataSource());
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
-        OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(5));
-        Producer<String, byte[]> direct = kafka(TestKafka.bootstrapServers())
-                .nonBlockingProducer("outbox-it-direct", properties.sendTimeout());
-        awaitMetadata(direct, Topics.JOB_CONTROL.name());
-        OutboxRelay relay = new OutboxRelay(jdbc, transactions,
-                () -> kafka(TestKafka.bootstrapServers()).producer("outbox-it", properties.sendTimeout()),
-                () -> direct, properties);
-        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS, Tracing.off());
-        String jobId = UUID.randomUUID().toString();
-
-        transactions.executeWithoutResult(status ->
-                outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "direct", Instant.now())));
-        // the row is in flight (or acknowledged and not yet deleted): the sweep leaves it alone
-        int swept = relay.relayAll();
-        int deleted = 0;
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-             deleted == 0 && System.nanoTime() < deadline; Thread.sleep(10)) {
-            deleted = relay.deleteAcknowledged();
-        }
-
-        assertThat(swept).isZero();
-        assertThat(deleted).isEqualTo(1);
-        assertThat(rows(jdbc)).isZero();
-        assertThat(relay.relayAll()).isZero();
-        relay.closeProducersForTests();
-        List<JobControl> published = TestKafka.read(Topics.JOB_CONTROL, jobId, 2, Duration.ofSeconds(3));
-        assertThat(published).extracting(JobControl::reason).containsExactly("direct");
-    }
-
-    @Test
-    void aRowWhoseTransactionRollsBackIsNeitherSentNorSwept() {
-        TestPostgres.Database db = TestPostgres.newDatabase();
-        JdbcClient jdbc = JdbcClient.create(db.dataSource());
-        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
-        OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(5));
-        OutboxRelay relay = new OutboxRelay(jdbc, transactions,
-                () -> kafka(TestKafka.bootstrapServers()).producer("outbox-it", properties.sendTimeout()),
-                () -> kafka(TestKafka.bootstrapServers()).nonBlockingProducer("outbox-it-direct",
-                        properties.sendTimeout()), properties);
-        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS, Tracing.off());
-        String jobId = UUID.randomUUID().toString();
-
-        transactions.executeWithoutResult(status -> {
-            outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "rolled back", Instant.now()));
-            status.setRollbackOnly();
-        });
-
-        assertThat(rows(jdbc)).isZero();
-        assertThat(relay.relayAll()).isZero();
-        assertThat(relay.deleteAcknowledged()).isZero();
-        relay.closeProducersForTests();
-        assertThat(TestKafka.read(Topics.JOB_CONTROL, jobId, 1, Duration.ofSeconds(2))).isEmpty();
     }
 
     @Test
@@ -129,26 +66,6 @@ class OutboxRelayIT {
                         outbox.append(Topics.JOB_CONTROL, "k", JobControl.cancel("k", "r", Instant.now())))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(rows(jdbc)).isZero();
-    }
-
-    private static KafkaClients kafka(String bootstrap) {
-        return new KafkaClients(new KafkaClientConfig(KafkaProperties.of(bootstrap)));
-    }
-
-    /** A producer that never blocks has no metadata until a failed send or lookup fetched it. */
-    private static void awaitMetadata(Producer<String, byte[]> producer, String topic) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (true) {
-            try {
-                producer.partitionsFor(topic);
-                return;
-            } catch (KafkaException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
     }
 
     private static long rows(JdbcClient jdbc) {
