@@ -42,7 +42,7 @@ final class BrokerRequestHistograms {
         }
     }
 
-    /** The names the broker gives its request metrics: each API's, and its own for the two kinds of fetch and for verification. */
+    /** The names the broker gives its request metrics: each API's, and its own for fetches and verification. */
     static List<String> requestNames() {
         List<String> names = new ArrayList<>();
         for (ApiKeys api : ApiKeys.values()) {
