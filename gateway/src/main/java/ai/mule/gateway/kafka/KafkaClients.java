@@ -38,11 +38,25 @@ public class KafkaClients {
      * how long a send may block or wait for its ack before the relay gives up and retries later.
      */
     public Producer<String, byte[]> producer(String clientId, Duration sendTimeout) {
+        int half = (int) Math.max(1000, sendTimeout.toMillis() / 2);
+        return outboxProducer(clientId, sendTimeout, half);
+    }
+
+    /**
+     * The outbox relay's producer for sends from the thread that committed a row (an HTTP request's): as
+     * {@link #producer}, but {@code send} never blocks. Without the topic's metadata or with a full buffer it fails at
+     * once, and the relay's sweep sends the row instead.
+     */
+    public Producer<String, byte[]> nonBlockingProducer(String clientId, Duration sendTimeout) {
+        return outboxProducer(clientId, sendTimeout, 0);
+    }
+
+    private Producer<String, byte[]> outboxProducer(String clientId, Duration sendTimeout, int maxBlockMs) {
         Map<String, Object> props = config.producer(Map.of(ProducerConfig.CLIENT_ID_CONFIG, clientId));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         int half = (int) Math.max(1000, sendTimeout.toMillis() / 2);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, half);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, half);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2L * half, sendTimeout.toMillis()));
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

@@ -7,9 +7,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code mule_outbox_records}: messages written and not yet published to Kafka. It stays near zero while the
- * relay keeps up; growth means Kafka refuses or is out of reach. Counted at scrape time (one indexed count over a
- * table the relay keeps short); NaN when PostgreSQL does not answer.
+ * {@code mule_outbox_records}: messages written and not yet deleted after Kafka's ack. It stays near zero while the
+ * relay keeps up (acknowledged rows go within about 100 ms); growth means Kafka refuses or is out of reach. Counted
+ * at scrape time (one indexed count over a table the relay keeps short); NaN when PostgreSQL does not answer.
  */
 @Component
 class OutboxMetrics implements MeterBinder {

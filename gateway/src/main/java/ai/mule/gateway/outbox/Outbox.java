@@ -6,12 +6,11 @@ import ai.mule.tracing.TraceContext;
 import ai.mule.tracing.Tracing;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Writes messages for Kafka into the {@code outbox} table, inside the caller's transaction, so a message
- * exists exactly when the row it announces does. The relay is woken when that transaction commits.
+ * exists exactly when the row it announces does. The relay sends it as soon as that transaction commits.
  */
 @Component
 public class Outbox {
@@ -45,15 +44,14 @@ public class Outbox {
         }
         // the request's trace goes on where the message is read (null when tracing is off)
         TraceContext trace = tracing.current();
-        jdbc.sql("INSERT INTO outbox (topic, message_key, payload, traceparent, tracestate) VALUES (?, ?, ?, ?, ?)")
-                .params(topic.name(), key, payload, trace == null ? null : trace.traceparent(),
-                        trace == null ? null : trace.tracestate())
-                .update();
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCommit() {
-                relay.wake();
-            }
-        });
+        String traceparent = trace == null ? null : trace.traceparent();
+        String tracestate = trace == null ? null : trace.tracestate();
+        long id = jdbc.sql("INSERT INTO outbox (topic, message_key, payload, traceparent, tracestate) "
+                        + "VALUES (?, ?, ?, ?, ?) RETURNING id")
+                .params(topic.name(), key, payload, traceparent, tracestate)
+                .query(Long.class)
+                .single();
+        relay.sendAfterCommit(new OutboxRelay.OutboxRow(id, topic.name(), key, payload,
+                TraceContext.headers(traceparent, tracestate)));
     }
 }

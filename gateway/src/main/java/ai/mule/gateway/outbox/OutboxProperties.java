@@ -9,10 +9,10 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The outbox relay's pace.
  *
- * @param sweepInterval how often the relay looks for rows nobody woke it for (left by a crash, or by a failed
- *                      send while Kafka was down); commits wake it at once, so this is not on the latency path
+ * @param sweepInterval how often the relay looks for rows nobody is sending (left by a crash, or by a failed send
+ *                      while Kafka was down); a committed row is sent at once, so this is not on the latency path
  * @param batchSize     rows taken and sent per transaction
- * @param sendTimeout   how long a batch may wait for Kafka before it is rolled back and retried
+ * @param sendTimeout   how long a batch of the sweep may wait for Kafka before it is rolled back and retried
  *                      (the largest payload accepted into the outbox is {@code mule.limits.max-record-bytes})
  */
 @Validated
