@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Future;
@@ -75,8 +75,12 @@ public class OutboxRelay extends BackgroundLoop {
     private final Supplier<Producer<String, byte[]>> directProducers;
     private final OutboxProperties properties;
     private final Semaphore wakeups = new Semaphore(0);
-    /** Rows whose send from the committing thread did not go: the sweep takes them, however young. */
-    private final Set<Long> handedBack = ConcurrentHashMap.newKeySet();
+    /**
+     * Rows whose send from the committing thread did not go, with when ({@code System.nanoTime()}): the sweep takes
+     * them however young. One handed back more than {@link #SWEEP_AFTER} ago is dropped from here, as its age alone
+     * now brings it to the sweep: so while Kafka is down this holds a few seconds of accepted jobs, not all of them.
+     */
+    private final Map<Long, Long> handedBack = new ConcurrentHashMap<>();
     /** Rows Kafka acknowledged, to delete. */
     private final Queue<Long> acked = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean sweepNow = new AtomicBoolean(true);
@@ -139,7 +143,7 @@ public class OutboxRelay extends BackgroundLoop {
     }
 
     private void handBack(OutboxRow row) {
-        handedBack.add(row.id());
+        handedBack.put(row.id(), System.nanoTime());
         sweepNow.set(true);
         wake();
     }
@@ -260,7 +264,9 @@ public class OutboxRelay extends BackgroundLoop {
     int relayAll() {
         deleteAcknowledged();
         // the rows handed back so far; one handed back meanwhile waits for the next round, which it asked for
-        Long[] retry = handedBack.toArray(Long[]::new);
+        long agedOut = System.nanoTime() - SWEEP_AFTER.toNanos();
+        handedBack.values().removeIf(since -> since - agedOut < 0);
+        Long[] retry = handedBack.keySet().toArray(Long[]::new);
         int total = 0;
         while (!stopping) {
             int sent;
@@ -277,7 +283,7 @@ public class OutboxRelay extends BackgroundLoop {
             total += sent;
             if (sent < properties.batchSize()) {
                 // every row handed back is sent now, or was by another gateway's sweep (it is gone or locked)
-                handedBack.removeAll(Arrays.asList(retry));
+                handedBack.keySet().removeAll(Arrays.asList(retry));
                 return total;
             }
         }
@@ -379,6 +385,11 @@ public class OutboxRelay extends BackgroundLoop {
             }
             deleteAcknowledged();
         }
+    }
+
+    /** How many rows handed back the sweep still takes by id (tests). */
+    int handedBackRows() {
+        return handedBack.size();
     }
 
     /** Closes the producers when the relay is driven by hand (tests) rather than by its own thread. */

@@ -62,6 +62,39 @@ class OutboxRelayIT {
     }
 
     @Test
+    void forgetsARowHandedBackOnceItsAgeAloneBringsItToTheSweep() throws Exception {
+        TestPostgres.Database db = TestPostgres.newDatabase();
+        JdbcClient jdbc = JdbcClient.create(db.dataSource());
+        TransactionTemplate transactions = new TransactionTemplate(new DataSourceTransactionManager(db.dataSource()));
+        AtomicReference<String> bootstrap = new AtomicReference<>("127.0.0.1:1");
+        OutboxProperties properties = new OutboxProperties(Duration.ofMillis(100), 100, Duration.ofSeconds(1));
+        OutboxRelay relay = new OutboxRelay(jdbc, transactions,
+                () -> kafka(bootstrap.get()).producer("outbox-it", properties.sendTimeout()),
+                () -> kafka(bootstrap.get()).nonBlockingProducer("outbox-it-direct", OutboxRelay.DIRECT_SEND_TIMEOUT),
+                properties);
+        Outbox outbox = new Outbox(jdbc, relay, Limits.DEFAULTS, Tracing.off());
+        String jobId = UUID.randomUUID().toString();
+        transactions.executeWithoutResult(status ->
+                outbox.append(Topics.JOB_CONTROL, jobId, JobControl.cancel(jobId, "aged", Instant.now())));
+        relay.relayAll();
+        int handedBackWhileYoung = relay.handedBackRows();
+
+        Thread.sleep(OutboxRelay.SWEEP_AFTER.plusMillis(200).toMillis());
+        relay.relayAll();
+        int handedBackOnceOld = relay.handedBackRows();
+        bootstrap.set(TestKafka.bootstrapServers());
+        int whenBack = relay.relayAll();
+        relay.closeProducersForTests();
+
+        assertThat(handedBackWhileYoung).isEqualTo(1);
+        // Kafka is still out of reach, so the row is still there, and the sweep takes it by its age
+        assertThat(handedBackOnceOld).isZero();
+        assertThat(whenBack).isEqualTo(1);
+        assertThat(TestKafka.read(Topics.JOB_CONTROL, jobId, 2, Duration.ofSeconds(3)))
+                .extracting(JobControl::reason).containsExactly("aged");
+    }
+
+    @Test
     void sendsACommittedRowFromTheCommittingThreadOnceWhileAnotherGatewaySweepsTheSameTable() throws Exception {
         TestPostgres.Database db = TestPostgres.newDatabase();
         JdbcClient jdbc = JdbcClient.create(db.dataSource());
