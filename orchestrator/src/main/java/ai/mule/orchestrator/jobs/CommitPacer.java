@@ -2,7 +2,10 @@ package ai.mule.orchestrator.jobs;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * Decides when the processor asks Streams to commit. Two kinds of commit:
@@ -12,7 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *   ended job would, when many jobs end each second, leave the thread committing more than processing. So a job that
  *   ends within {@link #GAP} of the last request is committed at its processor's next timer tick instead
  *   ({@code mule.orchestrator.timer-interval}), together with every job that ended meanwhile; and while the thread is
- *   behind its input (by more than the commit interval), no such commit is requested at all.</li>
+ *   behind its input (by more than the commit interval), no such commit is requested at all. Holding a commit back
+ *   only pays when other jobs may end before the tick and share it: a job that ends while no other job of the stream
+ *   thread runs is committed at once, gap or not. That is a client calling one job after another: its 2-step calls
+ *   (to {@code ./mule up}, a client that sends each as soon as it has the last answer) ended 15-19 ms after the last
+ *   commit and waited for the tick, 35-36 ms p50 a call, against 15-19 ms without the gap (issue 14).</li>
  *   <li><b>The commit interval</b>: at a timer tick, when the thread has done work that no commit covers yet and its
  *   last commit request is a commit interval old. Streams' own interval commit is only a far fallback
  *   (OrchestratorStreamsConfig): it runs every interval whatever was requested in between, so a lone sync client's
@@ -62,15 +69,33 @@ final class CommitPacer {
         inputLagMs = clock.millis() - recordTimestampMs;
     }
 
-    /** Whether a commit may be requested now; if it may, it counts as requested. */
+    /**
+     * Counts, for the calling stream thread, the jobs {@code processor} runs ({@code runningJobs}: those waiting for
+     * a result or a time), until {@link #untrack}. Called when the processor is initialised, on its stream thread.
+     */
+    void track(Object processor, IntSupplier runningJobs) {
+        thread.get().processors.put(processor, runningJobs);
+    }
+
+    /** Stops counting the jobs of {@code processor} (closed, or its task moved to another thread). */
+    void untrack(Object processor) {
+        thread.get().processors.remove(processor);
+    }
+
+    /**
+     * Whether a commit may be requested now; if it may, it counts as requested. It may when the thread keeps up with
+     * its input and either the last request is {@link #GAP} old or no other job of the calling stream thread runs
+     * (the one ending has left its processor's count already).
+     */
     boolean mayRequest() {
         if (inputLagMs > intervalMs) {
             return false;
         }
+        StreamThreadCommits commits = thread.get();
         long now = clock.millis();
         long last = lastRequestMs.get();
-        if (now - last >= GAP.toMillis() && lastRequestMs.compareAndSet(last, now)) {
-            thread.get().requested(now);
+        if ((now - last >= GAP.toMillis() || commits.noJobRuns()) && lastRequestMs.compareAndSet(last, now)) {
+            commits.requested(now);
             return true;
         }
         return false;
@@ -99,14 +124,24 @@ final class CommitPacer {
         return true;
     }
 
-    /** What one stream thread has left uncommitted, and when it last requested a commit. */
+    /** What one stream thread has left uncommitted, when it last requested a commit, and the jobs it runs. */
     private static final class StreamThreadCommits {
 
         private boolean uncommitted;
         private long lastRequestMs;
+        private final Map<Object, IntSupplier> processors = new IdentityHashMap<>();
 
         StreamThreadCommits(long startedMs) {
             this.lastRequestMs = startedMs;
+        }
+
+        boolean noJobRuns() {
+            for (IntSupplier runningJobs : processors.values()) {
+                if (runningJobs.getAsInt() > 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         void requested(long nowMs) {

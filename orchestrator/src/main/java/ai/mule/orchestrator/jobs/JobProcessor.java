@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * that read_committed readers see the job's terminal event without waiting for the commit interval (see
  * {@link OrchestratorTopology}); the end of any other job is committed with the next interval commit, which the timer
  * tick requests once a commit interval has passed since the last request and something is uncommitted. When jobs end
- * in quick succession, {@link CommitPacer} spaces those requests and the timer tick makes up the ones it held back, and
- * while the thread is behind its input it requests none (the interval commits).
+ * in quick succession while others run, {@link CommitPacer} spaces those requests and the timer tick makes up the ones
+ * it held back, and while the thread is behind its input it requests none (the interval commits).
  * <p>
  * Nothing is forwarded or stored before every record of the transition has been measured ({@link RecordCheck}): a
  * transition with a record over {@code mule.limits.max-record-bytes}, or one that cannot be written as JSON, is
@@ -97,8 +97,15 @@ final class JobProcessor implements Processor<String, JobCommand, String, Object
         this.finishedJobs = new FinishedJobs(timeIndex,
                 context.getStateStore(OrchestratorTopology.LEGACY_FINISHED_JOBS_STORE));
         this.timers = new DueTimers(timeIndex);
+        // every running job waits for a time (its step's deadline at least), so it holds a timer until it ends
+        commits.track(this, () -> timers.size());
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> sweepExpiredJobs());
         context.schedule(timerInterval, PunctuationType.WALL_CLOCK_TIME, timestamp -> wakeDueJobs());
+    }
+
+    @Override
+    public void close() {
+        commits.untrack(this);
     }
 
     @Override

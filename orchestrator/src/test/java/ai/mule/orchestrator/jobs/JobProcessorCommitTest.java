@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
  * The processor asks Streams to commit right after the record that ends a job someone waits for (a sync call, a
  * reply topic, a parent job), so read_committed readers see the terminal event without waiting for the commit
  * interval; any other record, and the end of a job nobody waits for, waits for the interval, counted from the last
- * commit requested. Jobs that end in quick succession are committed at most once per {@link CommitPacer#GAP}, and
- * none is requested while the records processed waited longer than the commit interval.
+ * commit requested. Jobs that end in quick succession while others run are committed at most once per
+ * {@link CommitPacer#GAP}, and none is requested while the records processed waited longer than the commit interval.
  */
 class JobProcessorCommitTest {
 
@@ -100,13 +100,15 @@ class JobProcessorCommitTest {
     }
 
     @Test
-    void aJobThatEndsRightAfterAnotherIsCommittedAtTheNextTimerTick() {
+    void aJobThatEndsRightAfterAnotherWhileOthersRunIsCommittedAtTheNextTimerTick() {
         String first = newJobId();
         String second = newJobId();
         process(new StartJob(awaited(first, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand firstCommand = lastCommand();
         process(new StartJob(awaited(second, wasm(1, "a")), Duration.ofSeconds(5)));
         StepCommand secondCommand = lastCommand();
+        // a third job still runs when the second ends: it may end before the tick and share its commit
+        process(new StartJob(awaited(newJobId(), wasm(1, "a")), Duration.ofSeconds(5)));
         process(StepFinished.of(succeeded(firstCommand), Limits.DEFAULTS));
         assertThat(context.committed()).isTrue();
         context.resetCommit();
@@ -123,6 +125,27 @@ class JobProcessorCommitTest {
         clock.advance(CommitPacer.GAP);
         timerTick();
         assertThat(context.committed()).as("nothing more to commit").isFalse();
+    }
+
+    @Test
+    void theLastRunningJobIsCommittedAtOnceThoughItEndsWithinTheGap() {
+        String first = newJobId();
+        String second = newJobId();
+        process(new StartJob(awaited(first, wasm(1, "a")), Duration.ofSeconds(5)));
+        StepCommand firstCommand = lastCommand();
+        process(StepFinished.of(succeeded(firstCommand), Limits.DEFAULTS));
+        assertThat(context.committed()).isTrue();
+        context.resetCommit();
+
+        // a client that calls again as soon as it has its answer: its next job ends well within the gap
+        clock.advance(CommitPacer.GAP.dividedBy(4));
+        process(new StartJob(awaited(second, wasm(1, "a"), wasm(2, "b")), Duration.ofSeconds(5)));
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+        assertThat(context.committed()).as("the job still runs").isFalse();
+        process(StepFinished.of(succeeded(lastCommand()), Limits.DEFAULTS));
+
+        assertThat(lastEvent()).isInstanceOf(JobEvent.JobCompleted.class);
+        assertThat(context.committed()).as("no other job runs: nothing could share a held-back commit").isTrue();
     }
 
     @Test
