@@ -63,7 +63,8 @@ class PoolIsolationIT extends IntegrationTestBase {
             calls.add(client.sendAsync(post("/v1/chat/completions", "{\"model\":\"agent/" + agent
                     + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"), HttpResponse.BodyHandlers.ofString()));
         }
-        provider.awaitRequests(2, Duration.ofSeconds(10));
+        assertThat(provider.awaitRequests(2, Duration.ofSeconds(10))).as("both agent-call threads wait on the provider")
+                .hasSizeGreaterThanOrEqualTo(2);
         Instant saturated = Instant.now();
 
         // an SSE stream still gets its events
@@ -107,7 +108,8 @@ class PoolIsolationIT extends IntegrationTestBase {
             answers.add(call.get(30, TimeUnit.SECONDS));
         }
         List<HttpResponse<String>> refused = answers.stream().filter(r -> r.statusCode() == 503).toList();
-        assertThat(refused).hasSize(7);
+        assertThat(refused).as("the answers' statuses: %s", answers.stream().map(HttpResponse::statusCode).toList())
+                .hasSize(7);
         JsonNode error = new Http.Response(503, "application/json", java.util.Map.of(), refused.get(0).body()).json();
         assertThat(error.at("/error/code").asText()).isEqualTo("overloaded");
         assertThat(error.at("/error/message").asText()).contains("mule.pools.agent-calls");
