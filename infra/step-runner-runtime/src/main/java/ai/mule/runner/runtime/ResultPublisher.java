@@ -49,8 +49,8 @@ final class ResultPublisher implements AutoCloseable {
      *
      * @param headers the trace context the result carries back to the orchestrator; null for none
      */
-    void publish(StepCommand command, StepResult result, Headers headers, Runnable onDone) {
-        send(command, result, headers, onDone, 1);
+    void publish(StepCommand command, ResultFit.Fitted fitted, Headers headers, Runnable onDone) {
+        send(command, fitted.result(), fitted.value(), headers, onDone, 1);
     }
 
     /** Tells the orchestrator this attempt started (fire and forget: a lost one only costs a retry). */
@@ -70,24 +70,25 @@ final class ResultPublisher implements AutoCloseable {
         }
     }
 
-    private void send(StepCommand command, StepResult result, Headers headers, Runnable onDone, int sends) {
+    /** Sends {@code value}, the record value of {@code result} (kept for a resend after a failure). */
+    private void send(StepCommand command, StepResult result, byte[] value, Headers headers, Runnable onDone,
+                      int sends) {
         try {
-            byte[] value = Topics.STEP_RESULTS.valueSerde().serializer().serialize(Topics.STEP_RESULTS.name(), result);
             producer.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), null, result.jobId(), value, headers),
                     (metadata, error) -> {
                         if (error == null) {
                             onDone.run();
                         } else {
-                            failed(command, result, headers, onDone, error, sends);
+                            failed(command, result, value, headers, onDone, error, sends);
                         }
                     });
         } catch (RuntimeException e) {
-            failed(command, result, headers, onDone, e, sends);
+            failed(command, result, value, headers, onDone, e, sends);
         }
     }
 
-    private void failed(StepCommand command, StepResult result, Headers headers, Runnable onDone, Exception error,
-                        int sends) {
+    private void failed(StepCommand command, StepResult result, byte[] value, Headers headers, Runnable onDone,
+                        Exception error, int sends) {
         if (closed) {
             log.warn("job {} step {}: result not published before shutdown ({}); the step will run again",
                     result.jobId(), result.stepIndex(), error.toString());
@@ -101,15 +102,18 @@ final class ResultPublisher implements AutoCloseable {
             return;
         }
         StepResult next = result;
+        byte[] nextValue = value;
         if (error instanceof RecordTooLargeException) {
             next = StepResult.failed(command, FailureKind.LIMIT_EXCEEDED, "the step result is larger than the broker "
                     + "accepts: " + error.getMessage(), null, null, result.durationMicros(), result.finishedAt());
+            nextValue = ResultFit.value(next);
         }
         log.warn("job {} step {}: publishing the result failed ({}); sending again in {} ms", result.jobId(),
                 result.stepIndex(), error.toString(), RESEND_AFTER_MS);
         StepResult resend = next;
+        byte[] resendValue = nextValue;
         // never from the producer's own callback thread: send() may block when its buffer is full
-        resends.schedule(() -> send(command, resend, headers, onDone, sends + 1), RESEND_AFTER_MS,
+        resends.schedule(() -> send(command, resend, resendValue, headers, onDone, sends + 1), RESEND_AFTER_MS,
                 TimeUnit.MILLISECONDS);
     }
 

@@ -28,7 +28,10 @@ class ResultFitTest {
         StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("hi"), "{\"message\":\"hi\"}", "", 12, NOW,
                 null);
 
-        assertThat(ResultFit.fit(COMMAND, result, LIMITS)).isSameAs(result);
+        ResultFit.Fitted fitted = ResultFit.fit(COMMAND, result, LIMITS);
+
+        assertThat(fitted.result()).isSameAs(result);
+        assertThat(fitted.value()).isEqualTo(ResultFit.value(result));
     }
 
     @Test
@@ -37,14 +40,17 @@ class ResultFitTest {
         StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf(text), "{\"message\":\"" + text + "\"}",
                 "e".repeat(100_000), 12, NOW, null);
 
-        StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
+        ResultFit.Fitted sent = ResultFit.fit(COMMAND, result, LIMITS);
+        StepResult fitted = sent.result();
 
         assertThat(fitted.success()).isTrue();
         assertThat(fitted.output()).isEqualTo(TextNode.valueOf(text));
         assertThat(fitted.stdout()).startsWith("{\"message\":\"yyy").contains("more characters not kept");
         assertThat(fitted.stderr()).hasSizeLessThan(17_000);
-        assertThat(ResultFit.size(fitted)).isLessThanOrEqualTo(RECORD_LIMIT);
+        assertThat(ResultFit.value(fitted).length).isLessThanOrEqualTo(RECORD_LIMIT);
         assertThat(fitted.durationMicros()).isEqualTo(12);
+        // the bytes measured are the bytes sent: those of the trimmed result
+        assertThat(sent.value()).isEqualTo(ResultFit.value(fitted));
     }
 
     @Test
@@ -52,13 +58,13 @@ class ResultFitTest {
         String text = "z".repeat(400_000);
         StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf(text), text, "", 12, NOW, null);
 
-        StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
+        StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS).result();
 
         assertThat(fitted.success()).isFalse();
         assertThat(fitted.output()).isNull();
         assertThat(fitted.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
         assertThat(fitted.error()).contains("mule.limits.max-record-bytes");
-        assertThat(ResultFit.size(fitted)).isLessThanOrEqualTo(RECORD_LIMIT);
+        assertThat(ResultFit.value(fitted).length).isLessThanOrEqualTo(RECORD_LIMIT);
     }
 
     @Test
@@ -67,7 +73,7 @@ class ResultFitTest {
         StepResult result = StepResult.succeeded(COMMAND, TextNode.valueOf("o".repeat(700_000)), null, null, 12, NOW,
                 null);
 
-        StepResult fitted = ResultFit.fit(COMMAND, result, roomy);
+        StepResult fitted = ResultFit.fit(COMMAND, result, roomy).result();
 
         assertThat(fitted.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
         assertThat(fitted.error()).contains("mule.limits.max-step-output-bytes");
@@ -82,7 +88,7 @@ class ResultFitTest {
         }
         StepResult result = StepResult.succeeded(COMMAND, deep, null, null, 12, NOW, null);
 
-        StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS);
+        StepResult fitted = ResultFit.fit(COMMAND, result, LIMITS).result();
 
         assertThat(fitted.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
         assertThat(fitted.error()).contains("mule.limits.max-json-depth");

@@ -3,6 +3,8 @@ package ai.mule.runner.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mule.kafka.KafkaClientConfig;
+import ai.mule.kafka.KafkaProperties;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JsonSerde;
@@ -208,6 +210,34 @@ class StepRunnerIT {
                 return job;
             }
         }
+    }
+
+    @Test
+    void aResultKafkaRefusesAsTooLargeIsSentAgainAsASmallFailure() {
+        // a producer that takes requests of 4 KiB at most, as a broker or client configured below Mule's limits would
+        KafkaClients small = new KafkaClients(new KafkaClientConfig(new KafkaProperties(TestKafka.bootstrapServers(),
+                Map.of(), Map.of(), Map.of("max.request.size", "4096"), (short) 1, 1, 3, true)));
+        StepRunner runner = new StepRunner(new RunnerSettings(topic, group, 1, Duration.ofSeconds(10), small,
+                Limits.DEFAULTS), (command, cancel) -> ok(command, command.input().path("big").asBoolean()
+                        ? "x".repeat(8 * 1024) : "small"), Clock.systemUTC(), (what, cause) -> fatal.add(cause));
+        runners.add(runner);
+        runner.start();
+        String big = job();
+        String next = job();
+
+        send(command(big, 1_000, null, JsonSerde.mapper().createObjectNode().put("big", true)));
+        send(command(next, 1_000, null));
+
+        assertThat(results(big, 1)).singleElement().satisfies(r -> {
+            assertThat(r.success()).isFalse();
+            assertThat(r.output()).isNull();
+            assertThat(r.failureKind()).isEqualTo(FailureKind.LIMIT_EXCEEDED);
+            assertThat(r.error()).contains("larger than the broker accepts");
+        });
+        assertThat(results(next, 1)).singleElement().extracting(StepResult::output)
+                .isEqualTo(TextNode.valueOf("small"));
+        awaitAllCommitted();
+        assertThat(fatal).isEmpty();
     }
 
     @Test
