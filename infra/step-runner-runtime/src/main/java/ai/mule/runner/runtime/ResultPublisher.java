@@ -50,7 +50,7 @@ final class ResultPublisher implements AutoCloseable {
      * @param headers the trace context the result carries back to the orchestrator; null for none
      */
     void publish(StepCommand command, ResultFit.Fitted fitted, Headers headers, Runnable onDone) {
-        send(command, fitted.result(), fitted.value(), headers, onDone, 1);
+        send(command, fitted, headers, onDone, 1);
     }
 
     /** Tells the orchestrator this attempt started (fire and forget: a lost one only costs a retry). */
@@ -70,25 +70,26 @@ final class ResultPublisher implements AutoCloseable {
         }
     }
 
-    /** Sends {@code value}, the record value of {@code result} (kept for a resend after a failure). */
-    private void send(StepCommand command, StepResult result, byte[] value, Headers headers, Runnable onDone,
-                      int sends) {
+    /** Sends the fitted result's bytes, as they were measured (and again as they are, after a failure). */
+    private void send(StepCommand command, ResultFit.Fitted fitted, Headers headers, Runnable onDone, int sends) {
         try {
-            producer.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), null, result.jobId(), value, headers),
+            producer.send(new ProducerRecord<>(Topics.STEP_RESULTS.name(), null, fitted.result().jobId(),
+                            fitted.value(), headers),
                     (metadata, error) -> {
                         if (error == null) {
                             onDone.run();
                         } else {
-                            failed(command, result, value, headers, onDone, error, sends);
+                            failed(command, fitted, headers, onDone, error, sends);
                         }
                     });
         } catch (RuntimeException e) {
-            failed(command, result, value, headers, onDone, e, sends);
+            failed(command, fitted, headers, onDone, e, sends);
         }
     }
 
-    private void failed(StepCommand command, StepResult result, byte[] value, Headers headers, Runnable onDone,
+    private void failed(StepCommand command, ResultFit.Fitted fitted, Headers headers, Runnable onDone,
                         Exception error, int sends) {
+        StepResult result = fitted.result();
         if (closed) {
             log.warn("job {} step {}: result not published before shutdown ({}); the step will run again",
                     result.jobId(), result.stepIndex(), error.toString());
@@ -101,20 +102,20 @@ final class ResultPublisher implements AutoCloseable {
             onDone.run();
             return;
         }
-        StepResult next = result;
-        byte[] nextValue = value;
-        if (error instanceof RecordTooLargeException) {
-            next = StepResult.failed(command, FailureKind.LIMIT_EXCEEDED, "the step result is larger than the broker "
-                    + "accepts: " + error.getMessage(), null, null, result.durationMicros(), result.finishedAt());
-            nextValue = ResultFit.value(next);
-        }
+        ResultFit.Fitted resend = error instanceof RecordTooLargeException ? tooLarge(command, result, error) : fitted;
         log.warn("job {} step {}: publishing the result failed ({}); sending again in {} ms", result.jobId(),
                 result.stepIndex(), error.toString(), RESEND_AFTER_MS);
-        StepResult resend = next;
-        byte[] resendValue = nextValue;
         // never from the producer's own callback thread: send() may block when its buffer is full
-        resends.schedule(() -> send(command, resend, resendValue, headers, onDone, sends + 1), RESEND_AFTER_MS,
+        resends.schedule(() -> send(command, resend, headers, onDone, sends + 1), RESEND_AFTER_MS,
                 TimeUnit.MILLISECONDS);
+    }
+
+    /** What is sent instead of a result Kafka refused as too large: a small failure saying so. */
+    private static ResultFit.Fitted tooLarge(StepCommand command, StepResult result, Exception error) {
+        StepResult failure = StepResult.failed(command, FailureKind.LIMIT_EXCEEDED, "the step result is larger than "
+                + "the broker accepts: " + error.getMessage(), null, null, result.durationMicros(),
+                result.finishedAt());
+        return new ResultFit.Fitted(failure, ResultFit.value(failure));
     }
 
     @Override

@@ -217,11 +217,8 @@ class StepRunnerIT {
         // a producer that takes requests of 4 KiB at most, as a broker or client configured below Mule's limits would
         KafkaClients small = new KafkaClients(new KafkaClientConfig(new KafkaProperties(TestKafka.bootstrapServers(),
                 Map.of(), Map.of(), Map.of("max.request.size", "4096"), (short) 1, 1, 3, true)));
-        StepRunner runner = new StepRunner(new RunnerSettings(topic, group, 1, Duration.ofSeconds(10), small,
-                Limits.DEFAULTS), (command, cancel) -> ok(command, command.input().path("big").asBoolean()
-                        ? "x".repeat(8 * 1024) : "small"), Clock.systemUTC(), (what, cause) -> fatal.add(cause));
-        runners.add(runner);
-        runner.start();
+        start(small, 1, Limits.DEFAULTS, (command, cancel) -> ok(command, command.input().path("big").asBoolean()
+                ? "x".repeat(8 * 1024) : "small"));
         String big = job();
         String next = job();
 
@@ -263,9 +260,12 @@ class StepRunnerIT {
 
 
     private void start(int concurrency, Limits limits, StepHandler handler) {
+        start(KafkaClients.of(TestKafka.bootstrapServers()), concurrency, limits, handler);
+    }
+
+    private void start(KafkaClients kafka, int concurrency, Limits limits, StepHandler handler) {
         StepRunner runner = new StepRunner(new RunnerSettings(topic, group, concurrency, Duration.ofSeconds(10),
-                KafkaClients.of(TestKafka.bootstrapServers()), limits), handler, Clock.systemUTC(),
-                (what, cause) -> fatal.add(cause));
+                kafka, limits), handler, Clock.systemUTC(), (what, cause) -> fatal.add(cause));
         runners.add(runner);
         runner.start();
     }
