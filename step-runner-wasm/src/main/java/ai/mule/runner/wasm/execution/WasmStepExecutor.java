@@ -5,7 +5,6 @@ import ai.mule.runner.wasm.execution.StepFailure.Reason;
 import ai.mule.schemas.Limits;
 import ai.mule.schemas.WasmStep;
 import com.dylibso.chicory.log.SystemLogger;
-import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.ImportValues;
@@ -254,7 +253,7 @@ public final class WasmStepExecutor implements AutoCloseable {
             if (declared.initialPages() > ceiling) {
                 throw new MemoryCeilingException(declared.initialPages(), ceiling);
             }
-            Memory created = new ByteArrayMemory(new MemoryLimits(declared.initialPages(),
+            Memory created = new FreshMemory(new MemoryLimits(declared.initialPages(),
                     Math.min(declared.maximumPages(), ceiling), declared.shared()));
             if (memory == null) {
                 memory = created;

@@ -122,6 +122,24 @@ public final class WasmBytes {
         return module.toByteArray();
     }
 
+    /**
+     * <pre>
+     * (module (memory (export "memory") {@code pages}) (data (i32.const {@code offset}) "{@code data}")
+     *   (func (export "_start")))
+     * </pre>
+     */
+    public static byte[] memoryWithData(int pages, int offset, byte[] data) {
+        Out module = header();
+        module.section(1, new Out().u32(1).bytes(FUNC_TYPE, 0, 0));
+        module.section(3, new Out().u32(1).u32(0));
+        module.section(5, new Out().u32(1).bytes(0x00).u32(pages));
+        module.section(7, new Out().u32(2).name("memory").bytes(0x02).u32(0).name("_start").bytes(0x00).u32(0));
+        module.section(10, new Out().u32(1).u32(2).bytes(0x00, 0x0b));
+        // one active segment for memory 0, at (i32.const offset)
+        module.section(11, new Out().u32(1).bytes(0x00, 0x41).s32(offset).bytes(0x0b).u32(data.length).append(data));
+        return module.toByteArray();
+    }
+
     /** One type () -> (), one function of that type exported as {@code _start}, one memory page. */
     private static byte[] module(Out types, Out functions, Out body) {
         Out module = header();
