@@ -43,7 +43,7 @@ class IsoInstantDeserializerTest {
     }
 
     @Test
-    void readsEveryOtherFormAsTheStandardDeserializerDoes() {
+    void readsEveryTextAsTheStandardDeserializerDoes() {
         List<String> texts = List.of("2026-12-04T08:20:46Z", "2026-12-04T08:20:46.1Z", "2026-12-04T08:20:46.12Z",
                 "2026-12-04T08:20:46.1234Z", "2026-12-04T08:20:46.12345678Z", "2026-12-04T08:20:46.000000000Z",
                 "2026-12-04t08:20:46z", "2026-12-04T08:20:46+02:00", "2026-12-04T08:20:46.5-01:30",
@@ -60,9 +60,9 @@ class IsoInstantDeserializerTest {
 
     @Test
     void refusesWhatTheStandardDeserializerRefuses() {
-        for (String text : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", 
-                "2026-12-04T08:60:00Z", "2026-12-04T08:20:46.1234567890Z",
-                "2026-12-04 08:20:46Z", "2026-12-0aT08:20:46Z", "２０２６-12-04T08:20:46Z", "not a time")) {
+        for (String text : List.of("2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-12-04T08:60:00Z",
+                "2026-12-04T08:20:46.1234567890Z", "2026-12-04 08:20:46Z", "2026-12-0aT08:20:46Z",
+                "２０２６-12-04T08:20:46Z", "not a time")) {
             String json = '"' + text + '"';
             assertThat(outcome(MULE, json)).as(text).isEqualTo(outcome(STANDARD, json)).isInstanceOf(Class.class);
         }
