@@ -113,13 +113,7 @@ public final class WasmBytes {
 
     /** A memory of {@code pages} initial pages (no maximum), exported, and an empty {@code _start}. */
     public static byte[] memory(int pages) {
-        Out module = header();
-        module.section(1, new Out().u32(1).bytes(FUNC_TYPE, 0, 0));
-        module.section(3, new Out().u32(1).u32(0));
-        module.section(5, new Out().u32(1).bytes(0x00).u32(pages));
-        module.section(7, new Out().u32(2).name("memory").bytes(0x02).u32(0).name("_start").bytes(0x00).u32(0));
-        module.section(10, new Out().u32(1).u32(2).bytes(0x00, 0x0b));
-        return module.toByteArray();
+        return memoryModule(pages).toByteArray();
     }
 
     /**
@@ -129,15 +123,20 @@ public final class WasmBytes {
      * </pre>
      */
     public static byte[] memoryWithData(int pages, int offset, byte[] data) {
+        Out module = memoryModule(pages);
+        // one active segment for memory 0, at (i32.const offset)
+        module.section(11, new Out().u32(1).bytes(0x00, 0x41).s32(offset).bytes(0x0b).u32(data.length).append(data));
+        return module.toByteArray();
+    }
+
+    private static Out memoryModule(int pages) {
         Out module = header();
         module.section(1, new Out().u32(1).bytes(FUNC_TYPE, 0, 0));
         module.section(3, new Out().u32(1).u32(0));
         module.section(5, new Out().u32(1).bytes(0x00).u32(pages));
         module.section(7, new Out().u32(2).name("memory").bytes(0x02).u32(0).name("_start").bytes(0x00).u32(0));
         module.section(10, new Out().u32(1).u32(2).bytes(0x00, 0x0b));
-        // one active segment for memory 0, at (i32.const offset)
-        module.section(11, new Out().u32(1).bytes(0x00, 0x41).s32(offset).bytes(0x0b).u32(data.length).append(data));
-        return module.toByteArray();
+        return module;
     }
 
     /** One type () -> (), one function of that type exported as {@code _start}, one memory page. */
