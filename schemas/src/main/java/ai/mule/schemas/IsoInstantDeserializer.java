@@ -16,13 +16,15 @@ import java.time.LocalDate;
  * jackson-datatype-jsr310's own deserializer, as do its errors.
  * <p>
  * Why: that deserializer parses through {@code DateTimeFormatter}, which was 40% of the orchestrator's message
- * decoding (3.6% of its CPU) and 2.5% of the WASM runner's under a sustained load, for the two or three instants
- * each step command and result carries (issue 14).
+ * decoding (3.6% of its CPU) and 2.5% of the WASM runner's under a sustained load, for the instants every
+ * command, result and event carries (issue 14).
  */
 final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
 
     private static final int SHORTEST = "2026-12-04T08:20:46Z".length();
     private static final int LONGEST = "2026-12-04T08:20:46.123456789Z".length();
+    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
+            100_000_000};
 
     IsoInstantDeserializer() {
         super(Instant.class);
@@ -77,9 +79,6 @@ final class IsoInstantDeserializer extends StdScalarDeserializer<Instant> {
         }
         return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second, nanos);
     }
-
-    private static final int[] POWERS_OF_TEN = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000,
-            100_000_000};
 
     /** The number {@code count} ASCII digits at {@code from} spell, or -1 if one is not a digit. */
     private static int digits(char[] text, int from, int count) {
