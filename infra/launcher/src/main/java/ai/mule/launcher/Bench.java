@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Collections;
@@ -37,9 +38,18 @@ final class Bench {
     private final int syncCalls;
     private final int rate;
     private final int steadySeconds;
+    private final Duration warmUpLimit;
     private final StackCpu cpu;
 
-    Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate, int steadySeconds) {
+    /**
+     * The warm-up is over once the JIT compiler threads used less than this share of the stack's CPU over a
+     * {@link #WARM_UP_WINDOW}: under the bench's load on the 2-core VM, from 29% in the first rounds to 4% after
+     * about 100 s, then 0-10% (a method compiled now and then); C1 and C2 had compiled what the load runs.
+     */
+    private static final double SETTLED_COMPILER_SHARE = 0.05;
+    private static final Duration WARM_UP_WINDOW = Duration.ofSeconds(10);
+
+    Bench(LocalStack stack, int clients, int jobs, int syncCalls, int rate, int steadySeconds, Duration warmUpLimit) {
         this.stack = stack;
         this.client = new MuleClient(stack.config().gatewayUrl());
         this.clients = clients;
@@ -47,6 +57,7 @@ final class Bench {
         this.syncCalls = syncCalls;
         this.rate = rate;
         this.steadySeconds = steadySeconds;
+        this.warmUpLimit = warmUpLimit;
         this.cpu = new StackCpu(stack);
     }
 
@@ -55,8 +66,7 @@ final class Bench {
                 .ensure(WORKFLOW, "benchmark: greet, upper, reverse", List.of("greet", "upper", "reverse"));
         String model = "workflow/" + WORKFLOW;
 
-        System.out.println("warming up (compiles modules, warms the JITs) ...");
-        concurrently(2, 100, i -> expectSync(model, "warm " + i));
+        warmUp(model, workflowId);
 
         Latencies syncSequential = new Latencies();
         Timestamp sequentialStarted = new Timestamp(System.currentTimeMillis());
@@ -128,6 +138,57 @@ final class Bench {
         Journeys journeys = new Journeys(stack.config());
         printBreakdown(journeys.breakdown(sequentialTimes.keySet(), sequentialTimes),
                 journeys.breakdown(concurrentTimes.keySet(), concurrentTimes), journeys.breakdown(steadyIds, Map.of()));
+    }
+
+    /**
+     * Compiles the modules, then runs sync calls and async jobs until the JVMs' compilers have settled (or the limit
+     * is reached): the services run with C2 as deployed, and in the first minute or two compiling takes more of the
+     * two cores than the services do.
+     */
+    private void warmUp(String model, String workflowId) throws Exception {
+        System.out.printf("warming up until the JIT compilers settle (at most %d s) ...%n", warmUpLimit.toSeconds());
+        concurrently(2, 100, i -> expectSync(model, "warm " + i));
+        long start = System.nanoTime();
+        long deadline = start + warmUpLimit.toNanos();
+        WarmUpSample windowStart = warmUpSample();
+        for (int round = 0; System.nanoTime() < deadline; round++) {
+            String prefix = "warm " + round + " ";
+            concurrently(clients, 100, i -> expectSync(model, prefix + i));
+            List<String> ids = Collections.synchronizedList(new ArrayList<>());
+            Timestamp submitted = new Timestamp(System.currentTimeMillis());
+            concurrently(clients, 200, i -> ids.add(client.submitJob(workflowId, prefix + i)));
+            awaitCompleted(ids, submitted);
+            WarmUpSample now = warmUpSample();
+            if (now.at() - windowStart.at() < WARM_UP_WINDOW.toNanos()) {
+                continue;
+            }
+            Optional<Double> share = now.compilerShareSince(windowStart);
+            if (share.isPresent() && share.get() < SETTLED_COMPILER_SHARE) {
+                System.out.printf("warmed up in %.0f s: the JIT compilers used %.1f%% of the stack's CPU in the last %.0f s%n",
+                        (now.at() - start) / 1e9, share.get() * 100, (now.at() - windowStart.at()) / 1e9);
+                return;
+            }
+            windowStart = now;
+        }
+        System.out.printf("warmed up for the limit, %d s (MULE_BENCH_WARMUP_SECONDS)%s%n", warmUpLimit.toSeconds(),
+                CompilerThreads.cpu(List.of()).isEmpty() ? ": this OS does not say what the compilers use" : "");
+    }
+
+    /** The stack's CPU and its compiler threads' at one moment (nanoTime). */
+    private record WarmUpSample(long at, Duration stack, Optional<Duration> compilers) {
+
+        /** The compilers' share of the stack's CPU since an earlier sample; empty if the OS does not say. */
+        Optional<Double> compilerShareSince(WarmUpSample earlier) {
+            double stackNanos = stack.minus(earlier.stack).toNanos();
+            return compilers.flatMap(c -> earlier.compilers.map(e -> c.minus(e).toNanos() / Math.max(1, stackNanos)));
+        }
+    }
+
+    private WarmUpSample warmUpSample() {
+        List<Long> jvms = new ArrayList<>(stack.statuses().stream().map(ServiceStatus::pid).toList());
+        jvms.add(ProcessHandle.current().pid());
+        Duration used = cpu.used().values().stream().reduce(Duration.ZERO, Duration::plus);
+        return new WarmUpSample(System.nanoTime(), used, CompilerThreads.cpu(jvms));
     }
 
     /**

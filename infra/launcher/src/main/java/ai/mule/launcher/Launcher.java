@@ -2,7 +2,9 @@ package ai.mule.launcher;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -73,10 +75,12 @@ public final class Launcher {
                 intProperty("MULE_BENCH_KAFKA_PORT", 19092), intProperty("MULE_BENCH_KAFKA_CONTROLLER_PORT", 19093),
                 intProperty("MULE_BENCH_PG_PORT", 15432), defaults.partitions());
         System.setProperty("mule.logs", config.logs().toString());
-        try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line))) {
+        try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line), Map.of(),
+                ServiceJvm.AS_DEPLOYED)) {
             new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),
                     intProperty("MULE_BENCH_SYNC_CALLS", 300), intProperty("MULE_BENCH_RATE", 100),
-                    intProperty("MULE_BENCH_STEADY_SECONDS", 10)).run();
+                    intProperty("MULE_BENCH_STEADY_SECONDS", 10),
+                    Duration.ofSeconds(intProperty("MULE_BENCH_WARMUP_SECONDS", 300))).run();
         }
     }
 

@@ -35,14 +35,14 @@ public final class LocalStack implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<ServiceProcess> services;
 
-    private LocalStack(StackConfig config, Map<String, String> extraEnvironment) {
+    private LocalStack(StackConfig config, Map<String, String> extraEnvironment, ServiceJvm jvm) {
         this.config = config;
         this.extraEnvironment = Map.copyOf(extraEnvironment);
         this.services = List.of(
-                service("gateway", "gateway/target/mule-gateway.jar"),
-                service("orchestrator", "orchestrator/target/mule-orchestrator.jar"),
-                service("step-runner-wasm", "step-runner-wasm/target/mule-step-runner-wasm.jar"),
-                service("step-runner-agent", "step-runner-agent/target/mule-step-runner-agent.jar"));
+                service("gateway", "gateway/target/mule-gateway.jar", jvm),
+                service("orchestrator", "orchestrator/target/mule-orchestrator.jar", jvm),
+                service("step-runner-wasm", "step-runner-wasm/target/mule-step-runner-wasm.jar", jvm),
+                service("step-runner-agent", "step-runner-agent/target/mule-step-runner-agent.jar", jvm));
     }
 
     /** Starts the whole stack and returns once it is ready; on failure stops what had started. */
@@ -56,7 +56,13 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(StackConfig config, Progress progress, Map<String, String> extraEnvironment)
             throws Exception {
-        LocalStack stack = new LocalStack(config, extraEnvironment);
+        return start(config, progress, extraEnvironment, ServiceJvm.QUICK_START);
+    }
+
+    /** Starts the stack with its services' JVMs started as {@code jvm} says ({@code ./mule bench}: as deployed). */
+    static LocalStack start(StackConfig config, Progress progress, Map<String, String> extraEnvironment, ServiceJvm jvm)
+            throws Exception {
+        LocalStack stack = new LocalStack(config, extraEnvironment, jvm);
         try {
             stack.startAll(progress);
             return stack;
@@ -70,8 +76,8 @@ public final class LocalStack implements AutoCloseable {
         return config;
     }
 
-    private ServiceProcess service(String name, String jar) {
-        return new ServiceProcess(name, config.repo().resolve(jar), config.logs().resolve(name + ".log"));
+    private ServiceProcess service(String name, String jar, ServiceJvm jvm) {
+        return new ServiceProcess(name, config.repo().resolve(jar), config.logs().resolve(name + ".log"), jvm);
     }
 
     private void startAll(Progress progress) throws Exception {

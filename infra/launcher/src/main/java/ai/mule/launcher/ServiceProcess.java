@@ -15,29 +15,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    /**
-     * Small heaps, the serial collector and the C1 compiler only: five JVMs share two cores here, and C2 compiling
-     * the same Spring, Kafka and Jackson code in each took 40-49% of every service's CPU in a 3-minute
-     * {@code ./mule bench}; with C1 only, 10-14%, and every figure of the bench improved (issue 14). A
-     * deployment runs each service in its own container with the JVM's defaults; {@code MULE_JAVA_OPTS} replaces
-     * these.
-     */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1");
-
     private final String name;
     private final Path jar;
     private final Path log;
+    private final ServiceJvm jvm;
     private Map<String, String> environment = Map.of();
     private volatile Process process;
     private volatile Instant startedAt;
     private volatile int restarts;
     private volatile Integer lastExitCode;
 
-    ServiceProcess(String name, Path jar, Path log) {
+    ServiceProcess(String name, Path jar, Path log, ServiceJvm jvm) {
         this.name = name;
         this.jar = jar;
         this.log = log;
+        this.jvm = jvm;
     }
 
     String name() {
@@ -56,8 +48,7 @@ final class ServiceProcess implements AutoCloseable {
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String extra = System.getenv("MULE_JAVA_OPTS");
-        command.addAll(extra == null || extra.isBlank() ? DEFAULT_JVM_OPTIONS : List.of(extra.trim().split("\\s+")));
+        command.addAll(jvm.options());
         String flightRecordings = System.getenv("MULE_JFR_DIR");
         if (flightRecordings != null && !flightRecordings.isBlank()) {
             // a profile of each service, written when it exits (./mule bench stops the stack at its end)
