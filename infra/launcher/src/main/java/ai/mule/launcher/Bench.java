@@ -1,7 +1,6 @@
 package ai.mule.launcher;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -177,7 +176,7 @@ final class Bench {
             windowStart = now;
         }
         System.out.printf("warmed up for the limit, %d s (MULE_BENCH_WARMUP_SECONDS)%s%n", warmUpLimit.toSeconds(),
-                CompilerThreads.cpu(List.of()).isEmpty() ? ": this OS does not say what the compilers use" : "");
+                !CompilerThreads.available() ? ": this OS does not say what the compilers use" : "");
     }
 
     /**
@@ -188,7 +187,7 @@ final class Bench {
     private void vacuum() throws SQLException, InterruptedException {
         long start = System.nanoTime();
         long backend;
-        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+        try (Connection db = LocalPostgres.connect(stack.config());
              Statement statement = db.createStatement()) {
             statement.execute("VACUUM (ANALYZE)");
             try (ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
@@ -273,7 +272,7 @@ final class Bench {
 
     /** The ids of the completed jobs that sync calls made between {@code since} and {@code until}. */
     private List<String> jobsOfSyncCalls(Timestamp since, Timestamp until) throws Exception {
-        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+        try (Connection db = LocalPostgres.connect(stack.config());
              PreparedStatement query = db.prepareStatement("SELECT id::text FROM jobs WHERE source = 'chat' "
                      + "AND workflow_name = ? AND created_at >= ? AND created_at < ? AND status = 'completed'")) {
             query.setString(1, WORKFLOW);
@@ -300,7 +299,7 @@ final class Bench {
         String sql = "SELECT (EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000000)::bigint - duration_micros"
                 + " FROM job_steps WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1";
         Latencies overhead = new Latencies();
-        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+        try (Connection db = LocalPostgres.connect(stack.config());
              PreparedStatement query = db.prepareStatement(sql)) {
             query.setArray(1, db.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = query.executeQuery()) {
@@ -325,7 +324,7 @@ final class Bench {
         Set<String> open = new HashSet<>(ids);
         Timestamp lastCompleted = firstSubmit;
         long deadline = System.nanoTime() + 300_000_000_000L;
-        try (Connection db = DriverManager.getConnection(stack.config().jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+        try (Connection db = LocalPostgres.connect(stack.config());
              PreparedStatement query = db.prepareStatement(sql)) {
             while (System.nanoTime() < deadline) {
                 query.setArray(1, db.createArrayOf("text", open.toArray()));

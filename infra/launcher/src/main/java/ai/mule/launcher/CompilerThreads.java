@@ -22,9 +22,14 @@ final class CompilerThreads {
     private CompilerThreads() {
     }
 
+    /** Whether this OS says what a thread has used (Linux's {@code /proc}). */
+    static boolean available() {
+        return Files.isDirectory(PROC.resolve("self").resolve("task"));
+    }
+
     /** What the compiler threads of these processes have used so far; empty where the OS does not say (not Linux). */
     static Optional<Duration> cpu(Collection<Long> pids) {
-        if (!Files.isDirectory(PROC.resolve("self").resolve("task"))) {
+        if (!available()) {
             return Optional.empty();
         }
         long ticks = 0;

@@ -3,7 +3,6 @@ package ai.mule.launcher;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -80,7 +79,7 @@ final class Journeys {
                 + micros("updated_at") + " FROM jobs WHERE id = ANY (?::uuid[]) AND status = 'completed'";
         String stepsSql = "SELECT job_id::text, step_index, " + micros("started_at") + ", " + micros("completed_at")
                 + ", duration_micros FROM job_steps WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1";
-        try (Connection db = DriverManager.getConnection(config.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection db = LocalPostgres.connect(config)) {
             Map<String, Long> firstCommand = new HashMap<>();
             forEachRow(db, stepsSql, jobIds, rs -> {
                 String jobId = rs.getString(1);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -22,6 +23,11 @@ final class LocalPostgres implements AutoCloseable {
 
     private final StackConfig config;
     private EmbeddedPostgres server;
+
+    /** A connection to the stack's database, as the bench reads and tends it. */
+    static Connection connect(StackConfig config) throws SQLException {
+        return DriverManager.getConnection(config.jdbcUrl(), USER, PASSWORD);
+    }
 
     LocalPostgres(StackConfig config) {
         this.config = config;
