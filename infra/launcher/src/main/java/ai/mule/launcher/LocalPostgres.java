@@ -14,6 +14,11 @@ import java.sql.Statement;
  * A real PostgreSQL server (zonky's embedded binaries, no install needed) whose data directory lives
  * under the stack's home and is kept between starts, so jobs outlive a restart. The gateway applies the
  * schema (Flyway) when it starts.
+ * <p>
+ * It commits durably, as PostgreSQL does by default. zonky's builder turns {@code synchronous_commit} off, and then a
+ * job the gateway had answered 201 for, or a status row the status writer had committed its Kafka offsets after, could
+ * be in no file yet: a kill -9 of PostgreSQL lost the last commits before it (LocalPostgresIT). The writers that may
+ * lose a commit (the outbox relay's deletes) say so per transaction.
  */
 final class LocalPostgres implements AutoCloseable {
 
@@ -40,6 +45,7 @@ final class LocalPostgres implements AutoCloseable {
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setPort(config.postgresPort())
+                .setServerConfig("synchronous_commit", "on")
                 .start();
         createDatabase();
     }
