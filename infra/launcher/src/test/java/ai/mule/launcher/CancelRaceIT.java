@@ -7,8 +7,6 @@ import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,8 +59,8 @@ class CancelRaceIT {
     @BeforeAll
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
-        StackConfig config = new StackConfig(repo, Files.createTempDirectory("mule-race"), freePort(), freePort(),
-                freePort(), freePort(), 3);
+        StackConfig config = new StackConfig(repo, Files.createTempDirectory("mule-race"), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), 3);
         long starting = System.nanoTime();
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
         System.out.println("stack started in " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - starting) + " s");
@@ -279,11 +277,5 @@ class CancelRaceIT {
 
     private static long percentile(long[] sorted, int percent) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.Topics;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +41,7 @@ class ClusterIT {
         try (KafkaClusterProcesses cluster = new KafkaClusterProcesses(
                 repo.resolve("infra/launcher/target/mule-launcher.jar"), home, 3)) {
             cluster.start();
-            StackConfig config = new StackConfig(repo, home, freePort(), 0, 0, freePort(), 3);
+            StackConfig config = new StackConfig(repo, home, FreePorts.next(), 0, 0, FreePorts.next(), 3);
             try (LocalStack stack = LocalStack.start(config, line -> System.out.println("cluster stack: " + line),
                     Map.of("MULE_KAFKA_BOOTSTRAP_SERVERS", cluster.bootstrapServers(),
                             "MULE_KAFKA_REPLICATION_FACTOR", "3", "MULE_KAFKA_MIN_INSYNC_REPLICAS", "2"))) {
@@ -118,11 +116,5 @@ class ClusterIT {
             }
         }
         return counts;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,8 +85,8 @@ class DashboardIT {
             return;
         }
         home = Files.createTempDirectory("mule-dashboard");
-        StackConfig config = new StackConfig(serviceJars(home.resolve("repo")), home, freePort(), freePort(),
-                freePort(), freePort(), 3);
+        StackConfig config = new StackConfig(serviceJars(home.resolve("repo")), home, FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), 3);
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
         gateway = config.gatewayUrl();
         client = new MuleClient(gateway);
@@ -613,11 +612,5 @@ class DashboardIT {
                     target.resolve(jar.getValue()), StandardCopyOption.REPLACE_EXISTING);
         }
         return copy;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,7 +1,6 @@
 package ai.mule.launcher;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +32,8 @@ final class KafkaClusterProcesses implements AutoCloseable {
         Map<Integer, Integer> voters = new LinkedHashMap<>();
         Map<Integer, Integer> kafkaPorts = new LinkedHashMap<>();
         for (int id = 1; id <= size; id++) {
-            voters.put(id, freePort());
-            kafkaPorts.put(id, freePort());
+            voters.put(id, FreePorts.next());
+            kafkaPorts.put(id, FreePorts.next());
         }
         for (int id = 1; id <= size; id++) {
             nodes.add(new KafkaNode(id, kafkaPorts.get(id), home.resolve("kafka-" + id), clusterId, voters, 3));
@@ -100,11 +99,5 @@ final class KafkaClusterProcesses implements AutoCloseable {
             }
         }
         processes.clear();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -3,7 +3,6 @@ package ai.mule.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local stack's PostgreSQL keeps every commit it answered, through a kill -9 of the whole server: what the
@@ -24,9 +24,8 @@ class LocalPostgresIT {
     private static final int COMMITS = 2_000;
 
     @Test
-    void everyCommittedRowSurvivesAKill9OfTheServer() throws Exception {
-        Path home = Files.createTempDirectory("mule-postgres");
-        StackConfig config = new StackConfig(Path.of("."), home, 0, 0, 0, freePort(), 1);
+    void everyCommittedRowSurvivesAKill9OfTheServer(@TempDir Path home) throws Exception {
+        StackConfig config = new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
         LocalPostgres postgres = new LocalPostgres(config);
         postgres.start();
         try (Connection db = LocalPostgres.connect(config); Statement s = db.createStatement()) {
@@ -57,11 +56,5 @@ class LocalPostgresIT {
         server.add(postmaster);
         server.forEach(ProcessHandle::destroyForcibly);
         server.forEach(process -> process.onExit().join());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

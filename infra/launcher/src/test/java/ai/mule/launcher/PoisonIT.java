@@ -7,7 +7,6 @@ import ai.mule.testkit.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +47,8 @@ class PoisonIT {
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
         Path home = Files.createTempDirectory("mule-poison");
-        StackConfig config = new StackConfig(repo, home, freePort(), freePort(), freePort(), freePort(), 3);
+        StackConfig config = new StackConfig(repo, home, FreePorts.next(), FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), 3);
         // a memory ceiling far above the runner's heap, so that a module's memory.grow meets a real OutOfMemoryError
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line),
                 Map.of("MULE_RUNNER_WASM_MAX_MEMORY_PAGES", "32768"));
@@ -312,11 +312,5 @@ class PoisonIT {
 
     private static String seconds(long startedNanos) {
         return String.format("%.2f s", (System.nanoTime() - startedNanos) / 1e9);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -7,7 +7,6 @@ import ai.mule.testkit.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class StackIT {
     static void startStack() throws Exception {
         Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
         Path home = Files.createTempDirectory("mule-e2e");
-        config = new StackConfig(repo, home, freePort(), freePort(), freePort(), freePort(), 3);
+        config = new StackConfig(repo, home, FreePorts.next(), FreePorts.next(), FreePorts.next(), FreePorts.next(), 3);
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
         client = new MuleClient(config.gatewayUrl());
         examples = new ExampleWorkflows(client, repo);
@@ -296,11 +295,5 @@ class StackIT {
             assertThat(steps.get(i).path("step_order").asInt()).isEqualTo(i + 1);
         }
         return steps;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -10,7 +10,6 @@ import ai.mule.testkit.FakeOpenAiServer.Reply;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +67,8 @@ class WorkflowGraphStackIT {
     @BeforeAll
     static void startStack() throws Exception {
         repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
-        config = new StackConfig(repo, Files.createTempDirectory("mule-graphs"), freePort(), freePort(), freePort(),
-                freePort(), 3);
+        config = new StackConfig(repo, Files.createTempDirectory("mule-graphs"), FreePorts.next(), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), 3);
         stack = LocalStack.start(config, line -> System.out.println("stack: " + line));
         client = new MuleClient(config.gatewayUrl());
         examples = new ExampleWorkflows(client, repo);
@@ -395,11 +394,5 @@ class WorkflowGraphStackIT {
 
     private static double seconds(long nanos) {
         return nanos / (double) TimeUnit.SECONDS.toNanos(1);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
