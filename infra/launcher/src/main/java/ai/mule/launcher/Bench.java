@@ -41,6 +41,7 @@ final class Bench {
     private final int steadySeconds;
     private final Duration warmUpLimit;
     private final StackCpu cpu;
+    private final CompilerThreads compilerThreads = new CompilerThreads();
 
     /**
      * The warm-up is over once the JIT compiler threads used less than this share of the stack's CPU over a
@@ -217,7 +218,7 @@ final class Bench {
         List<Long> jvms = new ArrayList<>(stack.statuses().stream().map(ServiceStatus::pid).toList());
         jvms.add(ProcessHandle.current().pid());
         Duration used = cpu.used().values().stream().reduce(Duration.ZERO, Duration::plus);
-        return new WarmUpSample(System.nanoTime(), used, CompilerThreads.cpu(jvms));
+        return new WarmUpSample(System.nanoTime(), used, compilerThreads.cpu(jvms));
     }
 
     /**

@@ -6,59 +6,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The CPU time the JIT compiler threads of some JVMs have used ({@code C1 CompilerThre...} and
  * {@code C2 CompilerThre...}), as Linux counts it per thread in {@code /proc}. {@code ./mule bench} warms up until
  * these threads have little left to do, so that it measures the code the JIT has settled on and not the JIT at work.
+ *
+ * <p>A JVM stops compiler threads it no longer needs, and their CPU leaves {@code /proc} with them; so each thread's
+ * last reading is kept, and what this reports only grows.
  */
 final class CompilerThreads {
 
     /** The kernel's unit for a thread's CPU in {@code /proc/<pid>/task/<tid>/stat}: USER_HZ, 100 on Linux. */
     private static final long NANOS_PER_TICK = 10_000_000L;
-    private static final Path PROC = Path.of("/proc");
 
-    private CompilerThreads() {
+    private final Path proc;
+
+    /** Each compiler thread's ticks when last read, by "pid/tid", including threads that have ended since. */
+    private final Map<String, Long> ticksByThread = new HashMap<>();
+
+    /** Reads this machine's {@code /proc}. */
+    CompilerThreads() {
+        this(Path.of("/proc"));
+    }
+
+    /** Reads a {@code /proc} laid out as Linux's is: {@code <pid>/task/<tid>/comm} and {@code stat}. */
+    CompilerThreads(Path proc) {
+        this.proc = proc;
     }
 
     /** Whether this OS says what a thread has used (Linux's {@code /proc}). */
     static boolean available() {
-        return Files.isDirectory(PROC.resolve("self").resolve("task"));
+        return Files.isDirectory(Path.of("/proc", "self", "task"));
     }
 
-    /** What the compiler threads of these processes have used so far; empty where the OS does not say (not Linux). */
-    static Optional<Duration> cpu(Collection<Long> pids) {
-        if (!available()) {
+    /**
+     * What the compiler threads of these processes have used so far, ended threads included (as last read); empty
+     * where the OS does not say (not Linux).
+     */
+    synchronized Optional<Duration> cpu(Collection<Long> pids) {
+        if (!Files.isDirectory(proc)) {
             return Optional.empty();
         }
-        long ticks = 0;
         for (long pid : pids) {
-            ticks += compilerTicks(PROC.resolve(Long.toString(pid)).resolve("task"));
+            readCompilerThreads(pid);
         }
+        long ticks = ticksByThread.values().stream().mapToLong(Long::longValue).sum();
         return Optional.of(Duration.ofNanos(ticks * NANOS_PER_TICK));
     }
 
-    private static long compilerTicks(Path tasks) {
-        long ticks = 0;
-        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+    private void readCompilerThreads(long pid) {
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(proc.resolve(Long.toString(pid)).resolve("task"))) {
             for (Path thread : threads) {
-                ticks += compilerTicksOf(thread);
+                compilerTicksOf(thread).ifPresent(ticks -> ticksByThread.merge(pid + "/" + thread.getFileName(), ticks, Math::max));
             }
         } catch (IOException e) {
-            // the process has exited: it compiles no more
+            // the process has exited: it compiles no more, and what its threads used was kept when last read
         }
-        return ticks;
     }
 
-    private static long compilerTicksOf(Path thread) {
+    private static Optional<Long> compilerTicksOf(Path thread) {
         try {
             if (!Files.readString(thread.resolve("comm")).contains("CompilerThre")) {
-                return 0;
+                return Optional.empty();
             }
-            return userAndSystemTicks(Files.readString(thread.resolve("stat")));
+            return Optional.of(userAndSystemTicks(Files.readString(thread.resolve("stat"))));
         } catch (IOException | RuntimeException e) {
-            return 0; // the thread has ended (a JVM stops idle compiler threads)
+            return Optional.empty(); // the thread ended between the listing and the read
         }
     }
 
