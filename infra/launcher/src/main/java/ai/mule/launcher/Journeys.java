@@ -60,13 +60,13 @@ final class Journeys {
         Map<String, Long> requestSent = new HashMap<>();
         Map<String, StepResult> results = new HashMap<>();
         Map<String, Long> resultSent = new HashMap<>();
-        readTopic(Topics.JOB_REQUESTS.name(), wanted, record -> requestSent.putIfAbsent(record.key(), record.timestamp() * 1000));
+        readTopic(Topics.JOB_REQUESTS.name(), wanted, record -> requestSent.putIfAbsent(record.key(), sentMicros(record)));
         readTopic(Topics.STEP_RESULTS.name(), wanted, record -> {
             StepResult result = Topics.STEP_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
             if (result != null && result.attempt() == 1) {
                 String key = result.jobId() + "/" + result.stepIndex();
                 results.putIfAbsent(key, result);
-                resultSent.putIfAbsent(key, record.timestamp() * 1000);
+                resultSent.putIfAbsent(key, sentMicros(record));
             }
         });
 
@@ -148,6 +148,15 @@ final class Journeys {
 
     private static String micros(String column) {
         return "(EXTRACT(EPOCH FROM " + column + ") * 1000000)::bigint";
+    }
+
+    /**
+     * When the producer sent the record, in microseconds: Kafka stamps it in whole milliseconds, cut down, so the
+     * moment is on average half a millisecond after its stamp. Taken as the stamp, it moved 0.5 ms from the hop
+     * after the send to the one before (the runner's "done -> result sent" read -0.5 ms p50).
+     */
+    private static long sentMicros(ConsumerRecord<String, byte[]> record) {
+        return record.timestamp() * 1000 + 500;
     }
 
     private static long epochMicros(Instant at) {
