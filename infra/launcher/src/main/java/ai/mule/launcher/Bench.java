@@ -177,7 +177,7 @@ final class Bench {
             windowStart = now;
         }
         System.out.printf("warmed up for the limit, %d s (MULE_BENCH_WARMUP_SECONDS)%s%n", warmUpLimit.toSeconds(),
-                !CompilerThreads.available() ? ": this OS does not say what the compilers use" : "");
+                !compilerThreads.available() ? ": this OS does not say what the compilers use" : "");
     }
 
     /**

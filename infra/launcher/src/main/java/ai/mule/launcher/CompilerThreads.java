@@ -39,8 +39,8 @@ final class CompilerThreads {
     }
 
     /** Whether this OS says what a thread has used (Linux's {@code /proc}). */
-    static boolean available() {
-        return Files.isDirectory(Path.of("/proc", "self", "task"));
+    boolean available() {
+        return Files.isDirectory(proc);
     }
 
     /**
@@ -48,7 +48,7 @@ final class CompilerThreads {
      * where the OS does not say (not Linux).
      */
     synchronized Optional<Duration> cpu(Collection<Long> pids) {
-        if (!Files.isDirectory(proc)) {
+        if (!available()) {
             return Optional.empty();
         }
         for (long pid : pids) {

@@ -89,7 +89,8 @@ public final class Launcher {
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
     }
 
-    private static void deleteRecursively(Path dir) throws java.io.IOException {
+    /** Deletes a directory and everything under it; nothing if it does not exist. */
+    static void deleteRecursively(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) {
             return;
         }

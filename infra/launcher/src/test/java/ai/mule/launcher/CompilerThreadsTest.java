@@ -7,14 +7,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code ./mule bench}'s warm-up reads: the CPU of a JVM's JIT compiler threads. */
 class CompilerThreadsTest {
+
+    /** Keeps the busy work's result alive, so that the JIT cannot drop the work as dead code. */
+    private static volatile long sink;
 
     @Test
     void fieldsAreCountedFromTheNameSoANameWithSpacesAndParenthesesCannotShiftThem() {
@@ -24,9 +25,6 @@ class CompilerThreadsTest {
         assertThat(CompilerThreads.userAndSystemTicks(stat)).isEqualTo(789);
         assertThat(CompilerThreads.userAndSystemTicks(odd)).isEqualTo(789);
     }
-
-    /** Keeps the busy work's result alive, so that the JIT cannot drop the work as dead code. */
-    private static volatile long sink;
 
     @Test
     void thisJvmsCompilersHaveWorkedAndTheirCpuOnlyGrows() {
@@ -57,10 +55,10 @@ class CompilerThreadsTest {
         assertThat(compilers.cpu(List.of(7L))).contains(Duration.ofMillis(3_200));
 
         thread(proc, 7, 72, "C1 CompilerThre", 25);
-        deleteRecursively(proc.resolve("7/task/71")); // the JVM stopped an idle compiler thread
+        Launcher.deleteRecursively(proc.resolve("7/task/71")); // the JVM stopped an idle compiler thread
         assertThat(compilers.cpu(List.of(7L))).contains(Duration.ofMillis(3_250));
 
-        deleteRecursively(proc.resolve("7")); // the process exited
+        Launcher.deleteRecursively(proc.resolve("7")); // the process exited
         assertThat(compilers.cpu(List.of(7L))).contains(Duration.ofMillis(3_250));
     }
 
@@ -85,13 +83,5 @@ class CompilerThreadsTest {
         Files.writeString(dir.resolve("comm"), name + "\n");
         Files.writeString(dir.resolve("stat"), tid + " (" + name + ") S 1 " + pid + " " + pid
                 + " 0 -1 1077936192 12 0 0 0 " + ticks + " 0 0 0 20 0 30 0 99 0 0\n");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }
