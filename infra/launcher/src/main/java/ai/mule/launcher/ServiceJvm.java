@@ -9,8 +9,8 @@ import java.util.List;
  * <p>Both raise the metaspace threshold that triggers a collection to 128 MB. A service has loaded 50-63 MB of classes
  * once it is ready, and from the JVM's default threshold (about 21 MB) each crossing was a full collection: eleven
  * across the four services while {@code ./mule up} started, 36-230 ms each, 0.65-1.05 s in all. Without them the
- * stack was ready in 15.1-17.6 s against 15.0-19.7 s, and the example's first call took 0.86-0.92 s against
- * 0.97-1.35 s (three alternated runs each from an empty data directory, 2026-12-04).
+ * stack was ready in 15.6 s against 16.9 on average, sooner in five of six alternated pairs from an empty data
+ * directory (2026-12-04); the first call took as long.
  */
 enum ServiceJvm {
 
