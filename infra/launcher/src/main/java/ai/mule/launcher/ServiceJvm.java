@@ -1,5 +1,6 @@
 package ai.mule.launcher;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ enum ServiceJvm {
      * same Spring, Kafka and Jackson code in each made the example ready in 24.8 s against 15.8 s with C1 only, its
      * first call 1.7-1.8 s against 1.0 s (two runs each on the 2-core VM, 2026-12-04).
      */
-    QUICK_START(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=128m", "-XX:TieredStopAtLevel=1")),
+    QUICK_START("-XX:TieredStopAtLevel=1"),
 
     /**
      * {@code ./mule bench}: the JIT as a deployment runs it (C1, then C2 for the hot code), so the bench measures what
@@ -27,17 +28,25 @@ enum ServiceJvm {
      * alone, both after 180 s of warm-up (2026-12-04); before that, C2's compiling costs more than it saves, so the
      * bench warms up until the compilers settle (issue 14).
      */
-    AS_DEPLOYED(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=128m"));
+    AS_DEPLOYED();
 
-    private final List<String> options;
+    /** What both choices share: the heap, the collector and the metaspace threshold (above). */
+    private static final List<String> SHARED = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=128m");
 
-    ServiceJvm(List<String> options) {
-        this.options = options;
+    private final List<String> jit;
+
+    ServiceJvm(String... jit) {
+        this.jit = List.of(jit);
     }
 
     /** The JVM options for a service: {@code MULE_JAVA_OPTS} when set, else this choice's. */
     List<String> options() {
         String replaced = System.getenv("MULE_JAVA_OPTS");
-        return replaced == null || replaced.isBlank() ? options : List.of(replaced.trim().split("\\s+"));
+        if (replaced != null && !replaced.isBlank()) {
+            return List.of(replaced.trim().split("\\s+"));
+        }
+        List<String> options = new ArrayList<>(SHARED);
+        options.addAll(jit);
+        return options;
     }
 }
