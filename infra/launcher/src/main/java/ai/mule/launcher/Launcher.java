@@ -77,6 +77,9 @@ public final class Launcher {
         System.setProperty("mule.logs", config.logs().toString());
         try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line), Map.of(),
                 ServiceJvm.AS_DEPLOYED)) {
+            // stopped by a signal (kill, or Ctrl-C from another terminal), the bench stops its stack too, as `up` does:
+            // left running, the services would hold the bench's ports and the next bench could not start
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "mule-bench-stop"));
             new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),
                     intProperty("MULE_BENCH_SYNC_CALLS", 300), intProperty("MULE_BENCH_RATE", 100),
                     intProperty("MULE_BENCH_STEADY_SECONDS", 10),

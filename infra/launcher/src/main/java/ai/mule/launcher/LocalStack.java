@@ -178,9 +178,12 @@ public final class LocalStack implements AutoCloseable {
                 + " s; /health last said: " + lastAnswer + " (logs in " + config.logs() + ")");
     }
 
-    /** Stops services first (they still need Kafka and PostgreSQL to leave cleanly), then Kafka, then PostgreSQL. */
+    /**
+     * Stops services first (they still need Kafka and PostgreSQL to leave cleanly), then Kafka, then PostgreSQL. A
+     * shutdown hook may call it while the main thread does: the second call waits, then finds nothing left to stop.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         while (!started.isEmpty()) {
             AutoCloseable next = started.pop();
             try {
