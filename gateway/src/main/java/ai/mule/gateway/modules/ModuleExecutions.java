@@ -86,11 +86,15 @@ public class ModuleExecutions {
             throw e;
         }
         Duration timeout = settings.workflowTimeout();
-        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApplyAsync(event -> answer(jobId, event, streams.get(), timeout), executor);
+        // answered on the thread that delivers the job's end (the events listener), as a chat completion is: only
+        // a wait that timed out reads the job's rows, on the answers pool
+        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(event -> event != null
+                ? CompletableFuture.completedFuture(answer(jobId, event, streams.get()))
+                : CompletableFuture.supplyAsync(() -> answerWithoutEvent(jobId, timeout), executor));
     }
 
-    private ModuleRun answer(UUID jobId, JobEvent event, Streams streams, Duration timeout) {
+    /** The run's outcome from its job's terminal event. */
+    private ModuleRun answer(UUID jobId, JobEvent event, Streams streams) {
         if (event instanceof JobEvent.JobCompleted completed) {
             return new ModuleRun(jobId, JobStatus.COMPLETED.wire(), true, stepOutput(completed.output()), null,
                     streams.stdout(), streams.stderr());
@@ -104,7 +108,12 @@ public class ModuleExecutions {
                     + (cancelled.reason() == null ? "" : ": " + cancelled.reason()), streams.stdout(),
                     streams.stderr());
         }
-        // no event in time: the status writer may have recorded the end all the same (one read, no polling)
+        throw new IllegalStateException("a waiter of job " + jobId + " was given " + event.getClass().getSimpleName()
+                + ", not a terminal event");
+    }
+
+    /** No event in time: the status writer may have recorded the end all the same (one read, no polling). */
+    private ModuleRun answerWithoutEvent(UUID jobId, Duration timeout) {
         Job job = jobRows.find(jobId).orElse(null);
         if (job != null && JobStatus.fromWire(job.status()).terminal()) {
             boolean completed = JobStatus.fromWire(job.status()) == JobStatus.COMPLETED;

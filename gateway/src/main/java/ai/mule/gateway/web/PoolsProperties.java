@@ -17,7 +17,9 @@ import org.springframework.validation.annotation.Validated;
  *                   (up to {@code mule.agent-calls.timeout}), so this pool is the number of such calls at once
  * @param sseWrites  writes of Server-Sent Events; one task per stream with frames waiting, so its queue should hold
  *                   {@code mule.events.max-subscribers}
- * @param answers    completion of synchronous workflow chat and module-execute answers (a short read at most)
+ * @param answers    a synchronous workflow chat or module-execute call whose wait timed out (one read of its job's
+ *                   row), and the last chunk of a streamed workflow chat; a call whose job's end arrives is answered
+ *                   on the events listener's thread, no pool in between
  */
 @Validated
 @ConfigurationProperties("mule.pools")
