@@ -1,7 +1,5 @@
 package ai.mule.launcher;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,7 +108,7 @@ public final class LocalStack implements AutoCloseable {
             String management = config.gatewayUrl();
             if (!service.name().equals("gateway")) {
                 // a free port of its own, kept across restarts, so that stacks side by side never collide
-                int port = freePort();
+                int port = FreePorts.next();
                 own.put(MANAGEMENT_PORT, String.valueOf(port));
                 management = "http://127.0.0.1:" + port;
             }
@@ -126,12 +124,6 @@ public final class LocalStack implements AutoCloseable {
         started.push(statusFile::delete);
         started.push(supervisor);
         supervisor.start();
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** What {@code ./mule status} shows of each service now. */

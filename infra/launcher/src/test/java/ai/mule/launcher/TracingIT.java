@@ -6,9 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ai.mule.launcher.OtlpReceiver.ReceivedSpan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,8 +32,8 @@ class TracingIT {
     @Test
     void aTwoStepJobIsOneTraceFromTheHttpRequestThroughTheOrchestratorAndTheRunnerAndBack() throws Exception {
         Path repo = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
-        StackConfig config = new StackConfig(repo, Files.createTempDirectory("mule-tracing"), freePort(), freePort(),
-                freePort(), freePort(), 3);
+        StackConfig config = new StackConfig(repo, Files.createTempDirectory("mule-tracing"), FreePorts.next(),
+                FreePorts.next(), FreePorts.next(), FreePorts.next(), 3);
         try (OtlpReceiver receiver = new OtlpReceiver();
              LocalStack stack = LocalStack.start(config, line -> System.out.println("stack: " + line), Map.of(
                      "OTEL_TRACES_EXPORTER", "otlp",
@@ -102,11 +99,5 @@ class TracingIT {
                 .findFirst();
         assertThat(child).as("a child of " + parent + " among " + candidates).isPresent();
         return child.get();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }
