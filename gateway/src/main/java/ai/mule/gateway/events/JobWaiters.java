@@ -1,10 +1,15 @@
 package ai.mule.gateway.events;
 
 import ai.mule.schemas.JobEvent;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -42,6 +47,20 @@ public class JobWaiters {
         }
         future.whenComplete((event, error) -> waiting.remove(jobId, waiter));
         return future;
+    }
+
+    /**
+     * A synchronous call's answer once its job's {@code end} comes: {@code onEnd} of the terminal event, run on the
+     * thread that delivers it (the events listener, which has already decoded it: building the answer costs less
+     * than a hand-off to a pool, and a lone client had its answer 0.7 ms sooner without it, p50 over six alternated
+     * bench pairs, issue 14), so {@code onEnd} must not block. When {@code timeout} passes first, {@code onTimeout}
+     * runs on {@code pool}: it reads the database, where the end may have been recorded while its event was missed.
+     */
+    public static <T> CompletableFuture<T> answer(CompletableFuture<JobEvent> end, Duration timeout,
+                                                  Function<JobEvent, T> onEnd, Supplier<T> onTimeout, Executor pool) {
+        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(event -> event != null
+                ? CompletableFuture.completedFuture(onEnd.apply(event))
+                : CompletableFuture.supplyAsync(onTimeout, pool));
     }
 
     /** Gives up waiting, e.g. because the job could not be written after all. */

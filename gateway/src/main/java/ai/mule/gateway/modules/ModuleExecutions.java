@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
@@ -86,11 +85,8 @@ public class ModuleExecutions {
             throw e;
         }
         Duration timeout = settings.workflowTimeout();
-        // answered on the thread that delivers the job's end (the events listener), as a chat completion is: only
-        // a wait that timed out reads the job's rows, on the answers pool
-        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(event -> event != null
-                ? CompletableFuture.completedFuture(answer(jobId, event, streams.get()))
-                : CompletableFuture.supplyAsync(() -> answerWithoutEvent(jobId, timeout), executor));
+        return JobWaiters.answer(end, timeout, event -> answer(jobId, event, streams.get()),
+                () -> answerWithoutEvent(jobId, timeout), executor);
     }
 
     /** The run's outcome from its job's terminal event. */

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -97,14 +96,10 @@ class ChatCompletionService {
             throw e;
         }
         Duration timeout = settings.workflowTimeout();
-        // The job's end is answered on the thread that delivers its event (the events listener), which has already
-        // decoded it: building the answer costs less than a hand-off to a pool, and LateAnswers gives it to a
-        // container thread to write, so the listener never waits for a client. Only a wait that timed out reads the
-        // job's row, on the answers pool. Without the hand-off a lone client had its answer 0.7 ms sooner after the
-        // job's end, p50 over six alternated bench pairs (issue 14).
-        return end.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenCompose(event -> event != null
-                ? CompletableFuture.<Object>completedFuture(answer(id, model, event))
-                : CompletableFuture.<Object>supplyAsync(() -> answerWithoutEvent(id, model, timeout), executor));
+        // built on the events listener's thread; LateAnswers gives it to a container thread to write, so the listener
+        // never waits for a client
+        return JobWaiters.<Object>answer(end, timeout, event -> answer(id, model, event),
+                () -> answerWithoutEvent(id, model, timeout), executor);
     }
 
     /** The stored job, for a waiter that timed out: the end may have been recorded while its event was missed. */
