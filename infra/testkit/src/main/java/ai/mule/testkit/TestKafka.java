@@ -45,7 +45,7 @@ public final class TestKafka {
                     "group.initial.rebalance.delay.ms", "0"));
             broker.afterPropertiesSet();
             EmbeddedKafkaKraftBroker started = broker;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
+            AfterSpringContexts.atExit(started::destroy);
         }
         return broker.getBrokersAsString();
     }
