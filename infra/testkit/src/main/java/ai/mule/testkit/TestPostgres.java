@@ -40,19 +40,18 @@ public final class TestPostgres {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                // stopped after Spring's test contexts (AfterSpringContexts), not in zonky's own hook beside them
-                server = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
+                server = EmbeddedPostgres.builder().start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }
             EmbeddedPostgres started = server;
-            AfterSpringContexts.atExit(() -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     started.close();
                 } catch (IOException e) {
                     System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
                 }
-            });
+            }));
         }
         return server;
     }
