@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Exit;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -43,9 +44,17 @@ public final class TestKafka {
                     "transaction.state.log.min.isr", "1",
                     "offsets.topic.replication.factor", "1",
                     "group.initial.rebalance.delay.ms", "0"));
-            broker.afterPropertiesSet();
+            // Kafka's test kit deletes the broker's directory in a JVM shutdown hook of its own: beside Spring's, it
+            // failed the broker while the test contexts closed, and each context's consumer waited out its close
+            // timeout (5 s) on a coordinator that no longer answered. It runs after them now, after the broker's stop.
+            Exit.setShutdownHookAdder((name, hook) -> AfterSpringContexts.atExit(hook));
+            try {
+                broker.afterPropertiesSet();
+            } finally {
+                Exit.resetShutdownHookAdder();
+            }
             EmbeddedKafkaKraftBroker started = broker;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
+            AfterSpringContexts.atExit(started::destroy);
         }
         return broker.getBrokersAsString();
     }

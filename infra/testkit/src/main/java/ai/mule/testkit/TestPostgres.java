@@ -40,18 +40,19 @@ public final class TestPostgres {
     private static synchronized EmbeddedPostgres server() {
         if (server == null) {
             try {
-                server = EmbeddedPostgres.builder().start();
+                // stopped after Spring's test contexts (AfterSpringContexts), not in zonky's own hook beside them
+                server = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
             }
             EmbeddedPostgres started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            AfterSpringContexts.atExit(() -> {
                 try {
                     started.close();
                 } catch (IOException e) {
                     System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
                 }
-            }));
+            });
         }
         return server;
     }
