@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -148,7 +149,7 @@ public class JobIngress extends BackgroundLoop {
     private static void closeQuietly(AutoCloseable client) {
         try {
             if (client instanceof KafkaConsumer<?, ?> c) {
-                c.close(Duration.ofSeconds(5));
+                c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } else if (client instanceof Producer<?, ?> p) {
                 p.close(Duration.ofSeconds(5));
             }

@@ -1,5 +1,7 @@
 package ai.mule.launcher;
 
+import ai.mule.localkafka.KafkaNode;
+import ai.mule.localkafka.LocalKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package ai.mule.launcher;
 
+import ai.mule.localkafka.KafkaNode;
+import ai.mule.localkafka.LocalKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -87,7 +89,8 @@ public final class LocalStack implements AutoCloseable {
 
         if (!extraEnvironment.containsKey(KAFKA_BOOTSTRAP)) {
             progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
-            LocalKafka kafka = new LocalKafka(config);
+            LocalKafka kafka = new LocalKafka(KafkaNode.single(config.home().resolve("kafka"), config.kafkaPort(),
+                    config.controllerPort(), config.partitions()));
             started.push(kafka);
             kafka.start();
         }

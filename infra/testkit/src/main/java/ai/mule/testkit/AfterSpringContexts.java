@@ -10,7 +10,7 @@ import java.util.List;
  * Stops the test servers when the JVM exits, after Spring Boot has closed the application contexts it cached.
  * <p>
  * A JVM starts all its shutdown hooks at once. Stopped in hooks of their own (zonky's, ours, and the one in which
- * Kafka's test kit deletes the broker's directory), PostgreSQL and the broker went away while Spring Boot's hook was
+ * spring-kafka-test's broker deleted its directory), PostgreSQL and the broker went away while Spring Boot's hook was
  * still closing the cached test contexts one by one: each context's connection pool, outbox relay and ingress consumer
  * then waited seconds on servers that were gone, and Surefire killed the gateway's fork 30 s after its last test, in
  * every CI run. So one hook of ours runs every stop, the last added first, once Spring Boot's hook has ended.

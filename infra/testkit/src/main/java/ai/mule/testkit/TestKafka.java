@@ -1,68 +1,90 @@
 package ai.mule.testkit;
 
+import ai.mule.localkafka.KafkaNode;
+import ai.mule.localkafka.LocalKafka;
 import ai.mule.schemas.Topic;
-import ai.mule.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Exit;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * A real single-node KRaft Kafka broker (spring-kafka-test), started once per JVM with every Mule topic
- * created. Tests keep apart by using fresh job ids (every message is keyed by job id) and fresh
- * consumer group ids.
+ * A real single-node KRaft Kafka broker, the one {@code ./mule up} runs ({@link LocalKafka}), started once per JVM
+ * in a directory of its own with every Mule topic created. Tests keep apart by using fresh job ids (every message is
+ * keyed by job id) and fresh consumer group ids.
  */
 public final class TestKafka {
 
     public static final int PARTITIONS = 3;
-    private static EmbeddedKafkaKraftBroker broker;
+    private static LocalKafka broker;
 
     private TestKafka() {
     }
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
-            String[] topics = Topics.all().stream().map(Topic::name).toArray(String[]::new);
-            broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, topics);
-            // a single broker: transactions (Kafka Streams exactly-once) need these at 1
-            broker.brokerProperties(Map.of(
-                    "transaction.state.log.replication.factor", "1",
-                    "transaction.state.log.min.isr", "1",
-                    "offsets.topic.replication.factor", "1",
-                    "group.initial.rebalance.delay.ms", "0"));
-            // Kafka's test kit deletes the broker's directory in a JVM shutdown hook of its own: beside Spring's, it
-            // failed the broker while the test contexts closed, and each context's consumer waited out its close
-            // timeout (5 s) on a coordinator that no longer answered. It runs after them now, after the broker's stop.
-            Exit.setShutdownHookAdder((name, hook) -> AfterSpringContexts.atExit(hook));
-            try {
-                broker.afterPropertiesSet();
-            } finally {
-                Exit.resetShutdownHookAdder();
-            }
-            EmbeddedKafkaKraftBroker started = broker;
-            AfterSpringContexts.atExit(started::destroy);
+            broker = start();
         }
-        return broker.getBrokersAsString();
+        return broker.bootstrapServers();
+    }
+
+    private static LocalKafka start() {
+        try {
+            Path directory = Files.createTempDirectory("mule-test-kafka");
+            int[] ports = freePorts(2);
+            // tests may produce to a topic of their own before creating it, as Kafka's default allows
+            LocalKafka kafka = new LocalKafka(KafkaNode.single(directory, ports[0], ports[1], PARTITIONS),
+                    Map.of("auto.create.topics.enable", "true"));
+            // the broker stops after every cached Spring context has closed, whose consumers still talk to it
+            AfterSpringContexts.atExit(() -> {
+                kafka.close();
+                deleteTree(directory);
+            });
+            kafka.start();
+            return kafka;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the test Kafka broker", e);
+        }
     }
 
     /** Creates extra topics (e.g. a test's private ones) on the shared broker. */
     public static void createTopics(String... names) {
-        bootstrapServers();
-        broker.addTopics(names);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(Arrays.stream(names).map(name -> new NewTopic(name, PARTITIONS, (short) 1)).toList())
+                    .all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topics " + Arrays.toString(names), e);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create topics " + Arrays.toString(names), e);
+        }
     }
 
     public static <V> void send(Topic<String, V> topic, String key, V value) {
@@ -125,6 +147,29 @@ public final class TestKafka {
             }
         }
         throw new IllegalStateException("no record with key " + key + " on " + topic + " within " + timeout);
+    }
+
+    /** Ports free now, held together while they are chosen so that no two are the same. */
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Properties producerProps() {

@@ -19,11 +19,11 @@ public final class LogAndSkipPoisonRecords implements DeserializationExceptionHa
     private static final int PREVIEW_BYTES = 200;
 
     @Override
-    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                                 Exception exception) {
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                Exception exception) {
         log.warn("Skipping unreadable record {}-{}@{} (key {}): {}; value starts with: {}", record.topic(),
                 record.partition(), record.offset(), text(record.key()), exception.getMessage(), preview(record.value()));
-        return DeserializationHandlerResponse.CONTINUE;
+        return Response.resume();
     }
 
     @Override

@@ -53,8 +53,8 @@ public final class OrchestratorStreamsConfig {
         // Each command stands alone: never hold a record back to line up timestamps across the inputs.
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
 
-        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipPoisonRecords.class);
-        config.put(StreamsConfig.DEFAULT_PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SendFailureHandler.class);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipPoisonRecords.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SendFailureHandler.class);
 
         // Streams' producer defaults to linger.ms=100: every step would wait for it.
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * same serializer before it forwards anything, and fails the job of a record that would not fit
  * ({@code mule.limits.max-record-bytes}). What still gets here is not one job's data: a broker or topic that
  * refuses records the limits allow ({@code max.message.bytes} set below {@code mule.limits.max-record-bytes}), or
- * a bug. Both are answered FAIL. Under exactly-once the transaction is aborted anyway, so the task restarts from
+ * a bug. Both are answered fail. Under exactly-once the transaction is aborted anyway, so the task restarts from
  * its last commit and nothing is lost or emitted twice. What ends the loop if the failure comes back every time
  * is {@link StreamThreadFailures}: after a bounded number of replaced threads the service exits non-zero, with the
  * cause in its log, so that its supervisor restarts it and an operator sees it (lower the limit or raise the
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>
  * The one exception is the reply topic a Kafka ingress request named: the job itself went on and its status is
  * written from {@code mule.jobs.events}; that one integration's topic must not stop every job, so its reply is
- * logged and dropped (CONTINUE).
+ * logged and dropped (resume).
  */
 public final class SendFailureHandler implements ProductionExceptionHandler {
 
@@ -38,32 +38,31 @@ public final class SendFailureHandler implements ProductionExceptionHandler {
             Topics.all().stream().map(Topic::name).collect(Collectors.toUnmodifiableSet());
 
     @Override
-    public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                                     Exception exception) {
+    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                Exception exception) {
         if (!PIPELINE_TOPICS.contains(record.topic())) {
             // a reply topic named by a Kafka ingress request (checked to exist when the job was accepted, but
             // it may be gone since): the job itself went on, and one integration's topic must not stop them all
             log.error("Cannot send a job's reply to {} (from {}-{}@{}); the reply is dropped", record.topic(),
                     context.topic(), context.partition(), context.offset(), exception);
-            return ProductionExceptionHandlerResponse.CONTINUE;
+            return Response.resume();
         }
         log.error("Cannot send a record of {} bytes to {} (from {}-{}@{}); the task restarts from its last commit. "
                         + "If the broker refused its size, make the topic's max.message.bytes at least "
                         + "mule.limits.max-record-bytes", size(record), record.topic(), context.topic(),
                 context.partition(), context.offset(), exception);
-        return ProductionExceptionHandlerResponse.FAIL;
+        return Response.fail();
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public ProductionExceptionHandlerResponse handleSerializationException(ErrorHandlerContext context,
-                                                                           ProducerRecord record, Exception exception,
-                                                                           SerializationExceptionOrigin origin) {
+    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
+                                             SerializationExceptionOrigin origin) {
         // the record was written once already, by the check before it was forwarded: this is a bug, not the data
         log.error("Cannot serialize the {} of a record for {} (key {}, from {}-{}@{}) although it passed the record "
                         + "check; the task restarts from its last commit", origin.name().toLowerCase(), record.topic(),
                 record.key(), context.topic(), context.partition(), context.offset(), exception);
-        return ProductionExceptionHandlerResponse.FAIL;
+        return Response.fail();
     }
 
     private static int size(ProducerRecord<byte[], byte[]> record) {

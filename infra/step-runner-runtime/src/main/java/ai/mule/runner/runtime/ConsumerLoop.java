@@ -12,6 +12,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -262,6 +263,6 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
         // results sent just before the end: give their acknowledgements a moment
         awaitDone(List.copyOf(ledger.partitions()), Duration.ofSeconds(5));
         commitSync(List.copyOf(ledger.partitions()));
-        consumer.close(Duration.ofSeconds(5));
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
 }

@@ -1,10 +1,9 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import kafka.network.RequestMetrics;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.server.metrics.KafkaMetricsGroup;
 
@@ -32,7 +31,7 @@ final class BrokerRequestHistograms {
 
     /** Must run before the broker starts in this JVM. */
     static void useUniformSamples() {
-        KafkaMetricsGroup group = new KafkaMetricsGroup(RequestMetrics.class);
+        KafkaMetricsGroup group = new KafkaMetricsGroup("kafka.network", "RequestMetrics");
         for (String request : requestNames()) {
             Map<String, String> tags = Map.of("request", request);
             EVERY_REQUEST.forEach(name -> group.newHistogram(name, false, tags));

@@ -1,4 +1,4 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
@@ -17,34 +17,47 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Features;
+import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real Kafka node (the {@code kafka_2.13} server, KRaft mode: broker and controller in one process) whose log
  * lives under a directory that is kept between starts, so a second start finds the topics, the offsets and the
  * orchestrator's changelogs of the first. {@code ./mule up} runs one in its own JVM; a test cluster runs three,
- * each as its own process ({@link KafkaNode}).
+ * each as its own process ({@link KafkaNode}); the test kit runs one in each test JVM.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalKafka.class);
 
     private final KafkaNode node;
+    private final Map<String, String> overrides;
     private KafkaRaftServer server;
 
-    LocalKafka(StackConfig config) {
-        this(KafkaNode.single(config.home().resolve("kafka"), config.kafkaPort(), config.controllerPort(),
-                config.partitions()));
+    public LocalKafka(KafkaNode node) {
+        this(node, Map.of());
     }
 
-    LocalKafka(KafkaNode node) {
+    /** @param overrides broker properties over the node's own (the test kit lets producers create topics) */
+    public LocalKafka(KafkaNode node, Map<String, String> overrides) {
         this.node = node;
+        this.overrides = Map.copyOf(overrides);
     }
 
-    /** Starts the node; a single node also creates the Mule topics (a cluster's services create their own). */
-    void start() throws Exception {
+    /**
+     * Starts the node; a single node also creates the Mule topics (a cluster's services create their own) and
+     * brings a log directory formatted by an older Kafka up to the features this one has.
+     */
+    public void start() throws Exception {
         Files.createDirectories(node.logDir());
         KafkaConfig kafkaConfig = KafkaConfig.fromProps(brokerProperties());
         format();
@@ -52,8 +65,13 @@ final class LocalKafka implements AutoCloseable {
         server = new KafkaRaftServer(kafkaConfig, Time.SYSTEM);
         server.startup();
         if (node.voters().size() == 1) {
+            upgradeFeatures();
             createTopics();
         }
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + node.kafkaPort();
     }
 
     private Properties brokerProperties() {
@@ -82,6 +100,7 @@ final class LocalKafka implements AutoCloseable {
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", String.valueOf(node.partitions()));
         p.put("log.retention.hours", "168");
+        p.putAll(overrides);
         return p;
     }
 
@@ -96,14 +115,47 @@ final class LocalKafka implements AutoCloseable {
                 .setDirectories(List.of(node.logDir().toString()))
                 .setMetadataLogDirectory(node.logDir().toString())
                 .setControllerListenerName("CONTROLLER")
-                .setSupportedFeatures(Features.PRODUCTION_FEATURES)
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
                 .run();
     }
 
+    /**
+     * A log directory formatted by an older Kafka (by Mule's launcher before it moved to Kafka 4) keeps that
+     * Kafka's metadata version and transaction protocol (v1) until told otherwise. Transactions v2 (KIP-890) drop
+     * two of the round trips each exactly-once transaction of the orchestrator waits for, so a single node moves
+     * its directory to this Kafka's production features once, at start; the older Kafka cannot read it after.
+     */
+    private void upgradeFeatures() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Map<String, FinalizedVersionRange> finalized = admin.describeFeatures().featureMetadata()
+                    .get(60, TimeUnit.SECONDS).finalizedFeatures();
+            short transactions = TransactionVersion.LATEST_PRODUCTION.featureLevel();
+            if (level(finalized, TransactionVersion.FEATURE_NAME) >= transactions) {
+                return;
+            }
+            short metadata = MetadataVersion.LATEST_PRODUCTION.featureLevel();
+            if (level(finalized, MetadataVersion.FEATURE_NAME) < metadata) {
+                upgrade(admin, MetadataVersion.FEATURE_NAME, metadata);
+            }
+            upgrade(admin, TransactionVersion.FEATURE_NAME, transactions);
+            log.info("Kafka's log directory {} moved to metadata version {} and transaction version {}",
+                    node.logDir(), MetadataVersion.LATEST_PRODUCTION, transactions);
+        }
+    }
+
+    private static short level(Map<String, FinalizedVersionRange> finalized, String feature) {
+        FinalizedVersionRange range = finalized.get(feature);
+        return range == null ? 0 : range.maxVersionLevel();
+    }
+
+    private static void upgrade(Admin admin, String feature, short level) throws Exception {
+        admin.updateFeatures(Map.of(feature, new FeatureUpdate(level, FeatureUpdate.UpgradeType.UPGRADE)),
+                new UpdateFeaturesOptions()).all().get(60, TimeUnit.SECONDS);
+    }
+
     private void createTopics() throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-        String bootstrap = "127.0.0.1:" + node.kafkaPort();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = Topics.all().stream()
                     .map(Topic::name)
@@ -117,7 +169,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     /** Runs until the process is stopped. */
-    void awaitShutdown() {
+    public void awaitShutdown() {
         server.awaitShutdown();
     }
 

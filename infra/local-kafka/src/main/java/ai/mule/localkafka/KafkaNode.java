@@ -1,4 +1,4 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,36 +12,36 @@ import org.apache.kafka.common.Uuid;
  *
  * @param voters node id to controller port, for every node of the cluster
  */
-record KafkaNode(int nodeId, int kafkaPort, Path logDir, String clusterId, Map<Integer, Integer> voters,
+public record KafkaNode(int nodeId, int kafkaPort, Path logDir, String clusterId, Map<Integer, Integer> voters,
                  int partitions) {
 
-    /** The single node of {@code ./mule up}. */
-    static KafkaNode single(Path logDir, int kafkaPort, int controllerPort, int partitions) {
+    /** A cluster of one node, as {@code ./mule up} and the tests run. */
+    public static KafkaNode single(Path logDir, int kafkaPort, int controllerPort, int partitions) {
         // the id is only used when the log directory is formatted, on the first start
         return new KafkaNode(1, kafkaPort, logDir, Uuid.randomUuid().toString(), Map.of(1, controllerPort), partitions);
     }
 
-    int controllerPort() {
+    public int controllerPort() {
         return voters.get(nodeId);
     }
 
-    short replicationFactor() {
+    public short replicationFactor() {
         return (short) Math.min(3, voters.size());
     }
 
-    int minInsyncReplicas() {
+    public int minInsyncReplicas() {
         return Math.max(1, replicationFactor() - 1);
     }
 
     /** The command-line arguments after {@code kafka-node} that {@link #fromArguments} reads back. */
-    String[] arguments() {
+    public String[] arguments() {
         StringBuilder quorum = new StringBuilder();
         voters.forEach((id, port) -> quorum.append(quorum.isEmpty() ? "" : ",").append(id).append('@').append(port));
         return new String[] {String.valueOf(nodeId), String.valueOf(kafkaPort), logDir.toString(), clusterId,
                 quorum.toString(), String.valueOf(partitions)};
     }
 
-    static KafkaNode fromArguments(String[] args) {
+    public static KafkaNode fromArguments(String[] args) {
         if (args.length != 6) {
             throw new IllegalArgumentException("usage: kafka-node <id> <kafka port> <log dir> <cluster id> "
                     + "<id>@<controller port>,... <partitions>");

@@ -1,4 +1,4 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import kafka.network.RequestMetrics;
+import org.apache.kafka.network.metrics.RequestMetrics;
 import org.apache.kafka.server.metrics.KafkaYammerMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,8 +20,11 @@ class BrokerRequestHistogramsTest {
 
     @AfterEach
     void removeTheMetrics() {
-        created.forEach(RequestMetrics::removeMetrics);
-        requestHistograms().keySet().forEach(KafkaYammerMetrics.defaultRegistry()::removeMetric);
+        // every metric the broker's request channels made (meters and histograms alike)
+        KafkaYammerMetrics.defaultRegistry().allMetrics().keySet().stream()
+                .filter(name -> "RequestMetrics".equals(name.getType()))
+                .toList()
+                .forEach(KafkaYammerMetrics.defaultRegistry()::removeMetric);
     }
 
     @Test

@@ -1,0 +1,81 @@
+package ai.mule.localkafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mule.schemas.Topic;
+import ai.mule.schemas.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.apache.kafka.server.common.TransactionVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaIT {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aLogDirectoryAnOlderKafkaFormattedRunsTransactionsV2AfterItsFirstStart() throws Exception {
+        // as Mule's launcher formatted .mule/kafka while it ran Kafka 3.9: transaction version 0, the v1 protocol
+        KafkaNode node = KafkaNode.single(home.resolve("kafka"), freePort(), freePort(), 2);
+        Files.createDirectories(node.logDir());
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(node.nodeId())
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(node.logDir().toString()))
+                .setMetadataLogDirectory(node.logDir().toString())
+                .setControllerListenerName("CONTROLLER")
+                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                .setReleaseVersion(MetadataVersion.IBP_3_9_IV0)
+                .run();
+
+        try (LocalKafka kafka = new LocalKafka(node)) {
+            kafka.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                Map<String, FinalizedVersionRange> features = admin.describeFeatures().featureMetadata()
+                        .get(30, TimeUnit.SECONDS).finalizedFeatures();
+                assertThat(features).containsKeys(TransactionVersion.FEATURE_NAME, MetadataVersion.FEATURE_NAME);
+                assertThat(features.get(TransactionVersion.FEATURE_NAME).maxVersionLevel())
+                        .isEqualTo(TransactionVersion.LATEST_PRODUCTION.featureLevel());
+                assertThat(features.get(MetadataVersion.FEATURE_NAME).maxVersionLevel())
+                        .isEqualTo(MetadataVersion.LATEST_PRODUCTION.featureLevel());
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .containsAll(Topics.all().stream().map(Topic::name).toList());
+            }
+        }
+
+        // a second start finds the directory as the first left it, and leaves it so
+        try (LocalKafka again = new LocalKafka(node)) {
+            again.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    again.bootstrapServers()))) {
+                assertThat(admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS).finalizedFeatures()
+                        .get(TransactionVersion.FEATURE_NAME).maxVersionLevel())
+                        .isEqualTo(TransactionVersion.LATEST_PRODUCTION.featureLevel());
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
