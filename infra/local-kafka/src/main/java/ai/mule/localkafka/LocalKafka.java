@@ -108,6 +108,11 @@ public final class LocalKafka implements AutoCloseable {
         if (Files.exists(node.logDir().resolve("meta.properties"))) {
             return;
         }
+        format(node, MetadataVersion.LATEST_PRODUCTION);
+    }
+
+    /** Formats the node's log directory as a Kafka of this release would (a test formats one as Kafka 3.9 did). */
+    static void format(KafkaNode node, MetadataVersion release) throws Exception {
         new Formatter()
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(node.nodeId())
@@ -116,7 +121,7 @@ public final class LocalKafka implements AutoCloseable {
                 .setMetadataLogDirectory(node.logDir().toString())
                 .setControllerListenerName("CONTROLLER")
                 .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setReleaseVersion(release)
                 .run();
     }
 

@@ -5,20 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.server.common.TransactionVersion;
 import org.junit.jupiter.api.Test;
@@ -34,16 +28,7 @@ class LocalKafkaIT {
         // as Mule's launcher formatted .mule/kafka while it ran Kafka 3.9: transaction version 0, the v1 protocol
         KafkaNode node = KafkaNode.single(home.resolve("kafka"), freePort(), freePort(), 2);
         Files.createDirectories(node.logDir());
-        new Formatter()
-                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                .setNodeId(node.nodeId())
-                .setClusterId(Uuid.randomUuid().toString())
-                .setDirectories(List.of(node.logDir().toString()))
-                .setMetadataLogDirectory(node.logDir().toString())
-                .setControllerListenerName("CONTROLLER")
-                .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                .setReleaseVersion(MetadataVersion.IBP_3_9_IV0)
-                .run();
+        LocalKafka.format(node, MetadataVersion.IBP_3_9_IV0);
 
         try (LocalKafka kafka = new LocalKafka(node)) {
             kafka.start();
