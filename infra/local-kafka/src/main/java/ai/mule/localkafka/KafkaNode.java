@@ -13,7 +13,7 @@ import org.apache.kafka.common.Uuid;
  * @param voters node id to controller port, for every node of the cluster
  */
 public record KafkaNode(int nodeId, int kafkaPort, Path logDir, String clusterId, Map<Integer, Integer> voters,
-                 int partitions) {
+                        int partitions) {
 
     /** A cluster of one node, as {@code ./mule up} and the tests run. */
     public static KafkaNode single(Path logDir, int kafkaPort, int controllerPort, int partitions) {
