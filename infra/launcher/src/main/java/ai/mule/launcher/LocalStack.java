@@ -1,5 +1,6 @@
 package ai.mule.launcher;
 
+import ai.mule.localkafka.FreePorts;
 import ai.mule.localkafka.KafkaNode;
 import ai.mule.localkafka.LocalKafka;
 import java.net.URI;

@@ -2,6 +2,7 @@ package ai.mule.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.localkafka.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;

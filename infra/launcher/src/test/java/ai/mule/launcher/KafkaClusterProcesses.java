@@ -1,5 +1,6 @@
 package ai.mule.launcher;
 
+import ai.mule.localkafka.FreePorts;
 import ai.mule.localkafka.KafkaNode;
 import java.io.IOException;
 import java.nio.file.Files;

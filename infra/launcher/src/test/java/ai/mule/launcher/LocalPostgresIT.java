@@ -2,6 +2,7 @@ package ai.mule.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.localkafka.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package ai.mule.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mule.localkafka.FreePorts;
 import ai.mule.testkit.FakeOpenAiServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

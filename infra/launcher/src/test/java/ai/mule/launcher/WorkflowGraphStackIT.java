@@ -3,6 +3,7 @@ package ai.mule.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mule.localkafka.FreePorts;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.FakeOpenAiServer;

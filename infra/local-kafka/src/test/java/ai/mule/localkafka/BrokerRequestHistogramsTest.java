@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.yammer.metrics.core.Histogram;
 import com.yammer.metrics.core.MetricName;
 import java.lang.reflect.Field;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.network.metrics.RequestMetrics;
@@ -15,8 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class BrokerRequestHistogramsTest {
-
-    private final List<RequestMetrics> created = new ArrayList<>();
 
     @AfterEach
     void removeTheMetrics() {
@@ -34,7 +30,7 @@ class BrokerRequestHistogramsTest {
 
         // what the broker's request channels create, one per kind of request they answer
         for (String request : BrokerRequestHistograms.requestNames()) {
-            created.add(new RequestMetrics(request));
+            new RequestMetrics(request);
         }
         Map<MetricName, Histogram> after = requestHistograms();
 
@@ -51,7 +47,7 @@ class BrokerRequestHistogramsTest {
 
     @Test
     void withoutItTheBrokersHistogramsDecay() throws Exception {
-        created.add(new RequestMetrics("Produce"));
+        new RequestMetrics("Produce");
 
         assertThat(requestHistograms().values()).isNotEmpty()
                 .allSatisfy(h -> assertThat(sampleKind(h)).isEqualTo("ExponentiallyDecayingSample"));

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +24,7 @@ class LocalKafkaIT {
     @Test
     void aLogDirectoryAnOlderKafkaFormattedRunsTransactionsV2AfterItsFirstStart() throws Exception {
         // as Mule's launcher formatted .mule/kafka while it ran Kafka 3.9: transaction version 0, the v1 protocol
-        KafkaNode node = KafkaNode.single(home.resolve("kafka"), freePort(), freePort(), 2);
+        KafkaNode node = KafkaNode.single(home.resolve("kafka"), FreePorts.next(), FreePorts.next(), 2);
         Files.createDirectories(node.logDir());
         LocalKafka.format(node, MetadataVersion.IBP_3_9_IV0);
 
@@ -55,12 +53,6 @@ class LocalKafkaIT {
                         .get(TransactionVersion.FEATURE_NAME).maxVersionLevel())
                         .isEqualTo(TransactionVersion.LATEST_PRODUCTION.featureLevel());
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

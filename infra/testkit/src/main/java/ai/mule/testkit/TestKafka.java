@@ -1,11 +1,11 @@
 package ai.mule.testkit;
 
+import ai.mule.localkafka.FreePorts;
 import ai.mule.localkafka.KafkaNode;
 import ai.mule.localkafka.LocalKafka;
 import ai.mule.schemas.Topic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +57,9 @@ public final class TestKafka {
     private static LocalKafka start() {
         try {
             Path directory = Files.createTempDirectory("mule-test-kafka");
-            int[] ports = freePorts(2);
+            KafkaNode node = KafkaNode.single(directory, FreePorts.next(), FreePorts.next(), PARTITIONS);
             // tests may produce to a topic of their own before creating it, as Kafka's default allows
-            LocalKafka kafka = new LocalKafka(KafkaNode.single(directory, ports[0], ports[1], PARTITIONS),
-                    Map.of("auto.create.topics.enable", "true"));
+            LocalKafka kafka = new LocalKafka(node, Map.of("auto.create.topics.enable", "true"));
             // the broker stops after every cached Spring context has closed, whose consumers still talk to it
             AfterSpringContexts.atExit(() -> {
                 kafka.close();
@@ -147,21 +146,6 @@ public final class TestKafka {
             }
         }
         throw new IllegalStateException("no record with key " + key + " on " + topic + " within " + timeout);
-    }
-
-    /** Ports free now, held together while they are chosen so that no two are the same. */
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 
     private static void deleteTree(Path directory) {

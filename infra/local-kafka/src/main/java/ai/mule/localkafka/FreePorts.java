@@ -1,4 +1,4 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,11 +7,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Ports for a stack's listeners: each one the OS has just handed out on the loopback address, so that stacks side by
- * side do not collide, and none handed out twice by this JVM. The OS may give a port it has just taken back to the
- * next caller at once: in CI a test's broker was given one port for both its listeners and refused to start.
+ * Ports for local listeners (a Kafka node's two, the launcher's stack, the test kit's broker): each one the OS has
+ * just handed out on the loopback address, so that stacks side by side do not collide, and none handed out twice by
+ * this JVM. The OS may give a port it has just taken back to the next caller at once: in CI a test's broker was given
+ * one port for both its listeners and refused to start.
  */
-final class FreePorts {
+public final class FreePorts {
 
     private static final int MAX_TRIES = 100;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
@@ -19,7 +20,7 @@ final class FreePorts {
     private FreePorts() {
     }
 
-    static int next() throws IOException {
+    public static int next() throws IOException {
         for (int i = 0; i < MAX_TRIES; i++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

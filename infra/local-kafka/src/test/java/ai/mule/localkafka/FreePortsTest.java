@@ -1,4 +1,4 @@
-package ai.mule.launcher;
+package ai.mule.localkafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
