@@ -23,8 +23,8 @@ public final class Launcher {
         Path repo = Path.of(System.getProperty("mule.repo", ".")).toAbsolutePath().normalize();
         String command = args.length == 0 ? "up" : args[0];
         switch (command) {
-            case "up" -> up(repo);
-            case "bench" -> bench(repo);
+            case "up" -> orExplain(() -> up(repo));
+            case "bench" -> orExplain(() -> bench(repo));
             case "status" -> System.exit(StatusCommand.run(home(repo), System.out));
             case "kafka-node" -> kafkaNode(java.util.Arrays.copyOfRange(args, 1, args.length));
             default -> {
@@ -32,6 +32,21 @@ public final class Launcher {
                 System.exit(2);
             }
         }
+    }
+
+    /** Runs {@code command}; a stack that could not start is told in its message alone, and the JVM exits 1. */
+    private static void orExplain(Command command) throws Exception {
+        try {
+            command.run();
+        } catch (StackStartFailed e) {
+            System.err.println("mule: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Command {
+        void run() throws Exception;
     }
 
     private static void up(Path repo) throws Exception {

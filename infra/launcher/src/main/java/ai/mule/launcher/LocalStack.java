@@ -14,6 +14,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +32,21 @@ public final class LocalStack implements AutoCloseable {
     private static final String KAFKA_BOOTSTRAP = "MULE_KAFKA_BOOTSTRAP_SERVERS";
     /** The orchestrator's and the runners' health and metrics server; the gateway serves them on its API port. */
     private static final String MANAGEMENT_PORT = "MULE_MANAGEMENT_PORT";
+    /** How long the services get to stop on SIGTERM when the broker halts this JVM, before SIGKILL. */
+    private static final Duration HALT_GRACE = Duration.ofSeconds(10);
+    /** The stack whose broker runs in this JVM, which Kafka's halt procedure stops first ({@link #stopBeforeHalt}). */
+    private static final AtomicReference<LocalStack> BROKER_OWNER = new AtomicReference<>();
 
     private final StackConfig config;
     private final Map<String, String> extraEnvironment;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final List<ServiceProcess> services;
+    /** Held while a service process is started, so that a halt never misses one that starts meanwhile. */
+    private final Object starting = new Object();
+    private boolean halting;
+    private volatile Progress progress = line -> { };
+    private volatile LocalPostgres postgres;
+    private volatile Supervisor supervisor;
 
     private LocalStack(StackConfig config, Map<String, String> extraEnvironment, ServiceJvm jvm) {
         this.config = config;
@@ -82,17 +94,22 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll(Progress progress) throws Exception {
+        this.progress = progress;
+        boolean localKafka = !extraEnvironment.containsKey(KAFKA_BOOTSTRAP);
+        StackPorts.requireFree(config, localKafka);
         Files.createDirectories(config.logs());
         progress.say("PostgreSQL on 127.0.0.1:" + config.postgresPort() + " (data in " + config.home().resolve("postgres") + ")");
-        LocalPostgres postgres = new LocalPostgres(config);
+        postgres = new LocalPostgres(config);
         started.push(postgres);
         postgres.start();
 
-        if (!extraEnvironment.containsKey(KAFKA_BOOTSTRAP)) {
+        if (localKafka) {
             progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
             LocalKafka kafka = new LocalKafka(KafkaNode.single(config.home().resolve("kafka"), config.kafkaPort(),
                     config.controllerPort(), config.partitions()));
             started.push(kafka);
+            BROKER_OWNER.set(this);
+            Exit.setHaltProcedure(LocalStack::brokerHalts);
             kafka.start();
         }
 
@@ -119,12 +136,18 @@ public final class LocalStack implements AutoCloseable {
             progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log())
                     + "; health and metrics: " + management + "/actuator/health, " + management
                     + "/actuator/prometheus)");
-            started.push(service);
-            service.start(own);
+            synchronized (starting) {
+                if (halting) {
+                    throw new StackStartFailed("the Kafka broker stopped during start-up (logs in " + config.logs()
+                            + ")");
+                }
+                started.push(service);
+                service.start(own);
+            }
         }
         awaitReady(progress);
         StatusFile statusFile = new StatusFile(config.home(), config.gatewayUrl());
-        Supervisor supervisor = new Supervisor(services, progress, statusFile);
+        supervisor = new Supervisor(services, progress, statusFile);
         started.push(statusFile::delete);
         started.push(supervisor);
         supervisor.start();
@@ -154,7 +177,7 @@ public final class LocalStack implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             for (ServiceProcess service : services) {
                 if (!service.alive()) {
-                    throw new IllegalStateException(service.name() + " exited during start-up; last lines of "
+                    throw new StackStartFailed(service.name() + " exited during start-up; last lines of "
                             + service.log() + ":\n" + service.logTail(40));
                 }
             }
@@ -170,7 +193,7 @@ public final class LocalStack implements AutoCloseable {
             }
             Thread.sleep(250);
         }
-        throw new IllegalStateException("the stack was not ready after " + READY_TIMEOUT.toSeconds()
+        throw new StackStartFailed("the stack was not ready after " + READY_TIMEOUT.toSeconds()
                 + " s; /health last said: " + lastAnswer + " (logs in " + config.logs() + ")");
     }
 
@@ -190,6 +213,55 @@ public final class LocalStack implements AutoCloseable {
                 log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
             }
         }
+        if (BROKER_OWNER.compareAndSet(this, null)) {
+            Exit.resetHaltProcedure();
+        }
+    }
+
+    /**
+     * Kafka's halt procedure while a stack's broker runs in this JVM. The broker halts the JVM on a fault it cannot go
+     * on from (its log directory gone, a port it cannot bind), and a halt runs no shutdown hook: the services and
+     * PostgreSQL, processes of their own, were left running without a broker and holding the stack's ports until
+     * killed by hand (issue 14). So the stack's other processes are stopped first.
+     */
+    private static void brokerHalts(int status, String message) {
+        try {
+            LocalStack stack = BROKER_OWNER.get();
+            if (stack != null) {
+                stack.stopBeforeHalt(message);
+            }
+        } catch (Exception | Error e) {
+            log.error("could not stop the stack before the broker's halt", e);
+        } finally {
+            Runtime.getRuntime().halt(status);
+        }
+    }
+
+    /**
+     * Stops the supervisor (so that it starts nothing again), then the services side by side (SIGTERM, SIGKILL after
+     * {@link #HALT_GRACE}: without a broker their Kafka clients cannot leave cleanly anyway), then PostgreSQL. Kafka is
+     * left alone: it is halting this JVM.
+     */
+    private void stopBeforeHalt(String message) throws Exception {
+        progress.say("the Kafka broker is halting this process" + (message == null ? "" : " (" + message + ")")
+                + "; stopping the services and PostgreSQL first (Kafka's log: " + config.logs().resolve("launcher.log")
+                + ")");
+        synchronized (starting) {
+            halting = true;
+        }
+        Supervisor watching = supervisor;
+        if (watching != null) {
+            watching.close();
+        }
+        services.forEach(ServiceProcess::terminate);
+        for (ServiceProcess service : services) {
+            service.close(HALT_GRACE);
+        }
+        LocalPostgres database = postgres;
+        if (database != null) {
+            database.close();
+        }
+        progress.say("stopped; data kept in " + config.home());
     }
 
     /** Where start-up tells what it is doing. */

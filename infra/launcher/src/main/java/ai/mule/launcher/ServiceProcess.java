@@ -3,6 +3,7 @@ package ai.mule.launcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +43,7 @@ final class ServiceProcess implements AutoCloseable {
 
     void start(Map<String, String> environment) throws IOException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: build first with `mvn -DskipTests package`");
+            throw new StackStartFailed(jar + " is missing: build first with `mvn -DskipTests package`");
         }
         this.environment = Map.copyOf(environment);
         Files.createDirectories(log.getParent());
@@ -110,12 +111,25 @@ final class ServiceProcess implements AutoCloseable {
     /** SIGTERM first, so that Spring shuts down gracefully and Kafka clients leave their groups. */
     @Override
     public void close() throws InterruptedException {
+        terminate();
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Sends SIGTERM and returns: {@link #close(Duration)} waits for it (several services then stop side by side). */
+    void terminate() {
+        Process current = process;
+        if (current != null) {
+            current.destroy();
+        }
+    }
+
+    /** Waits up to {@code grace} for the process to end after {@link #terminate}, then SIGKILLs it. */
+    void close(Duration grace) throws InterruptedException {
         Process current = process;
         if (current == null) {
             return;
         }
-        current.destroy();
-        if (!current.waitFor(30, TimeUnit.SECONDS)) {
+        if (!current.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             current.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         process = null;

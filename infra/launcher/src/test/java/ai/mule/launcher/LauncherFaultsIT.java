@@ -1,0 +1,160 @@
+package ai.mule.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.mule.localkafka.FreePorts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./mule up} as a user runs it, a process of its own, meeting the two faults that used to leave processes
+ * behind: a port another program holds, and a broker that halts the launcher's JVM (its log directory deleted while
+ * it runs). Either way the user is told why, and no PostgreSQL or service of the stack is left running.
+ */
+class LauncherFaultsIT {
+
+    private static final Path REPO = Path.of(System.getProperty("mule.repo", "../..")).toAbsolutePath().normalize();
+
+    @Test
+    void aTakenPortIsNamedAndNothingIsStarted(@TempDir Path home) throws Exception {
+        Map<String, Integer> ports = ports();
+        try (ServerSocket taken = new ServerSocket()) {
+            int controllerPort = ports.get("MULE_KAFKA_CONTROLLER_PORT");
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), controllerPort));
+            Launched up = Launched.up(home, ports);
+            try {
+                assertThat(up.process.waitFor(60, TimeUnit.SECONDS)).as("./mule up exited").isTrue();
+                assertThat(up.process.exitValue()).isEqualTo(1);
+                String output = up.output();
+                assertThat(output).contains("port " + controllerPort + " (MULE_KAFKA_CONTROLLER_PORT; for ./mule"
+                        + " bench MULE_BENCH_KAFKA_CONTROLLER_PORT) on 127.0.0.1 is in use, so the stack cannot start");
+                assertThat(output).as("no stack trace").doesNotContain("\tat ").doesNotContain("Exception");
+                assertThat(home.resolve("postgres")).as("PostgreSQL was never started").doesNotExist();
+            } finally {
+                up.kill(home);
+            }
+        }
+    }
+
+    @Test
+    void aBrokerThatHaltsTheLauncherTakesTheServicesAndPostgresqlWithIt(@TempDir Path home) throws Exception {
+        Launched up = Launched.up(home, ports());
+        List<ProcessHandle> services = List.of();
+        try {
+            up.awaitLine("mule: Ctrl-C stops everything.", Duration.ofMinutes(4));
+            services = ProcessHandle.of(up.process.pid()).orElseThrow().children()
+                    .filter(child -> child.info().commandLine().orElse("").contains("/target/mule-")).toList();
+            assertThat(services).as("the four services").hasSize(4);
+            ProcessHandle postgres = postgres(home).orElseThrow();
+
+            Launcher.deleteRecursively(home.resolve("kafka")); // the broker's next checkpoint fails: it halts
+
+            assertThat(up.process.waitFor(2, TimeUnit.MINUTES)).as("the launcher halted").isTrue();
+            assertThat(up.output()).contains("the Kafka broker is halting this process; stopping the services and"
+                    + " PostgreSQL first").contains("mule: stopped; data kept in " + home);
+            for (ProcessHandle service : services) {
+                assertThat(service.isAlive()).as("service %s left running", service.info().commandLine()).isFalse();
+            }
+            // pg_ctl stop returns once the server removed its lock file, a moment before the server itself is gone
+            assertThat(ended(postgres)).as("PostgreSQL left running").isTrue();
+        } finally {
+            services.forEach(ProcessHandle::destroyForcibly); // no longer the launcher's children once it has ended
+            up.kill(home);
+        }
+    }
+
+    private static boolean ended(ProcessHandle process) throws InterruptedException {
+        try {
+            process.onExit().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /** The four ports of a stack, each free now. */
+    private static Map<String, Integer> ports() throws IOException {
+        return Map.of("MULE_HTTP_PORT", FreePorts.next(), "MULE_KAFKA_PORT", FreePorts.next(),
+                "MULE_KAFKA_CONTROLLER_PORT", FreePorts.next(), "MULE_PG_PORT", FreePorts.next());
+    }
+
+    /** The stack's PostgreSQL server, by the pid its data directory's lock file names. */
+    private static Optional<ProcessHandle> postgres(Path home) throws IOException {
+        Path pidFile = home.resolve("postgres/postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(Files.readAllLines(pidFile).get(0).trim()));
+    }
+
+    /** {@code ./mule up}'s launcher JVM, started as the {@code mule} script starts it, its output collected. */
+    private record Launched(Process process, List<String> lines, Thread reader) {
+
+        static Launched up(Path home, Map<String, Integer> ports) throws IOException {
+            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dmule.repo=" + REPO, "-jar",
+                    REPO.resolve("infra/launcher/target/mule-launcher.jar").toString(), "up")
+                    .redirectErrorStream(true);
+            builder.environment().put("MULE_HOME", home.toString());
+            ports.forEach((name, port) -> builder.environment().put(name, String.valueOf(port)));
+            Process process = builder.start();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+            }, "launcher-output");
+            reader.setDaemon(true);
+            reader.start();
+            return new Launched(process, lines, reader);
+        }
+
+        void awaitLine(String line, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!lines.contains(line)) {
+                assertThat(process.isAlive()).as("./mule up is running; it said:%n%s", output()).isTrue();
+                assertThat(System.nanoTime()).as("'%s' within %s; it said:%n%s", line, timeout, output())
+                        .isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+
+        /** What it printed so far; once it has ended, all of it. */
+        String output() throws InterruptedException {
+            if (!process.isAlive()) {
+                reader.join(5_000);
+            }
+            return String.join("\n", lines);
+        }
+
+        /** Whatever a failed test left: the launcher, its services and the PostgreSQL server. */
+        void kill(Path home) throws IOException {
+            ProcessHandle.of(process.pid()).ifPresent(launcher -> launcher.descendants()
+                    .forEach(ProcessHandle::destroyForcibly));
+            process.destroyForcibly();
+            postgres(home).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+}
