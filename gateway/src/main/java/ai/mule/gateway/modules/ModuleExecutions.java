@@ -1,6 +1,7 @@
 package ai.mule.gateway.modules;
 
 import ai.mule.gateway.events.JobWaiters;
+import ai.mule.gateway.events.MissedEnds;
 import ai.mule.gateway.jobs.Job;
 import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
@@ -38,17 +39,19 @@ public class ModuleExecutions {
     private final JobService jobs;
     private final JobRepository jobRows;
     private final JobWaiters waiters;
+    private final MissedEnds missedEnds;
     private final WasmModuleRepository modules;
     private final Settings settings;
     private final Executor executor;
 
     ModuleExecutions(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
-                     WasmModuleRepository modules, Settings settings,
+                     MissedEnds missedEnds, WasmModuleRepository modules, Settings settings,
                      @Qualifier("answerPool") Executor executor) {
         this.planner = planner;
         this.jobs = jobs;
         this.jobRows = jobRows;
         this.waiters = waiters;
+        this.missedEnds = missedEnds;
         this.modules = modules;
         this.settings = settings;
         this.executor = executor;
@@ -110,7 +113,7 @@ public class ModuleExecutions {
 
     /** No event in time: the status writer may have recorded the end all the same (one read, no polling). */
     private ModuleRun answerWithoutEvent(UUID jobId, Duration timeout) {
-        Job job = jobRows.find(jobId).orElse(null);
+        Job job = missedEnds.afterWait(jobId).orElse(null);
         if (job != null && JobStatus.fromWire(job.status()).terminal()) {
             boolean completed = JobStatus.fromWire(job.status()) == JobStatus.COMPLETED;
             List<JobStep> steps = jobRows.steps(jobId);

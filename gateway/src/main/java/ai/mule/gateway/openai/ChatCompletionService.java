@@ -1,10 +1,10 @@
 package ai.mule.gateway.openai;
 
 import ai.mule.gateway.events.JobWaiters;
+import ai.mule.gateway.events.MissedEnds;
 import ai.mule.gateway.jobs.Job;
 import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
-import ai.mule.gateway.jobs.JobRepository;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.settings.Settings;
 import ai.mule.gateway.web.Json;
@@ -33,21 +33,21 @@ class ChatCompletionService {
 
     private final JobPlanner planner;
     private final JobService jobs;
-    private final JobRepository jobRows;
+    private final MissedEnds missedEnds;
     private final JobWaiters waiters;
     private final Settings settings;
     private final Executor executor;
     private final StreamedCompletion streamed;
     private final DirectAgentCompletion agents;
 
-    ChatCompletionService(JobPlanner planner, JobService jobs, JobRepository jobRows, JobWaiters waiters,
+    ChatCompletionService(JobPlanner planner, JobService jobs, MissedEnds missedEnds, JobWaiters waiters,
                           Settings settings, @Qualifier("answerPool") Executor executor,
                           StreamedCompletion streamed, DirectAgentCompletion agents) {
         this.streamed = streamed;
         this.agents = agents;
         this.planner = planner;
         this.jobs = jobs;
-        this.jobRows = jobRows;
+        this.missedEnds = missedEnds;
         this.waiters = waiters;
         this.settings = settings;
         this.executor = executor;
@@ -104,7 +104,7 @@ class ChatCompletionService {
 
     /** The stored job, for a waiter that timed out: the end may have been recorded while its event was missed. */
     private Optional<Job> answerFromRow(String jobId) {
-        return jobRows.find(UUID.fromString(jobId));
+        return missedEnds.afterWait(UUID.fromString(jobId));
     }
 
     private Optional<JobPlan> plan(ModelRef model) {
@@ -133,7 +133,7 @@ class ChatCompletionService {
      * gateway's listener was reconnecting), so look before answering with a timeout.
      */
     private ResponseEntity<Object> answerWithoutEvent(String jobId, ModelRef model, Duration timeout) {
-        return jobRows.find(UUID.fromString(jobId))
+        return missedEnds.afterWait(UUID.fromString(jobId))
                 .map(job -> fromRow(job, model))
                 .orElseGet(() -> timedOut(jobId, timeout));
     }

@@ -13,6 +13,7 @@ import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.Topics;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,9 +25,16 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** The tests play the orchestrator: they read the JobRequest from Kafka and answer with the job's events. */
 class ChatCompletionsIT extends IntegrationTestBase {
+
+    @Autowired
+    private MeterRegistry meters;
 
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(15);
 
@@ -127,6 +135,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
     @Test
     void answersATimeoutWith504CarryingTheJobId() {
         String workflow = workflowWithOneStep();
+        double missedBefore = missedEnds();
         assertThat(http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "1")).status()).isEqualTo(200);
         try {
             Http.Response response = http.post("/v1/chat/completions",
@@ -138,9 +147,44 @@ class ChatCompletionsIT extends IntegrationTestBase {
             assertThat(error.get("message").asText()).contains(jobId).contains("timeout_workflow_seconds");
             assertThat(error.get("code").asText()).isEqualTo("job_timeout");
             assertThat(http.get("/api/v1/jobs/" + jobId).status()).isEqualTo(200);
+            assertThat(missedEnds()).as("a job that has not ended missed nothing").isEqualTo(missedBefore);
         } finally {
             http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "300"));
         }
+    }
+
+    /**
+     * As when the job's terminal event never reaches this gateway's events listener: the status writer recorded the
+     * end, and the call that waited out its timeout is answered from the row. That the end was missed is told in a
+     * warning naming the job and counted, so that it can be told apart from a client that lost its answer.
+     */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void answersFromTheRowWhenTheJobsEndNeverReachedTheGatewayAndSaysSo(CapturedOutput log) throws Exception {
+        String workflow = workflowWithOneStep();
+        double missedBefore = missedEnds();
+        assertThat(http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "1")).status()).isEqualTo(200);
+        try {
+            CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post(
+                    "/v1/chat/completions", map("model", "workflow/" + workflow, "messages",
+                            List.of(map("role", "user", "content", "x")))));
+            String jobId = acceptedJob(workflow);
+            jdbc.sql("UPDATE jobs SET status = 'completed', output_data = '{\"prompt\": \"FROM THE ROW\"}', "
+                    + "completed_at = now() - interval '5 seconds' WHERE id = CAST(? AS UUID)").param(jobId).update();
+
+            Http.Response response = call.get(20, TimeUnit.SECONDS);
+            assertThat(response.status()).as(response.toString()).isEqualTo(200);
+            assertThat(response.json().at("/choices/0/message/content").asText()).isEqualTo("FROM THE ROW");
+            assertThat(missedEnds()).isEqualTo(missedBefore + 1);
+            assertThat(log.getOut()).contains("job " + jobId + " ended (completed) at ")
+                    .contains("but its end never reached this gateway's events listener; answered from the job's row");
+        } finally {
+            http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "300"));
+        }
+    }
+
+    private double missedEnds() {
+        return meters.get("mule.gateway.waits.missed.ends").counter().count();
     }
 
     @Test
