@@ -47,7 +47,21 @@ class LateAnswers {
         async.setTimeout(0);
         // written on a container thread, as Spring's dispatch was: a client slow to read its answer holds one of
         // Tomcat's threads, never one of the bounded pools that complete answers (mule.pools.answers, agent-calls)
-        answer.whenComplete((value, error) -> async.start(() -> write(async, response, value, error)));
+        answer.whenComplete((value, error) -> handOver(async, response, value, error));
+    }
+
+    /**
+     * Gives the answer to a container thread. Should the container refuse it (it is stopping, or the request ended
+     * some other way), nothing would write the answer or end the request, which has no timeout, and the exception
+     * would vanish into the future nobody reads: so it is logged and the request ended here.
+     */
+    private void handOver(AsyncContext async, HttpServletResponse response, Object value, Throwable error) {
+        try {
+            async.start(() -> write(async, response, value, error));
+        } catch (RuntimeException e) {
+            log.warn("the web server did not take a chat completion's answer; ending its request: {}", e.toString());
+            complete(async);
+        }
     }
 
     private void write(AsyncContext async, HttpServletResponse response, Object value, Throwable error) {
@@ -62,11 +76,21 @@ class LateAnswers {
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             // most often the client hung up while its job ran; nobody is left to tell
             log.debug("could not write a chat completion's answer: {}", e.toString());
+        } catch (RuntimeException e) {
+            log.warn("could not write a chat completion's answer", e);
         } finally {
+            complete(async);
+        }
+    }
+
+    private static void complete(AsyncContext async) {
+        try {
             async.complete();
+        } catch (RuntimeException e) {
+            log.warn("could not end a chat completion's request: {}", e.toString());
         }
     }
 

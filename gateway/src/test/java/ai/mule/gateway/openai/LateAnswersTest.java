@@ -5,9 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.mule.schemas.JsonSerde;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -81,5 +90,34 @@ class LateAnswersTest {
         assertThat(response.getStatus()).isEqualTo(500);
         assertThat(mapper.readTree(response.getContentAsByteArray()).at("/error/type").asText()).isEqualTo("server_error");
         assertThat(request.isAsyncStarted()).isFalse();
+    }
+
+    /** Before, the container's refusal vanished into the future nobody reads, and the request never ended. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void anAnswerTheContainerRefusesIsLoggedAndItsRequestEnded(CapturedOutput log) {
+        List<String> calls = new ArrayList<>();
+        AsyncContext refusing = (AsyncContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {AsyncContext.class}, (proxy, method, args) -> {
+                    calls.add(method.getName());
+                    if (method.getName().equals("start")) {
+                        throw new IllegalStateException("the connector is stopping");
+                    }
+                    return null;
+                });
+        MockHttpServletRequest refusingRequest = new MockHttpServletRequest() {
+            @Override
+            public AsyncContext startAsync(ServletRequest req, ServletResponse res) {
+                return refusing;
+            }
+        };
+        CompletableFuture<Object> answer = new CompletableFuture<>();
+        answers.answerWhenDone(refusingRequest, response, answer);
+
+        answer.complete(ResponseEntity.ok("late"));
+
+        assertThat(calls).containsSubsequence("start", "complete");
+        assertThat(log.getOut()).contains("the web server did not take a chat completion's answer; ending its "
+                + "request: java.lang.IllegalStateException: the connector is stopping");
     }
 }
