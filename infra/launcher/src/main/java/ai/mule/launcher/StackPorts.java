@@ -49,6 +49,8 @@ final class StackPorts {
 
     private static boolean free(int port) {
         try (ServerSocket socket = new ServerSocket()) {
+            // as servers bind: a port left in TIME_WAIT by a stopped stack is free, one a program listens on is not
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return true;
         } catch (IOException e) {
