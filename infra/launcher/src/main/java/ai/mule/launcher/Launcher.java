@@ -85,12 +85,15 @@ public final class Launcher {
 
     private static void bench(Path repo) throws Exception {
         Path home = repo.resolve(".mule-bench");
-        deleteRecursively(home);
         StackConfig defaults = StackConfig.fromEnvironment(repo, home);
         // its own ports, so that a running `./mule up` is not disturbed (and, set by MULE_BENCH_*_PORT, another bench)
         StackConfig config = new StackConfig(defaults.repo(), home, intProperty("MULE_BENCH_HTTP_PORT", 18080),
                 intProperty("MULE_BENCH_KAFKA_PORT", 19092), intProperty("MULE_BENCH_KAFKA_CONTROLLER_PORT", 19093),
                 intProperty("MULE_BENCH_PG_PORT", 15432), defaults.partitions());
+        // before the last bench's data goes: a bench still running on these ports uses it (deleting its Kafka log
+        // directory made its broker halt)
+        StackPorts.requireFree(config, true);
+        deleteRecursively(home);
         System.setProperty("mule.logs", config.logs().toString());
         try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line), Map.of(),
                 ServiceJvm.AS_DEPLOYED)) {

@@ -53,6 +53,40 @@ class LauncherFaultsIT {
         }
     }
 
+    /**
+     * A second {@code ./mule bench} started while one runs (the side-by-side script after a bench that had not yet
+     * stopped, say) used to delete the running bench's data directory before its start-up failed: the first bench's
+     * broker then lost its log directory and halted.
+     */
+    @Test
+    void aBenchWhosePortsAreTakenLeavesTheDataOfTheBenchHoldingThemAlone() throws Exception {
+        Path benchHome = REPO.resolve(".mule-bench");
+        boolean existed = Files.exists(benchHome);
+        Path marker = Files.createDirectories(benchHome).resolve("LauncherFaultsIT-" + ProcessHandle.current().pid());
+        Files.writeString(marker, "the running bench's data");
+        Map<String, Integer> ports = Map.of("MULE_BENCH_HTTP_PORT", FreePorts.next(), "MULE_BENCH_KAFKA_PORT",
+                FreePorts.next(), "MULE_BENCH_KAFKA_CONTROLLER_PORT", FreePorts.next(), "MULE_BENCH_PG_PORT",
+                FreePorts.next());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get("MULE_BENCH_PG_PORT")));
+            Launched bench = Launched.start("bench", benchHome, ports);
+            try {
+                assertThat(bench.process.waitFor(60, TimeUnit.SECONDS)).as("./mule bench exited").isTrue();
+                assertThat(bench.process.exitValue()).isEqualTo(1);
+                assertThat(bench.output()).contains("port " + ports.get("MULE_BENCH_PG_PORT") + " (MULE_PG_PORT; for"
+                        + " ./mule bench MULE_BENCH_PG_PORT) on 127.0.0.1 is in use");
+                assertThat(marker).as("the running bench's data").hasContent("the running bench's data");
+            } finally {
+                bench.process.destroyForcibly(); // never its home's PostgreSQL: that would be the running bench's
+            }
+        } finally {
+            Files.deleteIfExists(marker);
+            if (!existed) {
+                Launcher.deleteRecursively(benchHome);
+            }
+        }
+    }
+
     @Test
     void aBrokerThatHaltsTheLauncherTakesTheServicesAndPostgresqlWithIt(@TempDir Path home) throws Exception {
         Launched up = Launched.up(home, ports());
@@ -108,9 +142,14 @@ class LauncherFaultsIT {
     private record Launched(Process process, List<String> lines, Thread reader) {
 
         static Launched up(Path home, Map<String, Integer> ports) throws IOException {
+            return start("up", home, ports);
+        }
+
+        /** {@code command} ({@code up} or {@code bench}); {@code ./mule bench} ignores {@code home}. */
+        static Launched start(String command, Path home, Map<String, Integer> ports) throws IOException {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
                     .toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dmule.repo=" + REPO, "-jar",
-                    REPO.resolve("infra/launcher/target/mule-launcher.jar").toString(), "up")
+                    REPO.resolve("infra/launcher/target/mule-launcher.jar").toString(), command)
                     .redirectErrorStream(true);
             builder.environment().put("MULE_HOME", home.toString());
             ports.forEach((name, port) -> builder.environment().put(name, String.valueOf(port)));
