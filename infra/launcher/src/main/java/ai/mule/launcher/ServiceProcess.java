@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * One Mule service running as its own JVM from its executable jar, logging to the stack's logs folder. It can be
  * started again after it died ({@link Supervisor} does that), and counts how often it was.
  */
-final class ServiceProcess implements AutoCloseable {
+final class ServiceProcess {
 
     private final String name;
     private final Path jar;
@@ -108,14 +108,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM first, so that Spring shuts down gracefully and Kafka clients leave their groups. */
-    @Override
-    public void close() throws InterruptedException {
-        terminate();
-        close(Duration.ofSeconds(30));
-    }
-
-    /** Sends SIGTERM and returns: {@link #close(Duration)} waits for it (several services then stop side by side). */
+    /**
+     * Sends SIGTERM, so that Spring shuts down gracefully and Kafka clients leave their groups, and returns:
+     * {@link #close(Duration)} waits for it (several services then stop side by side).
+     */
     void terminate() {
         Process current = process;
         if (current != null) {
