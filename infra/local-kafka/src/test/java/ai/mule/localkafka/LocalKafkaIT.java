@@ -6,11 +6,13 @@ import ai.mule.schemas.Topic;
 import ai.mule.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.server.common.TransactionVersion;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,10 @@ class LocalKafkaIT {
                         .isEqualTo(MetadataVersion.LATEST_PRODUCTION.featureLevel());
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                         .containsAll(Topics.all().stream().map(Topic::name).toList());
+                // a misspelt broker property is only logged: ask the broker what it runs with
+                ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(node.nodeId()));
+                assertThat(admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker)
+                        .get("add.partitions.to.txn.retry.backoff.ms").value()).isEqualTo("2");
             }
         }
 
