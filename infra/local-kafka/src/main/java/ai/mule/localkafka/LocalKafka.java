@@ -22,6 +22,7 @@ import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.coordinator.transaction.AddPartitionsToTxnConfig;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -103,7 +104,7 @@ public final class LocalKafka implements AutoCloseable {
         // markers take. The orchestrator commits many times a second, so that wait landed in the tail of every load:
         // step overhead p99 26-32 ms with 8 sync clients against 10-12 ms before transactions v2, and 11-17 ms with
         // 2 ms, as the orchestrator's producer retries its own requests (producer-retry-backoff; issue 14).
-        p.put("add.partitions.to.txn.retry.backoff.ms", "2");
+        p.put(AddPartitionsToTxnConfig.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS_CONFIG, "2");
         p.put("auto.create.topics.enable", "false");
         p.put("num.partitions", String.valueOf(node.partitions()));
         p.put("log.retention.hours", "168");

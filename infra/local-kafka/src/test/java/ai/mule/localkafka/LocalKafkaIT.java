@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.FinalizedVersionRange;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.coordinator.transaction.AddPartitionsToTxnConfig;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.server.common.TransactionVersion;
 import org.junit.jupiter.api.Test;
@@ -43,10 +45,11 @@ class LocalKafkaIT {
                         .isEqualTo(MetadataVersion.LATEST_PRODUCTION.featureLevel());
                 assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                         .containsAll(Topics.all().stream().map(Topic::name).toList());
-                // a misspelt broker property is only logged: ask the broker what it runs with
+                // what the broker runs with, not what was handed to it: a later override would win
                 ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(node.nodeId()));
-                assertThat(admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker)
-                        .get("add.partitions.to.txn.retry.backoff.ms").value()).isEqualTo("2");
+                Config runs = admin.describeConfigs(List.of(broker)).all().get(30, TimeUnit.SECONDS).get(broker);
+                assertThat(runs.get(AddPartitionsToTxnConfig.ADD_PARTITIONS_TO_TXN_RETRY_BACKOFF_MS_CONFIG).value())
+                        .isEqualTo("2");
             }
         }
 
