@@ -16,6 +16,9 @@ public final class OrchestratorStreamsConfig {
      */
     private static final int IDLE_FETCH_WAIT_MS = 100;
     private static final long FALLBACK_COMMIT_MS = 5_000;
+    @SuppressWarnings("deprecation") // deprecated for its removal in 5.0, when its true becomes the only behaviour
+    static final String GLOBAL_PROCESSING_EXCEPTION_HANDLER =
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG;
 
     private OrchestratorStreamsConfig() {
     }
@@ -55,6 +58,11 @@ public final class OrchestratorStreamsConfig {
 
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndSkipPoisonRecords.class);
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SendFailureHandler.class);
+        // Streams 4.3 warns at every start unless this is set, once more for the partition assignor, which reads it
+        // from the main consumer's configs. The topology has no global store, so it changes nothing but the log a
+        // new user reads; true is its default from Kafka 5.0, which removes it.
+        config.put(GLOBAL_PROCESSING_EXCEPTION_HANDLER, true);
+        config.put(StreamsConfig.mainConsumerPrefix(GLOBAL_PROCESSING_EXCEPTION_HANDLER), true);
 
         // Streams' producer defaults to linger.ms=100: every step would wait for it.
         config.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);

@@ -29,6 +29,10 @@ class OrchestratorStreamsConfigTest {
         assertThat(config.getLong(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo(-1);
         assertThat(config.getInt(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(2);
         assertThat(config.getString(StreamsConfig.STATE_DIR_CONFIG)).isEqualTo("/tmp/state");
+        // without it Streams 4.3 warns at every start, for the client and for the partition assignor
+        assertThat(config.getBoolean(OrchestratorStreamsConfig.GLOBAL_PROCESSING_EXCEPTION_HANDLER)).isTrue();
+        assertThat(config.getMainConsumerConfigs("group", "client", 0))
+                .containsEntry(OrchestratorStreamsConfig.GLOBAL_PROCESSING_EXCEPTION_HANDLER, true);
     }
 
     @Test
