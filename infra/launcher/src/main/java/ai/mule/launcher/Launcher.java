@@ -52,21 +52,15 @@ public final class Launcher {
     private static void up(Path repo) throws Exception {
         StackConfig config = StackConfig.fromEnvironment(repo, home(repo));
         System.setProperty("mule.logs", config.logs().toString());
-        LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("mule: stopping ...");
-            stack.close();
-            System.out.println("mule: stopped; data kept in " + config.home());
-            stopped.countDown();
-        }));
+        // the stack stops itself when the JVM is asked to (LocalStack's shutdown hook), and says so
+        LocalStack.start(config, line -> System.out.println("mule: " + line));
         new ExampleWorkflows(new MuleClient(config.gatewayUrl()), repo).ensureHello();
         System.out.println("""
                 mule: example workflow 'hello' is loaded. Try:
                   curl -s %1$s/v1/chat/completions -H 'Content-Type: application/json' \\
                     -d '{"model":"workflow/hello","messages":[{"role":"user","content":"World"}]}'
                 mule: Ctrl-C stops everything.""".formatted(config.gatewayUrl()));
-        stopped.await();
+        new CountDownLatch(1).await(); // until the JVM is stopped
     }
 
     /** One node of a local multi-broker cluster, in this process, until it is killed ({@link KafkaNode}). */
@@ -97,9 +91,6 @@ public final class Launcher {
         System.setProperty("mule.logs", config.logs().toString());
         try (LocalStack stack = LocalStack.start(config, line -> System.out.println("mule: " + line), Map.of(),
                 ServiceJvm.AS_DEPLOYED)) {
-            // stopped by a signal (kill, or Ctrl-C from another terminal), the bench stops its stack too, as `up` does:
-            // left running, the services would hold the bench's ports and the next bench could not start
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "mule-bench-stop"));
             new Bench(stack, intProperty("MULE_BENCH_CLIENTS", 8), intProperty("MULE_BENCH_JOBS", 1000),
                     intProperty("MULE_BENCH_SYNC_CALLS", 300), intProperty("MULE_BENCH_RATE", 100),
                     intProperty("MULE_BENCH_STEADY_SECONDS", 10),

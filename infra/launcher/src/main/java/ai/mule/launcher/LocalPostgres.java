@@ -46,6 +46,9 @@ final class LocalPostgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setPort(config.postgresPort())
                 .setServerConfig("synchronous_commit", "on")
+                // zonky's own hook would stop the server the moment the JVM is asked to stop, while the services
+                // still drain their work into it: the stack stops it last (LocalStack)
+                .setRegisterShutdownHook(false)
                 .start();
         createDatabase();
     }

@@ -14,7 +14,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.utils.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,8 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** The same when the broker halts this JVM: without a broker they cannot leave their groups cleanly anyway. */
     private static final Duration HALT_GRACE = Duration.ofSeconds(10);
+    /** The longest the shutdown hook waits for a start-up under way to notice and end (see {@link #stopOnShutdown}). */
+    private static final Duration START_STEP_LIMIT = Duration.ofSeconds(90);
     /** The stack whose broker runs in this JVM, which Kafka's halt procedure stops first ({@link #stopBeforeHalt}). */
     private static final AtomicReference<LocalStack> BROKER_OWNER = new AtomicReference<>();
 
@@ -46,6 +50,12 @@ public final class LocalStack implements AutoCloseable {
     /** Held while a service process is started, so that a halt never misses one that starts meanwhile. */
     private final Object starting = new Object();
     private boolean halting;
+    /** Stops the stack when the JVM is asked to stop (SIGTERM, Ctrl-C), registered before anything starts. */
+    private final Thread shutdownHook = new Thread(this::stopOnShutdown, "mule-stack-stop");
+    /** Held by start-up from its first step to its last, so that the shutdown hook stops a stack complete. */
+    private final ReentrantLock lifecycle = new ReentrantLock();
+    /** Set by the shutdown hook: start-up takes no further step. */
+    private volatile boolean stopping;
     private volatile Progress progress = line -> { };
     private volatile LocalPostgres postgres;
     private volatile Supervisor supervisor;
@@ -78,12 +88,50 @@ public final class LocalStack implements AutoCloseable {
     static LocalStack start(StackConfig config, Progress progress, Map<String, String> extraEnvironment, ServiceJvm jvm)
             throws Exception {
         LocalStack stack = new LocalStack(config, extraEnvironment, jvm);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        stack.lifecycle.lock();
         try {
             stack.startAll(progress);
             return stack;
         } catch (Exception | Error e) {
             stack.close();
             throw e;
+        } finally {
+            stack.lifecycle.unlock();
+        }
+    }
+
+    /**
+     * The shutdown hook. Whatever stops the JVM (kill, Ctrl-C, the end of {@code ./mule bench}'s JVM), the services
+     * and PostgreSQL are processes of their own and would be left running, holding the stack's ports. A start-up
+     * still under way takes no further step and stops what it had started; the hook waits for that, then stops the
+     * rest in order: the services, which still need Kafka and PostgreSQL to leave cleanly, then Kafka, then
+     * PostgreSQL. Each step of start-up is bounded (a minute at most: creating the topics); should one still hang,
+     * the hook stops what it can after {@link #START_STEP_LIMIT} rather than keep the JVM from ever exiting.
+     */
+    private void stopOnShutdown() {
+        stopping = true;
+        progress.say("stopping ...");
+        boolean startUpEnded = false;
+        try {
+            startUpEnded = lifecycle.tryLock(START_STEP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            close();
+        } finally {
+            if (startUpEnded) {
+                lifecycle.unlock();
+            }
+        }
+        progress.say("stopped; data kept in " + config.home());
+    }
+
+    /** Start-up's check before each step: a JVM asked to stop meanwhile ends it. */
+    private void requireNotStopping() throws StackStartFailed {
+        if (stopping) {
+            throw new StackStartFailed("stopped during start-up");
         }
     }
 
@@ -100,12 +148,14 @@ public final class LocalStack implements AutoCloseable {
         boolean localKafka = !extraEnvironment.containsKey(KAFKA_BOOTSTRAP);
         StackPorts.requireFree(config, localKafka);
         Files.createDirectories(config.logs());
+        requireNotStopping();
         progress.say("PostgreSQL on 127.0.0.1:" + config.postgresPort() + " (data in " + config.home().resolve("postgres") + ")");
         postgres = new LocalPostgres(config);
         started.push(postgres);
         postgres.start();
 
         if (localKafka) {
+            requireNotStopping();
             progress.say("Kafka (KRaft) on " + config.bootstrapServers() + " (log in " + config.home().resolve("kafka") + ")");
             LocalKafka kafka = new LocalKafka(KafkaNode.single(config.home().resolve("kafka"), config.kafkaPort(),
                     config.controllerPort(), config.partitions()));
@@ -136,6 +186,7 @@ public final class LocalStack implements AutoCloseable {
                 own.put(MANAGEMENT_PORT, String.valueOf(port));
                 management = "http://127.0.0.1:" + port;
             }
+            requireNotStopping();
             progress.say("starting " + service.name() + " (log: " + config.repo().relativize(service.log())
                     + "; health and metrics: " + management + "/actuator/health, " + management
                     + "/actuator/prometheus)");
@@ -177,6 +228,7 @@ public final class LocalStack implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String lastAnswer = "no answer yet";
         while (System.nanoTime() < deadline) {
+            requireNotStopping();
             for (ServiceProcess service : services) {
                 if (!service.alive()) {
                     throw new StackStartFailed(service.name() + " exited during start-up; last lines of "
@@ -217,6 +269,13 @@ public final class LocalStack implements AutoCloseable {
         }
         if (BROKER_OWNER.compareAndSet(this, null)) {
             Exit.resetHaltProcedure();
+        }
+        if (!stopping) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping already: its hooks run anyway, and this one finds nothing left to stop
+            }
         }
     }
 

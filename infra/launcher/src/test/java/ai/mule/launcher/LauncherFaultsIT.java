@@ -13,9 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +29,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ./mule up} as a user runs it, a process of its own, meeting the two faults that used to leave processes
- * behind: a port another program holds, and a broker that halts the launcher's JVM (its log directory deleted while
- * it runs). Either way the user is told why, and no PostgreSQL or service of the stack is left running.
+ * {@code ./mule up} as a user runs it, a process of its own, meeting the faults that used to leave processes behind:
+ * a port another program holds, a broker that halts the launcher's JVM (its log directory deleted while it runs), a
+ * stop while it still starts. Each time the user is told why, and no PostgreSQL or service of the stack is left
+ * running. And a stop stops things in order: the services before what they use.
  */
 class LauncherFaultsIT {
 
@@ -93,8 +99,7 @@ class LauncherFaultsIT {
         List<ProcessHandle> services = List.of();
         try {
             up.awaitLine("mule: Ctrl-C stops everything.", Duration.ofMinutes(4));
-            services = ProcessHandle.of(up.process.pid()).orElseThrow().children()
-                    .filter(child -> child.info().commandLine().orElse("").contains("/target/mule-")).toList();
+            services = services(up);
             assertThat(services).as("the four services").hasSize(4);
             ProcessHandle postgres = postgres(home).orElseThrow();
 
@@ -112,6 +117,87 @@ class LauncherFaultsIT {
             services.forEach(ProcessHandle::destroyForcibly); // no longer the launcher's children once it has ended
             up.kill(home);
         }
+    }
+
+    /**
+     * A kill (SIGTERM) or Ctrl-C stops the services first, while Kafka and PostgreSQL still serve them, then Kafka,
+     * then PostgreSQL. zonky's own shutdown hook used to stop PostgreSQL the moment the launcher was told to stop,
+     * while the services still drained their work into it: the gateway's outbox relay met closed connections, and a
+     * request in flight could fail.
+     */
+    @Test
+    void aStopTakesTheServicesFirstAndPostgresqlLast(@TempDir Path home) throws Exception {
+        Launched up = Launched.up(home, ports());
+        try {
+            up.awaitLine("mule: Ctrl-C stops everything.", Duration.ofMinutes(4));
+            List<ProcessHandle> services = services(up);
+            ProcessHandle postgres = postgres(home).orElseThrow();
+            // a new user reads every warning of a fresh start and wonders what to do about it
+            assertThat(warnings(home)).as("warnings in the services' logs of a fresh start").isEmpty();
+            Map<Long, Boolean> postgresUpWhenServiceEnded = new ConcurrentHashMap<>();
+            List<CompletableFuture<Void>> servicesEnded = services.stream().map(service -> service.onExit()
+                    .thenRun(() -> postgresUpWhenServiceEnded.put(service.pid(), postgres.isAlive()))).toList();
+
+            up.terminate();
+
+            assertThat(up.process.waitFor(2, TimeUnit.MINUTES)).as("the launcher stopped").isTrue();
+            CompletableFuture.allOf(servicesEnded.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(postgresUpWhenServiceEnded).as("PostgreSQL still up as each service ended")
+                    .hasSize(4).doesNotContainValue(false);
+            assertThat(ended(postgres)).as("PostgreSQL left running").isTrue();
+            assertThat(up.output()).contains("mule: stopping ...", "mule: stopped; data kept in " + home);
+        } finally {
+            up.kill(home);
+        }
+    }
+
+    /** A stop while the stack still starts leaves nothing running either: no service, no PostgreSQL. */
+    @Test
+    void aStopDuringStartUpLeavesNothingRunning(@TempDir Path home) throws Exception {
+        Launched up = Launched.up(home, ports());
+        Set<ProcessHandle> services = new HashSet<>();
+        try {
+            up.awaitLine("mule: starting gateway", Duration.ofMinutes(2));
+            ProcessHandle postgres = postgres(home).orElseThrow();
+
+            up.terminate();
+            // the services it starts meanwhile too: once the launcher has ended they are no longer its children
+            while (up.process.isAlive()) {
+                services.addAll(services(up));
+                Thread.sleep(20);
+            }
+
+            assertThat(services).as("services started").isNotEmpty();
+            for (ProcessHandle service : services) {
+                assertThat(ended(service)).as("service %s left running", service.info().commandLine()).isTrue();
+            }
+            assertThat(ended(postgres)).as("PostgreSQL left running").isTrue();
+            assertThat(up.output()).contains("mule: stopping ...", "mule: stopped; data kept in " + home);
+        } finally {
+            services.forEach(ProcessHandle::destroyForcibly);
+            up.kill(home);
+        }
+    }
+
+    /** The launcher's service processes (its children running a service jar), as they are now. */
+    private static List<ProcessHandle> services(Launched launched) {
+        return ProcessHandle.of(launched.process.pid()).stream().flatMap(ProcessHandle::children)
+                .filter(child -> child.info().commandLine().orElse("").contains("/target/mule-")).toList();
+    }
+
+    /** The WARN and ERROR lines of the services' logs (Spring Boot's format: the level after the timestamp). */
+    private static List<String> warnings(Path home) throws IOException {
+        List<String> warnings = new ArrayList<>();
+        for (String service : List.of("gateway", "orchestrator", "step-runner-wasm", "step-runner-agent")) {
+            for (String line : Files.readAllLines(home.resolve("logs").resolve(service + ".log"))) {
+                // Streams warns of a state directory under the OS's temp directory, as this test's home (and a
+                // repository cloned there) is: true, and not what this looks for
+                if (line.matches("\\S+\\s+(WARN|ERROR) .*") && !line.contains("Using an OS temp directory")) {
+                    warnings.add(service + ": " + line);
+                }
+            }
+        }
+        return warnings;
     }
 
     private static boolean ended(ProcessHandle process) throws InterruptedException {
@@ -170,14 +256,20 @@ class LauncherFaultsIT {
             return new Launched(process, lines, reader);
         }
 
+        /** Waits for a line that starts with {@code line}. */
         void awaitLine(String line, Duration timeout) throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (!lines.contains(line)) {
+            while (lines.stream().noneMatch(printed -> printed.startsWith(line))) {
                 assertThat(process.isAlive()).as("./mule up is running; it said:%n%s", output()).isTrue();
                 assertThat(System.nanoTime()).as("'%s' within %s; it said:%n%s", line, timeout, output())
                         .isLessThan(deadline);
                 Thread.sleep(200);
             }
+        }
+
+        /** SIGTERM, as kill does (Ctrl-C's SIGINT is handled alike); not Process.destroy, which closes its output. */
+        void terminate() {
+            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
         }
 
         /** What it printed so far; once it has ended, all of it. */
