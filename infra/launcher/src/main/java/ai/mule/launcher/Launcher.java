@@ -34,13 +34,21 @@ public final class Launcher {
         }
     }
 
-    /** Runs {@code command}; a stack that could not start is told in its message alone, and the JVM exits 1. */
+    /**
+     * Runs {@code command}; a stack that could not start is told in its message alone, and the JVM exits 1. What fails
+     * while the stack's shutdown hook stops it (Ctrl-C during a bench: its calls meet services that have stopped) is
+     * not reported: the hook says what happens, and ends the JVM.
+     */
     private static void orExplain(Command command) throws Exception {
         try {
             command.run();
         } catch (StackStartFailed e) {
             System.err.println("mule: " + e.getMessage());
             System.exit(1);
+        } catch (Exception e) {
+            if (!LocalStack.stoppingOnShutdown()) {
+                throw e;
+            }
         }
     }
 

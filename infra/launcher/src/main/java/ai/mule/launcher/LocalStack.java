@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.common.utils.Exit;
@@ -42,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration START_STEP_LIMIT = Duration.ofSeconds(90);
     /** The stack whose broker runs in this JVM, which Kafka's halt procedure stops first ({@link #stopBeforeHalt}). */
     private static final AtomicReference<LocalStack> BROKER_OWNER = new AtomicReference<>();
+    private static final AtomicBoolean STOPPING_ON_SHUTDOWN = new AtomicBoolean();
 
     private final StackConfig config;
     private final Map<String, String> extraEnvironment;
@@ -110,6 +112,7 @@ public final class LocalStack implements AutoCloseable {
      * the hook stops what it can after {@link #START_STEP_LIMIT} rather than keep the JVM from ever exiting.
      */
     private void stopOnShutdown() {
+        STOPPING_ON_SHUTDOWN.set(true);
         stopping = true;
         progress.say("stopping ...");
         boolean startUpEnded = false;
@@ -126,6 +129,14 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         progress.say("stopped; data kept in " + config.home());
+    }
+
+    /**
+     * Whether a stack of this JVM is being stopped by its shutdown hook: what fails on the main thread meanwhile (a
+     * bench's call to a service that has just stopped) is the stop's doing, not an error to report.
+     */
+    static boolean stoppingOnShutdown() {
+        return STOPPING_ON_SHUTDOWN.get();
     }
 
     /** Start-up's check before each step: a JVM asked to stop meanwhile ends it. */
