@@ -43,6 +43,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration START_STEP_LIMIT = Duration.ofSeconds(90);
     /** The stack whose broker runs in this JVM, which Kafka's halt procedure stops first ({@link #stopBeforeHalt}). */
     private static final AtomicReference<LocalStack> BROKER_OWNER = new AtomicReference<>();
+    /** Set by a stack's shutdown hook: the JVM is ending, so no start-up in it takes a further step. */
     private static final AtomicBoolean STOPPING_ON_SHUTDOWN = new AtomicBoolean();
 
     private final StackConfig config;
@@ -56,8 +57,6 @@ public final class LocalStack implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::stopOnShutdown, "mule-stack-stop");
     /** Held by start-up from its first step to its last, so that the shutdown hook stops a stack complete. */
     private final ReentrantLock lifecycle = new ReentrantLock();
-    /** Set by the shutdown hook: start-up takes no further step. */
-    private volatile boolean stopping;
     private volatile Progress progress = line -> { };
     private volatile LocalPostgres postgres;
     private volatile Supervisor supervisor;
@@ -113,7 +112,6 @@ public final class LocalStack implements AutoCloseable {
      */
     private void stopOnShutdown() {
         STOPPING_ON_SHUTDOWN.set(true);
-        stopping = true;
         progress.say("stopping ...");
         boolean startUpEnded = false;
         try {
@@ -141,7 +139,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Start-up's check before each step: a JVM asked to stop meanwhile ends it. */
     private void requireNotStopping() throws StackStartFailed {
-        if (stopping) {
+        if (STOPPING_ON_SHUTDOWN.get()) {
             throw new StackStartFailed("stopped during start-up");
         }
     }
@@ -281,12 +279,10 @@ public final class LocalStack implements AutoCloseable {
         if (BROKER_OWNER.compareAndSet(this, null)) {
             Exit.resetHaltProcedure();
         }
-        if (!stopping) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // the JVM is stopping already: its hooks run anyway, and this one finds nothing left to stop
-            }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is stopping already: its hooks run anyway, and this one finds nothing left to stop
         }
     }
 
