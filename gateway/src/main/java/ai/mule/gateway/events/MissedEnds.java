@@ -19,9 +19,10 @@ import org.springframework.stereotype.Component;
  * Reads the job's row for a synchronous call whose wait ran out ({@link JobWaiters#answer}), and tells when the row
  * says the job had ended well before: its terminal event never reached this gateway's events listener while the call
  * waited. The caller is still answered from the row, but only after its whole {@code timeout_workflow_seconds}, and
- * nothing else would show it. A lone client once waited out its own 60 s timeout this way, in about 50,000 calls that
- * could not make it happen again (issue 14): a warning naming the job and a count
- * ({@code mule_gateway_waits_missed_ends_total}) tell the next time apart from a client that lost its answer.
+ * nothing else would show it. A lone client once waited out its own 60 s timeout, in about 50,000 calls that could not
+ * make it happen again (issue 14): a warning naming the job and a count ({@code mule_gateway_waits_missed_ends_total})
+ * tell a missed end apart from a client that lost its answer. The losses found since, with no warning and no count,
+ * were Tomcat's ({@link ai.mule.gateway.web.TomcatAsyncTimeouts}).
  */
 @Component
 public class MissedEnds {
