@@ -43,6 +43,7 @@ public final class OrchestratorStreamsConfig {
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, properties.streamThreads());
         config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, properties.standbyReplicas());
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BloomFiltersOnEveryLevel.class);
 
         long commitMs = properties.commitInterval().toMillis();
         // The processor's timer tick requests the interval commits (CommitPacer); Streams' own would run every
