@@ -1,20 +1,16 @@
 package ai.mule.gateway.security;
 
+import ai.mule.gateway.web.ErrorBodies;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -143,26 +139,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     private void refuse(HttpServletRequest request, HttpServletResponse response, HttpStatus status, String message,
                         String code) throws IOException {
-        response.setStatus(status.value());
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"mule\"");
         }
-        Object body;
-        if (path(request).startsWith("/v1/")) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", message);
-            error.put("type", "invalid_request_error");
-            error.put("param", null);
-            error.put("code", code);
-            body = Map.of("error", error);
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        } else {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
-            problem.setInstance(URI.create(request.getRequestURI()));
-            problem.setProperty("code", code);
-            body = problem;
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        }
-        mapper.writeValue(response.getOutputStream(), body);
+        ErrorBodies.write(mapper, response, path(request), status, message, code);
     }
 }

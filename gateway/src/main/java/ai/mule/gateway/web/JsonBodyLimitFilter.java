@@ -9,11 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -49,26 +45,10 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
     }
 
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String message = new BodyTooLargeException(limit).getMessage();
-        response.setStatus(HttpStatus.PAYLOAD_TOO_LARGE.value());
         // The body is never read: close the connection rather than let Tomcat drain it.
         response.setHeader("Connection", "close");
-        Object body;
-        if (request.getRequestURI().startsWith("/v1/")) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("message", message);
-            error.put("type", "invalid_request_error");
-            error.put("param", null);
-            error.put("code", "request_too_large");
-            body = Map.of("error", error);
-            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        } else {
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, message);
-            problem.setInstance(java.net.URI.create(request.getRequestURI()));
-            body = problem;
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        }
-        mapper.writeValue(response.getOutputStream(), body);
+        ErrorBodies.write(mapper, response, request.getRequestURI(), HttpStatus.PAYLOAD_TOO_LARGE,
+                new BodyTooLargeException(limit).getMessage(), "request_too_large");
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

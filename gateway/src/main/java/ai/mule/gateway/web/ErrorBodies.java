@@ -1,0 +1,70 @@
+package ai.mule.gateway.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * The error body of a request answered where Spring MVC's handlers cannot answer it: in a servlet filter, or by
+ * Tomcat before any filter ran ({@link TomcatRefusals}). It has the shape of the API the path belongs to, as the
+ * handlers' errors have: OpenAI's {@code {"error": {...}}} under {@code /v1/}, an RFC 9457 problem detail elsewhere.
+ */
+public final class ErrorBodies {
+
+    private ErrorBodies() {
+    }
+
+    /** Sets {@code status} and writes the body for {@code path} (null when Tomcat could not read the path). */
+    public static void write(ObjectMapper mapper, HttpServletResponse response, String path, HttpStatusCode status,
+                             String message, String code) throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(contentType(path));
+        mapper.writeValue(response.getOutputStream(), of(path, status, message, code));
+    }
+
+    /** The media type of the error body for {@code path}. */
+    public static String contentType(String path) {
+        return isOpenAi(path) ? MediaType.APPLICATION_JSON_VALUE : MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+    }
+
+    /** The error body for {@code path}: {@code code} is OpenAI's error code, and the problem detail's {@code code}. */
+    public static Object of(String path, HttpStatusCode status, String message, String code) {
+        if (isOpenAi(path)) {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("message", message);
+            error.put("type", status.is5xxServerError() ? "server_error" : "invalid_request_error");
+            error.put("param", null);
+            error.put("code", code);
+            return Map.of("error", error);
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message);
+        instance(path).ifPresent(problem::setInstance);
+        if (code != null) {
+            problem.setProperty("code", code);
+        }
+        return problem;
+    }
+
+    private static boolean isOpenAi(String path) {
+        return path != null && path.startsWith("/v1/");
+    }
+
+    /** The path as the problem's {@code instance}, unless it is not a URI. */
+    private static Optional<URI> instance(String path) {
+        if (path == null || path.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(URI.create(path));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}
