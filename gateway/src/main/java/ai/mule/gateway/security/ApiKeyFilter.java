@@ -142,6 +142,6 @@ class ApiKeyFilter extends OncePerRequestFilter {
         if (status == HttpStatus.UNAUTHORIZED) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"mule\"");
         }
-        ErrorBodies.write(mapper, response, path(request), status, message, code);
+        ErrorBodies.write(mapper, request, response, status, message, code);
     }
 }

@@ -1,6 +1,7 @@
 package ai.mule.gateway.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
@@ -21,15 +22,16 @@ public final class ErrorBodies {
     private ErrorBodies() {
     }
 
-    /** Sets {@code status} and writes the body for {@code path} (null when Tomcat could not read the path). */
-    public static void write(ObjectMapper mapper, HttpServletResponse response, String path, HttpStatusCode status,
-                             String message, String code) throws IOException {
+    /** Answers {@code request} with {@code status} and the error body for its path. */
+    public static void write(ObjectMapper mapper, HttpServletRequest request, HttpServletResponse response,
+                             HttpStatusCode status, String message, String code) throws IOException {
+        String path = request.getRequestURI();
         response.setStatus(status.value());
         response.setContentType(contentType(path));
         mapper.writeValue(response.getOutputStream(), of(path, status, message, code));
     }
 
-    /** The media type of the error body for {@code path}. */
+    /** The media type of the error body for {@code path} (null when Tomcat could not read the request's path). */
     public static String contentType(String path) {
         return isOpenAi(path) ? MediaType.APPLICATION_JSON_VALUE : MediaType.APPLICATION_PROBLEM_JSON_VALUE;
     }

@@ -47,7 +47,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
     private void refuse(HttpServletRequest request, HttpServletResponse response) throws IOException {
         // The body is never read: close the connection rather than let Tomcat drain it.
         response.setHeader("Connection", "close");
-        ErrorBodies.write(mapper, response, request.getRequestURI(), HttpStatus.PAYLOAD_TOO_LARGE,
+        ErrorBodies.write(mapper, request, response, HttpStatus.PAYLOAD_TOO_LARGE,
                 new BodyTooLargeException(limit).getMessage(), "request_too_large");
     }
 
