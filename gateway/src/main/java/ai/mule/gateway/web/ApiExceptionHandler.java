@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -27,6 +28,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -68,6 +70,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setProperty("code", "overloaded");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER,
                 e.retryAfterSeconds()).body(problem);
+    }
+
+    /**
+     * A multipart body that cannot be parsed (cut short, no boundary) is the client's to fix: a 400 saying what is
+     * wrong. An upload over a limit, of size or of parts, is a {@code MaxUploadSizeExceededException}, which is more
+     * specific and answered 413 below.
+     */
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> handleMultipart(MultipartException e, HttpServletRequest request) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String what = root.getMessage() == null || root.getMessage().isBlank() ? root.getClass().getSimpleName()
+                : root.getMessage();
+        return problem(HttpStatus.BAD_REQUEST, "the multipart/form-data body cannot be read (" + what + "); send one "
+                + "well-formed body with a part per field, as curl -F name=my-module -F module_data=@module.wasm does",
+                request);
     }
 
     @ExceptionHandler(Exception.class)
@@ -135,6 +155,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException e,
                                                                           HttpHeaders headers, HttpStatusCode status,
                                                                           WebRequest request) {
+        // Spring reports Tomcat's limit on the number of parts as a size too
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof FileCountLimitExceededException tooMany) {
+                return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload has more than " + tooMany.getLimit()
+                        + " parts; a module upload needs four at most (name, description, config, module_data)",
+                        instance(request));
+            }
+        }
         return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the gateway accepts (module_data up "
                 + "to mule.limits.max-module-size); strip debug sections or raise the limit", instance(request));
     }

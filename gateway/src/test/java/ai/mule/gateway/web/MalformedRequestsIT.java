@@ -88,6 +88,13 @@ class MalformedRequestsIT extends IntegrationTestBase {
         rows.add(row("POST", "/api/v1/providers", "application/x-www-form-urlencoded", "name=ct-2", 415, ""));
         rows.add(row("POST", "/api/v1/wasm-modules", JSON, "{\"name\": \"ct-3\"}", 415, ""));
         rows.add(row("POST", "/v1/chat/completions", "text/plain", "hello", 415, "application/json"));
+        // multipart bodies that cannot be parsed or have too many parts: the client's to fix, never a 500
+        String parts = "multipart/form-data; boundary=zzz";
+        rows.add(row("POST", "/api/v1/wasm-modules", parts, "--zzz\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nx",
+                400, "the multipart/form-data body cannot be read (Stream ended unexpectedly)"));
+        rows.add(row("POST", "/api/v1/wasm-modules", "multipart/form-data", "abc", 400, "no multipart boundary was found"));
+        rows.add(row("POST", "/api/v1/wasm-modules", parts, manyParts(300), 413, "the upload has more than"));
+        rows.add(row("PUT", "/api/v1/wasm-modules/MOD", parts, "--zzz\r\n", 400, "multipart/form-data body cannot be read"));
         // path traversal and bad names
         rows.add(row("POST", "/api/v1/workflows", JSON, "{\"name\": \"../../etc/passwd\"}", 400, "name"));
         rows.add(row("POST", "/api/v1/workflows", JSON, "{\"name\": \"..\"}", 400, "name"));
@@ -100,6 +107,15 @@ class MalformedRequestsIT extends IntegrationTestBase {
         strictTypes(rows);
         limits(rows);
         return rows.stream();
+    }
+
+    /** A well-formed multipart body of {@code count} small fields: more parts than Tomcat takes in one request. */
+    private static String manyParts(int count) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            body.append("--zzz\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nx\r\n");
+        }
+        return body.append("--zzz--\r\n").toString();
     }
 
     /** No coercion anywhere: a value of another JSON type is a 400 naming the field and both types. */
