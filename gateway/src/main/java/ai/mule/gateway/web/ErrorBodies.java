@@ -14,8 +14,9 @@ import org.springframework.http.ProblemDetail;
 
 /**
  * The error body of a request answered where Spring MVC's handlers cannot answer it: in a servlet filter, or by
- * Tomcat before any filter ran ({@link TomcatRefusals}). It has the shape of the API the path belongs to, as the
- * handlers' errors have: OpenAI's {@code {"error": {...}}} under {@code /v1/}, an RFC 9457 problem detail elsewhere.
+ * Tomcat before any filter ran ({@link TomcatRefusals}). It has the shape the path's handlers give their errors:
+ * OpenAI's {@code {"error": {...}}} for the OpenAI-compatible endpoints ({@code /v1/chat/completions},
+ * {@code /v1/models}), an RFC 9457 problem detail everywhere else, {@code /v1/wasm/execute} (Mule's own) included.
  */
 public final class ErrorBodies {
 
@@ -55,7 +56,8 @@ public final class ErrorBodies {
     }
 
     private static boolean isOpenAi(String path) {
-        return path != null && path.startsWith("/v1/");
+        return path != null && (path.startsWith("/v1/chat/") || path.equals("/v1/models")
+                || path.startsWith("/v1/models/"));
     }
 
     /** The path as the problem's {@code instance}, unless it is not a URI. */

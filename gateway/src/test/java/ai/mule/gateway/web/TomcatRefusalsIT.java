@@ -43,6 +43,9 @@ class TomcatRefusalsIT extends IntegrationTestBase {
                 Arguments.of("GET /v1/models|x HTTP/1.1\r\n", 400, "invalid_url", "must be percent-encoded"),
                 Arguments.of("GET /v1/models HTTP/1.1\r\nBad Header: y\r\n", 400, "invalid_request",
                         "not valid HTTP/1.1"),
+                // Mule's own endpoint under /v1 answers problem details, as its handler's errors are
+                Arguments.of("POST /v1/wasm/execute HTTP/1.1\r\nX-Long: " + LONG + "\r\n", 400,
+                        "request_header_too_large", "send a shorter URL or shorter headers"),
                 Arguments.of("GET /api/v1/jobs HTTP/9.9\r\n", 505, "http_version_not_supported", "HTTP/1.1"));
     }
 
@@ -54,7 +57,7 @@ class TomcatRefusalsIT extends IntegrationTestBase {
 
         assertThat(answer.status()).as(answer.raw()).isEqualTo(status);
         JsonNode body = new ObjectMapper().readTree(answer.body());
-        if (head.contains(" /v1/") && !head.contains("|")) {
+        if (head.contains(" /v1/") && !head.contains("|") && !head.contains("/v1/wasm/")) {
             assertThat(answer.contentType()).startsWith("application/json");
             assertThat(body.at("/error/code").asText()).isEqualTo(code);
             assertThat(body.at("/error/type").asText())
