@@ -3,6 +3,7 @@ package ai.mule.gateway.web;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
@@ -79,10 +80,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<Object> handleMultipart(MultipartException e, HttpServletRequest request) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = e.getMostSpecificCause();
         String what = root.getMessage() == null || root.getMessage().isBlank() ? root.getClass().getSimpleName()
                 : root.getMessage();
         return problem(HttpStatus.BAD_REQUEST, "the multipart/form-data body cannot be read (" + what + "); send one "
@@ -156,12 +154,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                                           HttpHeaders headers, HttpStatusCode status,
                                                                           WebRequest request) {
         // Spring reports Tomcat's limit on the number of parts as a size too
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof FileCountLimitExceededException tooMany) {
-                return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload has more than " + tooMany.getLimit()
-                        + " parts; a module upload needs four at most (name, description, config, module_data)",
-                        instance(request));
-            }
+        Optional<FileCountLimitExceededException> tooMany = cause(e, FileCountLimitExceededException.class);
+        if (tooMany.isPresent()) {
+            return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload has more than " + tooMany.get().getLimit()
+                    + " parts; a module upload needs four at most (name, description, config, module_data)",
+                    instance(request));
         }
         return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the gateway accepts (module_data up "
                 + "to mule.limits.max-module-size); strip debug sections or raise the limit", instance(request));
@@ -181,12 +178,17 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     static boolean outOfMemory(Throwable e) {
+        return cause(e, OutOfMemoryError.class).isPresent();
+    }
+
+    /** The first throwable of {@code type} in {@code e}'s chain of causes, {@code e} itself included. */
+    private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof OutOfMemoryError) {
-                return true;
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     private static ProblemDetail problemBody(HttpStatusCode status, String detail, @Nullable URI instance) {

@@ -55,6 +55,7 @@ public final class ErrorBodies {
         return problem;
     }
 
+    /** The paths of the controllers {@code OpenAiExceptionHandler} answers for: keep the two in step. */
     private static boolean isOpenAi(String path) {
         return path != null && (path.startsWith("/v1/chat/") || path.equals("/v1/models")
                 || path.startsWith("/v1/models/"));
