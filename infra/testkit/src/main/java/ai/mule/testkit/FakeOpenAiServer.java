@@ -161,6 +161,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void handleChatCompletion(HttpExchange exchange) throws IOException {
         int now = concurrent.incrementAndGet();
         maxConcurrent.accumulateAndGet(now, Math::max);
+        boolean answering = true;
         try {
             Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     lowerCaseHeaders(exchange), readJson(exchange.getRequestBody()));
@@ -176,15 +177,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
             }
             if (reply.status() == 200 && request.body().path("stream").asBoolean(false)) {
                 stream(exchange, request, reply);
-            } else if (reply.status() == 200) {
-                send(exchange, 200, completion(request, reply));
             } else {
-                send(exchange, reply.status(), errorDocument(reply.content(), "fake_error"));
+                JsonNode body = reply.status() == 200 ? completion(request, reply)
+                        : errorDocument(reply.content(), "fake_error");
+                // A client may send its next request the moment it has this answer, before this thread gets on:
+                // counted until then, the two would look concurrent to maxConcurrentRequests.
+                answering = false;
+                concurrent.decrementAndGet();
+                send(exchange, reply.status(), body);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            concurrent.decrementAndGet();
+            if (answering) {
+                concurrent.decrementAndGet();
+            }
         }
     }
 
