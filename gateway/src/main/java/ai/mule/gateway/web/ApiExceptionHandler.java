@@ -1,5 +1,6 @@
 package ai.mule.gateway.web;
 
+import ai.mule.schemas.Limits;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.UUID;
 import org.apache.tomcat.util.http.fileupload.impl.FileCountLimitExceededException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.ConversionNotSupportedException;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -27,12 +29,15 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentConversionNotSupportedException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 
 /**
  * The one place where /api/v1 errors become RFC 9457 problem details. Every message says what is wrong and how
@@ -136,6 +141,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                 + expected + ", got '" + e.getValue() + "'", instance(request));
     }
 
+    /**
+     * A text parameter that came as a file part ({@code curl -F config=@file.json}): Spring cannot make a string of
+     * it and would answer 500, though the request is what is wrong.
+     */
+    @Override
+    protected ResponseEntity<Object> handleConversionNotSupported(ConversionNotSupportedException e,
+                                                                  HttpHeaders headers, HttpStatusCode status,
+                                                                  WebRequest request) {
+        if (e.getValue() instanceof MultipartFile || e.getValue() instanceof Part) {
+            String name = e instanceof MethodArgumentConversionNotSupportedException m ? m.getName()
+                    : e.getPropertyName();
+            return problem(HttpStatus.BAD_REQUEST, "'" + name + "' must be a text field, but came as a file; with "
+                    + "curl, -F '" + name + "=<file' sends a file's content as text (-F '" + name + "=@file' sends "
+                    + "the file itself)", instance(request));
+        }
+        return super.handleConversionNotSupported(e, headers, status, request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
@@ -160,8 +183,9 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                     + " parts; a module upload needs four at most (name, description, config, module_data)",
                     instance(request));
         }
-        return problem(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the gateway accepts (module_data up "
-                + "to mule.limits.max-module-size); strip debug sections or raise the limit", instance(request));
+        return problem(ApiException.limitExceeded(HttpStatus.PAYLOAD_TOO_LARGE, "the upload is larger than the "
+                + "gateway accepts (module_data up to mule.limits.max-module-size, MULE_LIMITS_MAX_MODULE_SIZE); strip "
+                + "debug sections or raise the limit", Limits.PREFIX + "max-module-size"), instance(request));
     }
 
     /** An {@link ApiException}'s problem; one that broke a configured limit names its setting as {@code limit}. */

@@ -95,6 +95,12 @@ class MalformedRequestsIT extends IntegrationTestBase {
         rows.add(row("POST", "/api/v1/wasm-modules", "multipart/form-data", "abc", 400, "no multipart boundary was found"));
         rows.add(row("POST", "/api/v1/wasm-modules", parts, manyParts(300), 413, "the upload has more than"));
         rows.add(row("PUT", "/api/v1/wasm-modules/MOD", parts, "--zzz\r\n", 400, "multipart/form-data body cannot be read"));
+        // a text field sent as a file (curl -F config=@cfg.json): Spring cannot make a string of it
+        rows.add(row("POST", "/api/v1/wasm-modules", parts, fileField("config"), 400,
+                "'config' must be a text field, but came as a file; with curl, -F 'config=<file'"));
+        rows.add(row("POST", "/api/v1/wasm-modules", parts, fileField("name"), 400, "'name' must be a text field"));
+        rows.add(row("PUT", "/api/v1/wasm-modules/MOD", parts, fileField("description"), 400,
+                "'description' must be a text field"));
         // path traversal and bad names
         rows.add(row("POST", "/api/v1/workflows", JSON, "{\"name\": \"../../etc/passwd\"}", 400, "name"));
         rows.add(row("POST", "/api/v1/workflows", JSON, "{\"name\": \"..\"}", 400, "name"));
@@ -107,6 +113,14 @@ class MalformedRequestsIT extends IntegrationTestBase {
         strictTypes(rows);
         limits(rows);
         return rows.stream();
+    }
+
+    /** A module upload whose field {@code name} is a file part, as {@code curl -F name=@file} sends it. */
+    private static String fileField(String name) {
+        return "--zzz\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"f.json\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{}\r\n"
+                + "--zzz\r\nContent-Disposition: form-data; name=\"module_data\"; filename=\"m.wasm\"\r\n"
+                + "Content-Type: application/wasm\r\n\r\nx\r\n--zzz--\r\n";
     }
 
     /** A well-formed multipart body of {@code count} small fields: more parts than Tomcat takes in one request. */

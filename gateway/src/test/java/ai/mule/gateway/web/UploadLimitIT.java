@@ -22,6 +22,7 @@ class UploadLimitIT extends IntegrationTestBase {
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.contentType()).startsWith("application/problem+json");
         assertThat(response.json().get("detail").asText()).contains("larger than");
+        assertThat(response.json().get("limit").asText()).isEqualTo("mule.limits.max-module-size");
         assertThat(jdbc.sql("SELECT count(*) FROM wasm_modules WHERE name = 'big'").query(Long.class).single()).isZero();
     }
 }
