@@ -39,7 +39,9 @@ public class SubscriberLimits {
         AtomicInteger mine = byCaller.computeIfAbsent(caller, c -> new AtomicInteger());
         if (mine.incrementAndGet() > maxPerCaller) {
             release(caller, mine);
-            throw ApiException.tryLater(HttpStatus.TOO_MANY_REQUESTS, "this API key already has " + maxPerCaller
+            // without API keys the caller is the client's address
+            String who = caller.startsWith("address:") ? "this client address" : "this API key";
+            throw ApiException.tryLater(HttpStatus.TOO_MANY_REQUESTS, who + " already has " + maxPerCaller
                     + " event streams open (mule.events.max-subscribers-per-key); close one, or follow every job on "
                     + "one stream (GET /api/v1/jobs/events)", RETRY_AFTER_SECONDS);
         }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -178,9 +179,16 @@ public class JobService {
         if (header == null) {
             return null;
         }
-        if (header.isEmpty() || header.length() > 255 || !header.chars().allMatch(c -> c > 32 && c < 127)) {
+        if (header.isEmpty() || header.length() > 255) {
             throw ApiException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good "
                     + "choice), got " + header.length() + " characters");
+        }
+        int at = IntStream.range(0, header.length()).filter(i -> header.charAt(i) <= 32 || header.charAt(i) >= 127)
+                .findFirst().orElse(-1);
+        if (at >= 0) {
+            throw ApiException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good "
+                    + "choice); character " + (at + 1) + " is " + (header.charAt(at) == ' ' ? "a space"
+                    : String.format("U+%04X", (int) header.charAt(at))));
         }
         return header;
     }

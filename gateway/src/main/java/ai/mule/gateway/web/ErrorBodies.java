@@ -26,10 +26,16 @@ public final class ErrorBodies {
     /** Answers {@code request} with {@code status} and the error body for its path. */
     public static void write(ObjectMapper mapper, HttpServletRequest request, HttpServletResponse response,
                              HttpStatusCode status, String message, String code) throws IOException {
+        write(mapper, request, response, status, message, code, null);
+    }
+
+    /** The same, for a refusal by the configured limit {@code limit} (a {@code mule.limits.*} setting). */
+    public static void write(ObjectMapper mapper, HttpServletRequest request, HttpServletResponse response,
+                             HttpStatusCode status, String message, String code, String limit) throws IOException {
         String path = request.getRequestURI();
         response.setStatus(status.value());
         response.setContentType(contentType(path));
-        mapper.writeValue(response.getOutputStream(), of(path, status, message, code));
+        mapper.writeValue(response.getOutputStream(), of(path, status, message, code, limit));
     }
 
     /** The media type of the error body for {@code path} (null when Tomcat could not read the request's path). */
@@ -39,11 +45,19 @@ public final class ErrorBodies {
 
     /** The error body for {@code path}: {@code code} is OpenAI's error code, and the problem detail's {@code code}. */
     public static Object of(String path, HttpStatusCode status, String message, String code) {
+        return of(path, status, message, code, null);
+    }
+
+    /**
+     * The same, naming the configured limit the request broke, if any: as OpenAI's {@code param}, and as the
+     * problem detail's {@code limit}, as the handlers name it ({@code ApiExceptionHandler}, {@code OpenAiExceptionHandler}).
+     */
+    public static Object of(String path, HttpStatusCode status, String message, String code, String limit) {
         if (isOpenAi(path)) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("message", message);
             error.put("type", status.is5xxServerError() ? "server_error" : "invalid_request_error");
-            error.put("param", null);
+            error.put("param", limit);
             error.put("code", code);
             return Map.of("error", error);
         }
@@ -51,6 +65,9 @@ public final class ErrorBodies {
         instance(path).ifPresent(problem::setInstance);
         if (code != null) {
             problem.setProperty("code", code);
+        }
+        if (limit != null) {
+            problem.setProperty("limit", limit);
         }
         return problem;
     }

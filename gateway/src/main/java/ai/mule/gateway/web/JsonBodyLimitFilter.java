@@ -48,7 +48,7 @@ class JsonBodyLimitFilter extends OncePerRequestFilter {
         // The body is never read: close the connection rather than let Tomcat drain it.
         response.setHeader("Connection", "close");
         ErrorBodies.write(mapper, request, response, HttpStatus.PAYLOAD_TOO_LARGE,
-                new BodyTooLargeException(limit).getMessage(), "request_too_large");
+                new BodyTooLargeException(limit).getMessage(), "request_too_large", BodyTooLargeException.SETTING);
     }
 
     private static final class LimitedRequest extends HttpServletRequestWrapper {

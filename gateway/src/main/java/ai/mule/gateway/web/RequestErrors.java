@@ -33,14 +33,16 @@ public final class RequestErrors {
         Throwable cause = e.getCause();
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof BodyTooLargeException tooLarge) {
-                return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
+                return ApiException.limitExceeded(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage(),
+                        BodyTooLargeException.SETTING);
             }
             if (t instanceof StreamConstraintsException constraint) {
                 // past the parser's cap (mule.limits.max-json-depth plus a few levels, see JsonLimits): the field
                 // cannot be named, the parser stopped before reaching it
+                // (the parser's own message names its internals, not what the client can change)
                 return ApiException.limitExceeded(HttpStatus.BAD_REQUEST, "the request body is nested too deeply "
                         + "(values may nest at most " + limitsDepth(constraint) + " levels, "
-                        + "mule.limits.max-json-depth): " + constraint.getOriginalMessage(), DEPTH_SETTING);
+                        + "mule.limits.max-json-depth); send flatter JSON", DEPTH_SETTING);
             }
         }
         if (cause instanceof JsonLimits.UnstorableText unstorable) {

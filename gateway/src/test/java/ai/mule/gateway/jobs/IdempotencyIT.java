@@ -59,6 +59,10 @@ class IdempotencyIT extends IntegrationTestBase {
         assertThat(other.statusCode()).isEqualTo(409);
         assertThat(other.body()).contains("Idempotency-Key");
         assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("1 to 255 visible ASCII characters").contains("got 300 characters");
+        HttpResponse<String> spaced = post("/api/v1/jobs", "order 17", "{\"workflow_id\": \"" + workflowWithOneStep() + "\"}");
+        assertThat(spaced.statusCode()).isEqualTo(400);
+        assertThat(spaced.body()).as("names the character that is not allowed").contains("character 6 is a space");
         assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE idempotency_key = ?").param(key).query(Long.class).single())
                 .isEqualTo(1);
     }

@@ -43,6 +43,18 @@ class ErrorResponsesIT extends IntegrationTestBase {
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().at("/error/code").asText()).isEqualTo("request_too_large");
+        assertThat(response.json().at("/error/param").asText()).isEqualTo("mule.limits.max-json-body");
+    }
+
+    @Test
+    void anOversizedBodyNamesTheLimitItBroke() {
+        String big = "x".repeat(1024 * 1024 + 1);
+
+        Http.Response response = http.post("/api/v1/workflows", map("name", "big", "description", big));
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.json().get("limit").asText()).isEqualTo("mule.limits.max-json-body");
+        assertThat(response.json().get("detail").asText()).contains("MULE_LIMITS_MAX_JSON_BODY");
     }
 
     @Test
