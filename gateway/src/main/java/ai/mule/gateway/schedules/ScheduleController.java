@@ -73,7 +73,10 @@ class ScheduleController {
     PageResponse<ScheduleRun> runs(@PathVariable String id, @RequestParam(required = false) Integer limit) {
         UUID scheduleId = Ids.fromPath(id, "schedule");
         schedules.find(scheduleId).orElseThrow(() -> notFound(id));
-        int max = limit == null ? 20 : Math.max(1, Math.min(limit, MAX_RUNS));
+        int max = limit == null ? Paging.DEFAULT_PAGE_SIZE : limit;
+        if (max < 1 || max > MAX_RUNS) {
+            throw ApiException.badRequest("limit must be between 1 and " + MAX_RUNS + ", got " + max);
+        }
         return PageResponse.all(schedules.runs(scheduleId, max));
     }
 

@@ -68,6 +68,23 @@ class ScheduleApiIT extends IntegrationTestBase {
         assertThat(Instant.parse(resumed.get("next_fire_at").asText())).isAfter(Instant.now());
         assertThat(http.get("/api/v1/schedules/" + id).json().at("/data/cron").asText()).isEqualTo("30 6 * * 1-5");
 
+        // what a GET answered can be sent back, the fields only the gateway sets (id, next_fire_at...) ignored
+        JsonNode read = http.get("/api/v1/schedules/" + id).json().get("data");
+        Http.Response sentBack = http.put("/api/v1/schedules/" + id, read);
+        assertThat(sentBack.status()).as(sentBack.toString()).isEqualTo(200);
+        assertThat(sentBack.json().at("/data/cron").asText()).isEqualTo("30 6 * * 1-5");
+        Http.Response copied = http.post("/api/v1/schedules", read);
+        assertThat(copied.status()).as(copied.toString()).isEqualTo(201);
+        assertThat(copied.json().at("/data/id").asText()).isNotEqualTo(id);
+        assertThat(http.delete("/api/v1/schedules/" + copied.json().at("/data/id").asText()).status()).isEqualTo(204);
+
+        assertThat(http.get("/api/v1/schedules/" + id + "/runs?limit=100").status()).isEqualTo(200);
+        for (String limit : List.of("0", "101")) {
+            Http.Response refused = http.get("/api/v1/schedules/" + id + "/runs?limit=" + limit);
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("detail").asText()).isEqualTo("limit must be between 1 and 100, got " + limit);
+        }
+
         assertThat(http.delete("/api/v1/schedules/" + id).status()).isEqualTo(204);
         assertThat(http.get("/api/v1/schedules/" + id).status()).isEqualTo(404);
         assertThat(http.delete("/api/v1/schedules/" + id).status()).isEqualTo(404);
