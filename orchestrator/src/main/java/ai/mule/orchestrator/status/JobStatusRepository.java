@@ -102,7 +102,8 @@ public class JobStatusRepository {
              WHERE job_id = (SELECT id FROM advanced) AND step_index = CAST(:stepIndex AS integer)""";
 
     private static final String CANCEL_OPEN_ATTEMPTS = """
-            UPDATE job_step_attempts SET status = 'cancelled', completed_at = CAST(:at AS timestamptz)
+            UPDATE job_step_attempts SET status = 'cancelled', error_message = CAST(:error AS text),
+                                         failure_kind = 'cancelled', completed_at = CAST(:at AS timestamptz)
              WHERE job_id = (SELECT id FROM advanced) AND status = 'running'""";
 
     // a step's usage is written with its completion (one row is changed once per statement); a failure keeps it
@@ -122,7 +123,9 @@ public class JobStatusRepository {
                    usage = COALESCE(EXCLUDED.usage, job_steps.usage)""";
 
     private static final String CANCEL_OPEN_STEPS = """
-            UPDATE job_steps SET status = 'cancelled', completed_at = CAST(:at AS timestamptz)
+            UPDATE job_steps SET status = 'cancelled', error_message = CAST(:error AS text),
+                                 failure_kind = 'cancelled', completed_at = CAST(:at AS timestamptz),
+                                 next_attempt_at = NULL
              WHERE job_id = (SELECT id FROM advanced) AND status IN ('queued', 'running')""";
 
     /** One statement per event: the job's row moves, and the event's other writes if it did. */
@@ -130,8 +133,9 @@ public class JobStatusRepository {
     private static final String JOB_COMPLETED = guarded(", status = 'completed', output_data = CAST(:output AS jsonb),"
             + " error_message = NULL, completed_at = :at");
     private static final String JOB_FAILED = guarded(", status = 'failed', error_message = :error, completed_at = :at");
-    // the step that was running when the job was cancelled will never report: close it too; the reason (e.g.
-    // "cancelled through the API") is what a caller that reads the row is told
+    // the step that was running (or waiting to retry) when the job was cancelled will never report: close it and
+    // its attempt too, with the job's reason (e.g. "cancelled through the API"), what a caller that reads the rows
+    // is told, and the failure kind 'cancelled'
     private static final String JOB_CANCELLED = guarded(", status = 'cancelled', error_message = :error,"
             + " completed_at = :at", CANCEL_OPEN_STEPS, CANCEL_OPEN_ATTEMPTS);
     private static final String STEP_STARTED = guarded("", START_STEP, START_ATTEMPT);

@@ -158,8 +158,13 @@ class JobStatusWriterIT {
         assertThat(job(cancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 3L)
                 .containsEntry("error_message", "user asked");
         assertThat(timestamp(job(cancelled).get("completed_at"))).isEqualTo(at(3));
+        // the step the cancel cut short, and its attempt, say why, as the job's row does
         assertThat(steps(cancelled)).singleElement().satisfies(step -> assertThat(step)
-                .containsEntry("status", "cancelled"));
+                .containsEntry("status", "cancelled").containsEntry("error_message", "user asked")
+                .containsEntry("failure_kind", "cancelled"));
+        assertThat(jdbc.sql("SELECT status, error_message, failure_kind FROM job_step_attempts WHERE job_id = ?")
+                .param(UUID.fromString(cancelled)).query().listOfRows()).singleElement()
+                .isEqualTo(Map.of("status", "cancelled", "error_message", "user asked", "failure_kind", "cancelled"));
 
         assertThat(job(alreadyCancelled)).containsEntry("status", "cancelled").containsEntry("last_event_seq", 0L)
                 .containsEntry("started_at", null);
@@ -544,7 +549,7 @@ class JobStatusWriterIT {
     private static List<Map<String, Object>> steps(String jobId) {
         return jdbc.sql("""
                 SELECT id, status, input_data::text AS input, output_data::text AS output, error_message,
-                       duration_micros, started_at, completed_at
+                       failure_kind, duration_micros, started_at, completed_at
                   FROM job_steps WHERE job_id = ? ORDER BY step_index""").param(UUID.fromString(jobId)).query().listOfRows();
     }
 
