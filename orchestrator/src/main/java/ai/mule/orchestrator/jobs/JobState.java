@@ -121,6 +121,18 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
         return new JobState(snapshot.withoutSteps(), progress.endedWithoutData(terminal, at));
     }
 
+    /**
+     * What the store keeps of this job once it has ended ({@link JobStates}): no more than {@link #endedWithoutData}
+     * keeps, as every message that reaches a finished job reads only its status. A finished job stays for the
+     * retention (a day by default), so its steps' definitions, a graph's step inputs and outputs and the last input
+     * would otherwise stay that long too, each up to a record's size, in RocksDB and in the changelog a restart
+     * restores.
+     */
+    JobState asEnded() {
+        return progress.stepInput() == null && progress.nodes() == null && snapshot.steps().isEmpty()
+                && snapshot.flow() == null ? this : endedWithoutData(progress.status(), progress.finishedAt());
+    }
+
     /** The running attempt's result is now awaited until {@code deadline} (its runner reported a late start). */
     JobState awaitedUntil(Instant deadline) {
         return with(progress.awaitedUntil(deadline));

@@ -11,7 +11,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>
  * The store is what counts: every write goes to it, in the task's transaction. The copy holds the states written
  * through this class, at most {@link #MAX_KEPT_JSON_BYTES} of them by their JSON's size, the least recently used
- * dropped first; a finished job's state is not kept, as only a late or duplicate message reads it. Like
+ * dropped first; a finished job's state is not kept, as only a late or duplicate message reads it (and the store
+ * holds only its {@link JobState#asEnded}). Like
  * {@link DueTimers}, an instance lives as long as one initialisation of the processor: Streams initialises it again
  * after restoring the store (a revived task after an aborted transaction, a task taken over), so a state never
  * outlives the write that made it.
@@ -42,12 +43,19 @@ final class JobStates {
         return kept != null ? kept.state() : store.get(jobId);
     }
 
-    /** Stores {@code state}; kept in memory too if the job still runs and its JSON was written by this thread. */
+    /**
+     * Stores {@code state} (a finished job's {@link JobState#asEnded}); kept in memory too if the job still runs and
+     * its JSON was written by this thread.
+     */
     void put(JobState state) {
-        store.put(state.jobId(), state);
         drop(state.jobId());
+        if (state.status().terminal()) {
+            store.put(state.jobId(), state.asEnded());
+            return;
+        }
+        store.put(state.jobId(), state);
         byte[] json = written.written(state);
-        if (json != null && !state.status().terminal() && json.length <= MAX_KEPT_JSON_BYTES) {
+        if (json != null && json.length <= MAX_KEPT_JSON_BYTES) {
             keep(new Kept(state, json.length));
         }
     }

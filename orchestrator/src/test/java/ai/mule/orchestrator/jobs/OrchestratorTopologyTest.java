@@ -138,6 +138,10 @@ class OrchestratorTopologyTest {
         assertThat(state.status()).isEqualTo(JobStatus.COMPLETED);
         assertThat(state.progress().finishedAt()).isEqualTo(orchestrator.clock.instant());
         assertThat(state.progress().lastSeq()).isEqualTo(8);
+        // kept for the retention only to recognise late messages: none of the job's data stays with it
+        assertThat(state.snapshot().steps()).isEmpty();
+        assertThat(state.progress().stepInput()).isNull();
+        assertThat(state.snapshot().jobId()).isEqualTo(jobId);
     }
 
     @Test
