@@ -139,8 +139,7 @@ public class JobPlanner {
         StepDefinition step;
         String stepType = rs.getString("step_type");
         // the step's own retry/timeout settings over its type's defaults, fixed in the snapshot
-        StepPolicy policy = StepPolicyFields.read(rs).resolve("workflow".equals(stepType) ? WorkflowStep.DEFAULT_POLICY
-                : StepPolicyFields.defaultsFor(stepType));
+        StepPolicy policy = StepPolicyFields.read(rs).resolve(StepPolicyFields.defaultsFor(stepType));
         if ("workflow".equals(stepType)) {
             // a sub-workflow: its child job takes the child workflow's snapshot when it starts
             step = new WorkflowStep(order, stepId.toString(), stepConfig.path("workflow_id").asText(),

@@ -2,13 +2,14 @@ package ai.mule.gateway.orchestration;
 
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.StepPolicy;
+import ai.mule.schemas.WorkflowStep;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
  * The retry and timeout policy of one workflow step as the API and the {@code workflow_steps} columns hold it:
- * each field may be absent (null), which means the default of the step's type ({@link StepPolicy#WASM_DEFAULT},
- * {@link StepPolicy#AGENT_DEFAULT}). {@link #resolve} gives the policy a job's snapshot carries.
+ * each field may be absent (null), which means the default of the step's type ({@link #defaultsFor}).
+ * {@link #resolve} gives the policy a job's snapshot carries.
  */
 public record StepPolicyFields(Integer maxAttempts, Long initialBackoffMs, Double backoffMultiplier, Long maxBackoffMs,
                                Long timeoutMs, Boolean retryStepFailures) {
@@ -58,8 +59,15 @@ public record StepPolicyFields(Integer maxAttempts, Long initialBackoffMs, Doubl
                 policy.maxBackoffMs(), policy.timeoutMs(), policy.retryStepFailures());
     }
 
+    /**
+     * The defaults of a step type, as {@code schemas} defines them: the one lookup for both the policy a job's
+     * snapshot carries and the one the step API shows, so the two cannot differ.
+     */
     public static StepPolicy defaultsFor(String stepType) {
-        return "agent".equals(stepType) ? StepPolicy.AGENT_DEFAULT : StepPolicy.WASM_DEFAULT;
+        if ("agent".equals(stepType)) {
+            return StepPolicy.AGENT_DEFAULT;
+        }
+        return "workflow".equals(stepType) ? WorkflowStep.DEFAULT_POLICY : StepPolicy.WASM_DEFAULT;
     }
 
     public Object[] values() {

@@ -9,6 +9,7 @@ import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.Topics;
+import ai.mule.schemas.WorkflowStep;
 import ai.mule.testkit.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
@@ -39,6 +40,37 @@ class StepPolicyAndCancelIT extends IntegrationTestBase {
         assertThat(step.get("max_backoff_ms").asLong()).isEqualTo(StepPolicy.WASM_DEFAULT.maxBackoffMs());
         assertThat(step.get("timeout_ms").asLong()).isEqualTo(StepPolicy.WASM_DEFAULT.timeoutMs());
         assertThat(step.get("retry_step_failures").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aSubWorkflowStepShowsThePolicyItsJobsRunWith() {
+        String child = api.workflow().get("id").asText();
+        api.wasmStep(child, api.module("greet.wasm", "").get("id").asText(), map());
+        String workflowId = api.workflow().get("id").asText();
+        String steps = "/api/v1/workflows/" + workflowId + "/steps";
+
+        Http.Response created = http.post(steps, map("type", "workflow", "config", map("workflow_id", child)));
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(policyOf(created.json().get("data"))).isEqualTo(WorkflowStep.DEFAULT_POLICY);
+        assertThat(policyOf(http.get(steps).json().at("/data/0"))).isEqualTo(WorkflowStep.DEFAULT_POLICY);
+        String jobId = http.post("/api/v1/jobs", map("workflow_id", workflowId)).json().at("/data/id").asText();
+        assertThat(TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0).steps().get(0).policy())
+                .as("what the step API shows is what the job runs with").isEqualTo(WorkflowStep.DEFAULT_POLICY);
+        // a PUT replaces the step: the fields left out are the sub-workflow defaults again, not a WASM step's
+        Http.Response updated = http.put(steps + "/" + created.json().at("/data/id").asText(),
+                map("type", "workflow", "config", map("workflow_id", child), "timeout_ms", 3_600_000));
+        assertThat(updated.status()).as(updated.toString()).isEqualTo(200);
+        StepPolicy defaults = WorkflowStep.DEFAULT_POLICY;
+        assertThat(policyOf(updated.json().get("data"))).isEqualTo(new StepPolicy(defaults.maxAttempts(),
+                defaults.initialBackoffMs(), defaults.backoffMultiplier(), defaults.maxBackoffMs(), 3_600_000,
+                defaults.retryStepFailures()));
+    }
+
+    private static StepPolicy policyOf(JsonNode step) {
+        return new StepPolicy(step.get("max_attempts").asInt(), step.get("initial_backoff_ms").asLong(),
+                step.get("backoff_multiplier").asDouble(), step.get("max_backoff_ms").asLong(),
+                step.get("timeout_ms").asLong(), step.get("retry_step_failures").asBoolean());
     }
 
     @Test
