@@ -134,12 +134,16 @@ class AgentController {
         return DataResponse.of(skill);
     }
 
-    /** Mule v2's UI: {@code PUT {"skill_ids": [...]}} attaches each (those attached already stay, as in v2). */
+    /**
+     * Mule v2's UI: {@code PUT {"skill_ids": [...]}} attaches each (those attached already stay, as in v2), so an
+     * empty list attaches nothing and answers the skills as they are; {@code DELETE /{id}/skills/{skill_id}} detaches.
+     */
     @PutMapping("/{id}/skills")
     PageResponse<Skill> attachSkills(@PathVariable String id, @RequestBody AttachSkills body) {
         UUID agentId = agent(id).id();
-        if (body.skillIds() == null || body.skillIds().isEmpty()) {
-            throw ApiException.badRequest("skill_ids is required: the ids of skills from GET /api/v1/skills");
+        if (body.skillIds() == null) {
+            throw ApiException.badRequest("skill_ids is missing: send the ids of skills from GET /api/v1/skills to "
+                    + "attach (DELETE /api/v1/agents/{id}/skills/{skill_id} detaches one)");
         }
         for (String value : body.skillIds()) {
             UUID skillId = Ids.fromBody(value, "skill_ids");

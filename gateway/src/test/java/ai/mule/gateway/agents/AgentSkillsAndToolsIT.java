@@ -97,6 +97,32 @@ class AgentSkillsAndToolsIT extends IntegrationTestBase {
     }
 
     @Test
+    void puttingSkillIdsAttachesEachAndAnEmptyListAttachesNothing() {
+        String skills = "/api/v1/agents/" + api.agent(api.provider("k").get("id").asText(), "").get("id").asText()
+                + "/skills";
+        String first = created(http.post("/api/v1/skills", map("name", TestApi.unique("s"), "content", "a")))
+                .get("id").asText();
+        String second = created(http.post("/api/v1/skills", map("name", TestApi.unique("s"), "content", "b")))
+                .get("id").asText();
+        assertThat(http.put(skills, map("skill_ids", List.of(first, second))).json().get("data")
+                .findValuesAsText("id")).containsExactlyInAnyOrder(first, second);
+
+        Http.Response none = http.put(skills, map("skill_ids", List.of()));
+        Http.Response missing = http.put(skills, map());
+        Http.Response nulled = http.put(skills, map("skill_ids", null));
+
+        assertThat(none.status()).as(none.toString()).isEqualTo(200);
+        assertThat(none.json().get("data").findValuesAsText("id")).as("those attached stay")
+                .containsExactlyInAnyOrder(first, second);
+        assertThat(http.delete(skills + "/" + first).status()).isEqualTo(204);
+        assertThat(http.get(skills).json().get("data").findValuesAsText("id")).containsExactly(second);
+        for (Http.Response refused : List.of(missing, nulled)) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(400);
+            assertThat(refused.json().get("detail").asText()).contains("skill_ids is missing");
+        }
+    }
+
+    @Test
     void skillsHaveCrudAndNamesAreUnique() {
         String name = TestApi.unique("skill");
         String id = created(http.post("/api/v1/skills", map("name", name, "description", "d", "content", "c1"))).get("id").asText();
