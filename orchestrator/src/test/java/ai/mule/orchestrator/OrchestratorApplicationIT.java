@@ -9,6 +9,7 @@ import static ai.mule.orchestrator.TestJobs.wasm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ai.mule.orchestrator.jobs.OrchestratorTopology;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
@@ -29,6 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,13 +58,30 @@ class OrchestratorApplicationIT {
     static TestPostgres.Database db;
     static JdbcClient jdbc;
     static ConfigurableApplicationContext app;
+    static String applicationId;
 
     @BeforeAll
     static void startService() {
         db = TestPostgres.newDatabase();
         jdbc = JdbcClient.create(db.dataSource());
-        app = TestOrchestrator.start(db, stateDir, "mule-orchestrator-it-" + UUID.randomUUID(),
-                "mule-job-status-writer-it-" + UUID.randomUUID());
+        applicationId = "mule-orchestrator-it-" + UUID.randomUUID();
+        app = TestOrchestrator.start(db, stateDir, applicationId, "mule-job-status-writer-it-" + UUID.randomUUID());
+    }
+
+    /** A restart that must restore a store reads its whole changelog: the log cleaner must be able to shorten it. */
+    @Test
+    void theStoresChangelogsAreCompactedInSegmentsSmallerThanKafkasDefault() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            for (String store : List.of(OrchestratorTopology.JOBS_STORE, OrchestratorTopology.TIMERS_STORE)) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC,
+                        applicationId + "-" + store + "-changelog");
+                Config config = await().atMost(PATIENCE).ignoreExceptions().until(
+                        () -> admin.describeConfigs(List.of(topic)).all().get().get(topic), c -> c != null);
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+                assertThat(config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(store)
+                        .isEqualTo(String.valueOf(64 * 1024 * 1024));
+            }
+        }
     }
 
     @AfterAll

@@ -111,6 +111,17 @@ public final class OrchestratorTopology {
     /** A child job's end, as the result of its parent's sub-workflow step (read back by this same topology). */
     static final String RESULTS_OUT = "parent-results-out";
 
+    /**
+     * The segment size of the stores' changelogs (new topics only). Kafka compacts only closed segments, and its
+     * default segment is 1 GiB: until a partition's log passed that, every write a job ever made stayed in it. An
+     * unclean stop (kill -9, a crash) under exactly-once throws the local state away, and a new machine has none,
+     * so the orchestrator restores it by reading the whole changelog: after 40 minutes of a mixed load of about 60
+     * jobs/s (`./mule up`, 2026-12-06) each of the three partitions held 300 MB, none of it compacted, and a restart
+     * after kill -9 restored them in 5.8 s (13.9 s from the kill to a sync call's answer). With segments of this size
+     * the log cleaner keeps each changelog near the states the store still holds.
+     */
+    static final int CHANGELOG_SEGMENT_BYTES = 64 * 1024 * 1024;
+
     private static final Logger log = LoggerFactory.getLogger(OrchestratorTopology.class);
 
     private OrchestratorTopology() {
@@ -133,11 +144,13 @@ public final class OrchestratorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JOBS_STORE),
                 Serdes.String(), written.serde(new JsonSerde<>(JobState.class))).withLoggingEnabled(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)))));
+                String.valueOf(OrchestratorStreamsConfig.maxRequestBytes(limits)),
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(CHANGELOG_SEGMENT_BYTES))));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(LEGACY_FINISHED_JOBS_STORE),
                 Serdes.String(), Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TIMERS_STORE),
-                Serdes.String(), Serdes.String()));
+                Serdes.String(), Serdes.String()).withLoggingEnabled(Map.of(
+                TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(CHANGELOG_SEGMENT_BYTES))));
 
         KStream<String, JobCommand> commands = source(builder, Topics.JOB_REQUESTS)
                 .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
