@@ -41,7 +41,10 @@ class JobStatesTest {
         states.put(unmeasured);
 
         assertThat(states.kept()).isZero();
-        assertThat(states.get("done")).isEqualTo(finished).isNotSameAs(finished);
+        // a finished job is stored as what recognising late messages needs, without its steps or input
+        assertThat(states.get("done")).isEqualTo(finished.asEnded()).isNotSameAs(finished);
+        assertThat(states.get("done").snapshot().steps()).isEmpty();
+        assertThat(states.get("done").progress().lastSeq()).isEqualTo(finished.progress().lastSeq());
         assertThat(states.get("unmeasured")).isEqualTo(unmeasured).isNotSameAs(unmeasured);
     }
 
