@@ -71,7 +71,8 @@ class OrchestratorApplicationIT {
     /** A restart that must restore a store reads its whole changelog: the log cleaner must be able to shorten it. */
     @Test
     void theStoresChangelogsAreCompactedInSegmentsSmallerThanKafkasDefault() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             for (String store : List.of(OrchestratorTopology.JOBS_STORE, OrchestratorTopology.TIMERS_STORE)) {
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC,
                         applicationId + "-" + store + "-changelog");

@@ -179,18 +179,26 @@ public class JobService {
         if (header == null) {
             return null;
         }
-        if (header.isEmpty() || header.length() > 255) {
+        String wrong = whatIsWrong(header);
+        if (wrong != null) {
             throw ApiException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good "
-                    + "choice), got " + header.length() + " characters");
-        }
-        int at = IntStream.range(0, header.length()).filter(i -> header.charAt(i) <= 32 || header.charAt(i) >= 127)
-                .findFirst().orElse(-1);
-        if (at >= 0) {
-            throw ApiException.badRequest("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good "
-                    + "choice); character " + (at + 1) + " is " + (header.charAt(at) == ' ' ? "a space"
-                    : String.format("U+%04X", (int) header.charAt(at))));
+                    + "choice); " + wrong);
         }
         return header;
+    }
+
+    /** Null for a good key; else its length, or the first character that is not visible ASCII. */
+    private static String whatIsWrong(String key) {
+        if (key.isEmpty() || key.length() > 255) {
+            return "got " + key.length() + " characters";
+        }
+        int at = IntStream.range(0, key.length()).filter(i -> key.charAt(i) <= 32 || key.charAt(i) >= 127)
+                .findFirst().orElse(-1);
+        if (at < 0) {
+            return null;
+        }
+        char c = key.charAt(at);
+        return "character " + (at + 1) + " is " + (c == ' ' ? "a space" : String.format("U+%04X", (int) c));
     }
 
     private static boolean sameTarget(Job job, JobPlan plan) {

@@ -9,8 +9,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * {@code mule_jobs_accepted_total{source}}: jobs the gateway accepted, by where they came from ({@code api},
- * {@code chat}, {@code kafka}, {@code schedule}, {@code workflow}: the sources of {@code JobService}). Counted when the transaction that wrote the job commits, so a job refused or
- * rolled back is not counted, and a replayed idempotent request is not counted again.
+ * {@code chat}, {@code kafka}, {@code schedule}, {@code workflow}: the sources of {@code JobService}). Counted when
+ * the transaction that wrote the job commits, so a job refused or rolled back is not counted, and a replayed
+ * idempotent request is not counted again.
  */
 @Component
 public class JobMetrics {

@@ -50,7 +50,8 @@ public final class ErrorBodies {
 
     /**
      * The same, naming the configured limit the request broke, if any: as OpenAI's {@code param}, and as the
-     * problem detail's {@code limit}, as the handlers name it ({@code ApiExceptionHandler}, {@code OpenAiExceptionHandler}).
+     * problem detail's {@code limit}, as the handlers name it ({@code ApiExceptionHandler},
+     * {@code OpenAiExceptionHandler}).
      */
     public static Object of(String path, HttpStatusCode status, String message, String code, String limit) {
         if (isOpenAi(path)) {

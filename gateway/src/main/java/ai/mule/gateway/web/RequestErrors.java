@@ -38,8 +38,7 @@ public final class RequestErrors {
             }
             if (t instanceof StreamConstraintsException constraint) {
                 // past the parser's cap (mule.limits.max-json-depth plus a few levels, see JsonLimits): the field
-                // cannot be named, the parser stopped before reaching it
-                // (the parser's own message names its internals, not what the client can change)
+                // cannot be named, the parser stopped before reaching it; its own message names its internals
                 return ApiException.limitExceeded(HttpStatus.BAD_REQUEST, "the request body is nested too deeply "
                         + "(values may nest at most " + limitsDepth(constraint) + " levels, "
                         + "mule.limits.max-json-depth); send flatter JSON", DEPTH_SETTING);

@@ -129,8 +129,7 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
      * restores.
      */
     JobState asEnded() {
-        return progress.stepInput() == null && progress.nodes() == null && snapshot.steps().isEmpty()
-                && snapshot.flow() == null ? this : endedWithoutData(progress.status(), progress.finishedAt());
+        return endedWithoutData(progress.status(), progress.finishedAt());
     }
 
     /** The running attempt's result is now awaited until {@code deadline} (its runner reported a late start). */

@@ -109,7 +109,8 @@ class FlowTopologyTest {
         assertThat(end).hasSize(2);
         assertThat(((JobCompleted) end.get(1)).output()).isEqualTo(prompt("merged"));
         assertThat(orchestrator.state(jobId).status()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(orchestrator.state(jobId).progress().nodes()).as("no step's input or output kept once ended").isNull();
+        assertThat(orchestrator.state(jobId).progress().nodes()).as("no step's input or output kept once ended")
+                .isNull();
         assertThat(orchestrator.state(jobId).snapshot().flow()).isNull();
         assertThat(orchestrator.timerCount()).isZero();
     }
