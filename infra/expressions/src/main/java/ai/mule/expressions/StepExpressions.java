@@ -16,6 +16,8 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
+import dev.cel.runtime.CelStandardFunctions.StandardFunction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +33,9 @@ import java.util.stream.Collectors;
  * cel-java ({@code dev.cel:cel}); the gateway compiles at save time so that a job never meets an expression that
  * does not compile, and the orchestrator compiles again (cheap, and a job carries only its snapshot's text).
  * <p>
- * Evaluation is bounded: comprehensions ({@code map}, {@code filter}, {@code all}...) stop after
- * {@link #MAX_ITERATIONS} iterations, and the values come from job input and step outputs that the shared limits
- * already bound in size and depth.
+ * Evaluation is bounded, as the orchestrator evaluates on the stream thread every job shares: comprehensions
+ * ({@code map}, {@code filter}, {@code all}...) stop after {@link #MAX_ITERATIONS} iterations, and all the work of one
+ * evaluation, matching regular expressions included, is paid from an {@link EvaluationBudget}.
  */
 public final class StepExpressions {
 
@@ -41,13 +43,19 @@ public final class StepExpressions {
     public static final int MAX_LENGTH = 4_096;
     /** Most iterations of all comprehensions of one evaluation. */
     public static final int MAX_ITERATIONS = 100_000;
+    /** Most instructions of one regular expression's compiled program. */
+    public static final int MAX_REGEX_PROGRAM_SIZE = 1_000;
 
     private static final CelOptions OPTIONS = CelOptions.current()
             .maxExpressionCodePointSize(MAX_LENGTH)
             .maxParseRecursionDepth(64)
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .build();
-    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+    /** {@code matches} is bound per evaluation, by the budget that charges each match before it runs. */
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
+            .setStandardEnvironmentEnabled(false)
+            .setStandardFunctions(CelStandardFunctions.newBuilder().excludeFunctions(StandardFunction.MATCHES).build())
+            .build();
     private static final CelCompiler CONDITIONS = compiler(SimpleType.BOOL);
     private static final CelCompiler LISTS = compiler(SimpleType.DYN);
 
@@ -161,11 +169,25 @@ public final class StepExpressions {
         }
         Map<String, Object> stepValues = new LinkedHashMap<>();
         steps.forEach((name, output) -> stepValues.put(name, CelJson.fromJson(output)));
+        EvaluationBudget budget = new EvaluationBudget();
+        Object value;
         try {
-            return RUNTIME.createProgram(ast).eval(Map.of("input", CelJson.fromJson(input), "steps", stepValues));
+            value = RUNTIME.createProgram(ast).trace(Map.of("input", CelJson.fromJson(input), "steps", stepValues),
+                    budget.functions(), budget);
         } catch (CelEvaluationException e) {
-            throw new ExpressionException(e.getMessage());
+            if (!budget.exceeded()) {
+                throw new ExpressionException(e.getMessage());
+            }
+            value = null;
+        } catch (EvaluationBudget.Exceeded e) {
+            value = null;
         }
+        if (budget.exceeded()) {
+            throw new ExpressionException("it needs more work than one evaluation may do (about "
+                    + EvaluationBudget.LIMIT / 1_000_000 + " ms of CPU): make it loop over fewer items, or read"
+                    + " smaller values (a long text scanned in a loop counts once per iteration)");
+        }
+        return value;
     }
 
     private static String typeName(Object value) {

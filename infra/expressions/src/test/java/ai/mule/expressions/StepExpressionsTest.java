@@ -69,4 +69,42 @@ class StepExpressionsTest {
         assertThatThrownBy(() -> StepExpressions.items("input.l.map(a, input.l.map(b, a + b))", big, Map.of()))
                 .isInstanceOf(StepExpressions.ExpressionException.class);
     }
+
+    /**
+     * Each of these stays under the iteration cap but, unbudgeted, held a thread for minutes (300 x 300 regular
+     * expression matches over 200,000 characters: over 13 minutes) or asked for tens of gigabytes (90,000
+     * concatenations of that text); the orchestrator evaluates on the stream thread every job shares.
+     */
+    @Test
+    void anExpressionThatWouldHoldTheThreadOrFillTheHeapFailsWithItsBudget() {
+        JsonNode input = JSON.valueToTree(Map.of("l", java.util.Collections.nCopies(300, 1), "s", "z".repeat(200_000)));
+
+        for (String runaway : java.util.List.of(
+                "input.l.all(a, input.l.all(b, !input.s.matches('(z|zz)+y')))",
+                "input.l.all(a, input.l.all(b, !input.s.contains('y')))",
+                "size(input.l.map(a, input.l.map(b, input.s + input.s))) > 0",
+                "input.l.all(a, input.l.all(b, a + b > 0 && a * b < 100000 && a - b < 1000))",
+                // || absorbs the error that stops the evaluation: the budget is checked again at the end
+                "input.l.all(a, input.l.all(b, input.s.contains('y') || true))")) {
+            assertThatThrownBy(() -> StepExpressions.condition(runaway, input, Map.of())).as(runaway)
+                    .isInstanceOf(StepExpressions.ExpressionException.class)
+                    .hasMessageContaining("more work than one evaluation may do");
+        }
+        assertThatThrownBy(() -> StepExpressions.items("input.l.map(a, input.l.map(b, input.s))", input, Map.of()))
+                .hasMessageContaining("more work than one evaluation may do");
+    }
+
+    @Test
+    void regularExpressionsAreCheckedBeforeTheyRun() {
+        JsonNode input = JSON.valueToTree(Map.of("s", "z".repeat(200_000)));
+
+        assertThat(StepExpressions.condition("input.s.matches('^z+$') && matches(input.s, 'zz')", input, Map.of()))
+                .as("one match over a long text is within the budget").isTrue();
+        assertThatThrownBy(() -> StepExpressions.condition("input.s.matches('(')", input, Map.of()))
+                .isInstanceOf(StepExpressions.ExpressionException.class)
+                .hasMessageContaining("invalid regular expression");
+        assertThatThrownBy(() -> StepExpressions.condition("'a'.matches('(a{1000}){1000}')", input, Map.of()))
+                .isInstanceOf(StepExpressions.ExpressionException.class)
+                .hasMessageContaining("at most " + StepExpressions.MAX_REGEX_PROGRAM_SIZE);
+    }
 }

@@ -240,6 +240,29 @@ class PoisonIT {
     }
 
     @Test
+    void aConditionThatWouldHoldTheOrchestratorFailsItsJob() {
+        String workflowId = newWorkflow();
+        // 90,000 regular expression matches over 200,000 characters: unbudgeted, 13 minutes of the stream thread
+        ObjectNode step = MuleClient.object().put("step_type", "wasm_module").put("wasm_module_id", helloWatId)
+                .put("step_order", 1).put("name", "guarded")
+                .put("when", "input.l.all(a, input.l.all(b, !input.prompt.matches('(z|zz)+y')))");
+        MuleClient.expect(client.post("/api/v1/workflows/" + workflowId + "/steps", step), 201, "add the step");
+        ObjectNode body = MuleClient.object().put("workflow_id", workflowId);
+        ObjectNode input = body.putObject("input_data").put("prompt", "z".repeat(200_000));
+        java.util.stream.IntStream.range(0, 300).forEach(input.putArray("l")::add);
+        String jobId = MuleClient.expect(client.post("/api/v1/jobs", body), 201, "create the job").data()
+                .path("id").asText();
+        long started = System.nanoTime();
+
+        JsonNode job = awaitTerminal(jobId);
+
+        poisonOutcome = job.path("status").asText() + " in " + seconds(started);
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("failed");
+        assertThat(job.path("error_message").asText()).contains("step 'guarded'")
+                .contains("more work than one evaluation may do");
+    }
+
+    @Test
     void aNumberWhereAStringBelongsIsRefusedNamingTheField() {
         MuleClient.Answer refused = client.post("/api/v1/workflows", MuleClient.object().put("name", 123));
 
