@@ -34,11 +34,13 @@ class JobController {
     private final JobService service;
     private final JobPlanner planner;
     private final JobRepository jobs;
+    private final JobList list;
 
-    JobController(JobService service, JobPlanner planner, JobRepository jobs) {
+    JobController(JobService service, JobPlanner planner, JobRepository jobs, JobList list) {
         this.service = service;
         this.planner = planner;
         this.jobs = jobs;
+        this.list = list;
     }
 
     /**
@@ -77,8 +79,7 @@ class JobController {
                            @RequestParam(name = "workflow_name", required = false) String workflowName,
                            @RequestParam(required = false) String search) {
         Paging paging = Paging.of(page, pageSize);
-        JobRepository.JobFilter filter = JobRepository.JobFilter.of(status(status), workflowName, search);
-        return PageResponse.of(jobs.list(filter, paging), paging, jobs.count(filter));
+        return list.page(JobList.Filter.of(status(status), workflowName, search), paging);
     }
 
     @GetMapping("/{id}")

@@ -2,14 +2,12 @@ package ai.mule.gateway.jobs;
 
 import ai.mule.gateway.orchestration.StepAttempt;
 import ai.mule.gateway.web.Json;
-import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.Timestamps;
 import ai.mule.schemas.JobStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +18,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class JobRepository {
 
-    private static final String COLUMNS = "id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
+    static final String COLUMNS = "id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
             + "output_data, error_message, working_directory, source, created_at, started_at, completed_at, updated_at, "
             + "schedule_id, schedule_slot";
     private static final String STEP_COLUMNS = "id, job_id, workflow_step_id, step_index, step_order, status, attempt, "
@@ -97,20 +95,6 @@ public class JobRepository {
         return jdbc.sql("SELECT " + COLUMNS + " FROM jobs WHERE id = ?").param(id).query(JobRepository::map).optional();
     }
 
-    List<Job> list(JobFilter filter, Paging paging) {
-        List<Object> params = new ArrayList<>(filter.params());
-        params.add(paging.pageSize());
-        params.add(paging.offset());
-        return jdbc.sql("SELECT " + COLUMNS + " FROM jobs" + filter.where() + " ORDER BY created_at DESC, id LIMIT ? OFFSET ?")
-                .params(params)
-                .query(JobRepository::map)
-                .list();
-    }
-
-    long count(JobFilter filter) {
-        return jdbc.sql("SELECT count(*) FROM jobs" + filter.where()).params(filter.params()).query(Long.class).single();
-    }
-
     /** The job's steps in order, each with its attempts. */
     public List<JobStep> steps(UUID jobId) {
         List<JobStep> steps = jdbc.sql("SELECT " + STEP_COLUMNS + " FROM job_steps WHERE job_id = ? ORDER BY step_index")
@@ -122,7 +106,7 @@ public class JobRepository {
                 .toList();
     }
 
-    private static Job map(ResultSet rs, int n) throws SQLException {
+    static Job map(ResultSet rs, int n) throws SQLException {
         return new Job(rs.getObject("id", UUID.class), rs.getObject("workflow_id", UUID.class),
                 rs.getString("workflow_name"), rs.getObject("wasm_module_id", UUID.class),
                 rs.getObject("agent_id", UUID.class), rs.getString("status"), Json.column(rs, "input_data"),
@@ -143,33 +127,5 @@ public class JobRepository {
                 Timestamps.column(rs, "completed_at"), rs.getString("failure_kind"),
                 Timestamps.column(rs, "next_attempt_at"), Json.column(rs, "usage"), rs.getString("stdout"),
                 rs.getString("stderr"), List.of());
-    }
-
-    /** The optional filters of the job list, as a WHERE clause and its parameters. */
-    record JobFilter(String where, List<Object> params) {
-
-        static JobFilter of(JobStatus status, String workflowName, String search) {
-            List<String> conditions = new ArrayList<>();
-            List<Object> params = new ArrayList<>();
-            if (status != null) {
-                conditions.add("status = ?");
-                params.add(status.wire());
-            }
-            if (workflowName != null && !workflowName.isEmpty()) {
-                conditions.add("workflow_name = ?");
-                params.add(workflowName);
-            }
-            if (search != null && !search.isBlank()) {
-                conditions.add("(workflow_name ILIKE ? ESCAPE '\\' OR CAST(id AS TEXT) LIKE ?)");
-                params.add("%" + escapeLike(search.trim()) + "%");
-                params.add(escapeLike(search.trim().toLowerCase()) + "%");
-            }
-            String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
-            return new JobFilter(where, params);
-        }
-
-        private static String escapeLike(String value) {
-            return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        }
     }
 }
