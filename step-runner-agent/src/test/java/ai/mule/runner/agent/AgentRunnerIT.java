@@ -5,8 +5,11 @@ import static ai.mule.runner.agent.AgentSteps.command;
 import static ai.mule.runner.agent.AgentSteps.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.mule.schemas.AgentStep;
+import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
+import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.SecretBox;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
@@ -16,6 +19,7 @@ import ai.mule.testkit.FakeOpenAiServer;
 import ai.mule.testkit.FakeOpenAiServer.Reply;
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +47,8 @@ class AgentRunnerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String API_KEY = "sk-it-" + UUID.randomUUID();
     private static final FakeOpenAiServer openAi = FakeOpenAiServer.start().requireApiKey(API_KEY);
+    /** The gateway's API, which agent tools call. */
+    private static final StubHttpServer gateway = StubHttpServer.start();
     private static final TestPostgres.Database db = TestPostgres.newDatabase();
     private static final String provider = Providers.insert(db, openAi.baseUrl(), API_KEY);
     /** Sealed by the gateway's SecretBox with {@link #MASTER_KEY} for this provider id: the runner must open it. */
@@ -60,12 +66,14 @@ class AgentRunnerIT {
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
         registry.add("mule.runner.agent.master-key", () -> MASTER_KEY);
+        registry.add("mule.runner.agent.gateway-url", gateway::baseUrl);
     }
 
     @AfterAll
     static void stopProvider() {
         openAi.close();
         sealedKeyProvider.close();
+        gateway.close();
     }
 
     @BeforeEach
@@ -166,6 +174,51 @@ class AgentRunnerIT {
         }
         assertThat(openAi.maxConcurrentRequests()).as("mule.runner.agent.concurrency").isEqualTo(2);
         RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    /**
+     * Two agent steps at once on a runner of two, each running a workflow tool whose agent step comes back to this
+     * runner (the stub gateway sends it as the orchestrator would, and answers its output). Holding their places
+     * while they waited, the two callers kept those steps from starting until their tool calls timed out.
+     */
+    @Test
+    void agentStepsWaitingForAWorkflowOfAgentsLetItsStepsRunOnTheSameRunner() {
+        openAi.answerWith(request -> !request.userMessage().startsWith("outer")
+                ? Reply.completion("inner: " + request.userMessage())
+                : request.toolResults().isEmpty()
+                ? Reply.toolCalls(new FakeOpenAiServer.ToolCall("call-1", "ask_team",
+                        "{\"prompt\": \"for " + request.userMessage() + "\"}"))
+                : Reply.completion("outer got " + request.toolResults().get(0)));
+        gateway.route("/v1/chat/completions", request -> {
+            String inner = UUID.randomUUID().toString();
+            String prompt = AgentSteps.json(request.body()).at("/messages/0/content").asText();
+            TestKafka.send(Topics.STEPS_AGENT, inner, command(inner, agent(provider, openAi.baseUrl(), ""),
+                    prompt(prompt)));
+            List<StepResult> ran = TestKafka.read(Topics.STEP_RESULTS, inner, 1, Duration.ofSeconds(20));
+            ObjectNode answer = JsonSerde.mapper().createObjectNode();
+            answer.putArray("choices").addObject().putObject("message").put("role", "assistant")
+                    .put("content", ran.isEmpty() ? "the workflow's step never started" : ran.get(0).output().asText());
+            return StubHttpServer.Answer.json(answer.toString());
+        });
+        List<String> callers = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+
+        callers.forEach(job -> TestKafka.send(Topics.STEPS_AGENT, job, command(job, withWorkflowTool(), prompt("outer " + job))));
+
+        for (String job : callers) {
+            StepResult result = single(TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT));
+            assertThat(result.output()).as(String.valueOf(result.error()))
+                    .isEqualTo(TextNode.valueOf("outer got inner: for outer " + job));
+        }
+        RunnerGroup.awaitAllCommitted(WAIT);
+    }
+
+    private static AgentStep withWorkflowTool() {
+        AgentStep base = agent(provider, openAi.baseUrl(), "");
+        AgentTool tool = new AgentTool("ask_team", AgentTool.Kind.CALL_WORKFLOW, "asks the team",
+                AgentSteps.json("{\"type\": \"object\", \"properties\": {\"prompt\": {\"type\": \"string\"}}}"),
+                JsonSerde.mapper().createObjectNode().put("workflow", "team"));
+        return new AgentStep(base.stepOrder(), base.workflowStepId(), base.agentId(), base.agentName(), provider,
+                openAi.baseUrl(), base.model(), "", base.config(), base.policy(), "openai", null, null, 10, List.of(tool));
     }
 
     @Test

@@ -44,6 +44,8 @@ public final class StubHttpServer implements AutoCloseable {
                     exchange.getResponseBody().write(bytes);
                 }
             });
+            // a handler may wait (as the gateway waits for a workflow's job): the others answer meanwhile
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
             server.start();
             return stub;
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package ai.mule.runner.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * One run's link to the outside while it goes on: whether its job was cancelled ({@code mule.jobs.control}
@@ -64,6 +65,16 @@ public final class CancelSignal {
     public Duration remaining() {
         Duration left = Duration.between(clock.instant(), deadline);
         return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /**
+     * Runs {@code wait}, in which this step waits for other steps of Mule (an agent tool running a workflow through
+     * the gateway), with the step's place among the runner's concurrent steps given back meanwhile: the steps it
+     * waits for may need this runner, and would never start if every place were held by steps waiting on them.
+     * Call it on the thread that runs the step; cancelling still interrupts that thread.
+     */
+    public <T> T whileWaitingForOtherSteps(Supplier<T> wait) {
+        return WorkerPool.givenBackWhile(wait);
     }
 
     /** Stops the run: the registered action, else an interrupt of the thread running it (if it still runs). */

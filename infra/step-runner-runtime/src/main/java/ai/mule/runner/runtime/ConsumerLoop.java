@@ -130,16 +130,20 @@ final class ConsumerLoop implements ConsumerRebalanceListener {
 
     private void dispatch() {
         while (!backlog.isEmpty() && workers.hasFreeThread()) {
-            ConsumerRecord<String, byte[]> record = backlog.poll();
+            ConsumerRecord<String, byte[]> record = backlog.peek();
             TopicPartition partition = new TopicPartition(record.topic(), record.partition());
             long offset = record.offset();
-            ledger.dispatched(partition, offset);
             StepCommand command = StepCommands.decode(topic, record);
+            // a step that ends a wait for other steps may take the free permit seen above: the command then stays
+            // first in the backlog (its completion is settled on this thread, so marking it dispatched after is safe)
+            if (command != null
+                    && !workers.trySubmit(() -> execute(command, record.headers(), new Done(partition, offset)))) {
+                return;
+            }
+            backlog.poll();
+            ledger.dispatched(partition, offset);
             if (command == null) {
                 ledger.done(partition, offset);
-            } else {
-                // only this thread takes threads, so the free one seen above is still free
-                workers.trySubmit(() -> execute(command, record.headers(), new Done(partition, offset)));
             }
         }
     }

@@ -105,6 +105,45 @@ class StepRunnerIT {
         assertThat(TestKafka.read(Topics.STEPS_STARTED, roomy, 1, Duration.ofSeconds(1))).isEmpty();
     }
 
+    /**
+     * An agent step whose tool runs a workflow of agent steps, on a runner of one: the step it waits for comes to the
+     * same runner. Holding its place while waiting, the caller kept the other from ever starting.
+     */
+    @Test
+    void aStepWaitingForAnotherStepGivesBackItsPlaceSoThatOneRunsOnTheSameRunner() {
+        String caller = job();
+        String called = job();
+        CountDownLatch calledRan = new CountDownLatch(1);
+        start(1, Limits.DEFAULTS, (command, cancel) -> {
+            if (command.jobId().equals(called)) {
+                calledRan.countDown();
+                return ok(command, "called");
+            }
+            boolean ran = cancel.whileWaitingForOtherSteps(() -> {
+                send(command(called, 1_000, null));
+                try {
+                    return calledRan.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
+            return ok(command, ran ? "the called step ran meanwhile" : "the called step never started");
+        });
+
+        send(command(caller, 30_000, null));
+
+        assertThat(results(caller, 1)).singleElement().extracting(StepResult::output)
+                .isEqualTo(TextNode.valueOf("the called step ran meanwhile"));
+        assertThat(results(called, 1)).singleElement().extracting(StepResult::output)
+                .isEqualTo(TextNode.valueOf("called"));
+        // the runner still runs one step at a time
+        String next = job();
+        send(command(next, 1_000, null));
+        assertThat(results(next, 1)).hasSize(1);
+        awaitAllCommitted();
+    }
+
     @Test
     void aHandlerRunningOutOfMemoryFailsThatStepAndTheNextOneRuns() {
         start(1, Limits.DEFAULTS, (command, cancel) -> {

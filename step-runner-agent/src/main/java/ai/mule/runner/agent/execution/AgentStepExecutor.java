@@ -112,8 +112,7 @@ public class AgentStepExecutor implements StepHandler {
                     }
                     log.info("job {} step {}: agent {} calls tool {}", command.jobId(), command.stepIndex(),
                             step.agentName(), call.name());
-                    String result = calls.call(cancel, stepTimeout,
-                            () -> toolbox().run(step.tools(), call, cancel.remaining()));
+                    String result = calls.call(cancel, stepTimeout, () -> runTool(step, call, cancel));
                     messages.add(ToolExecutionResultMessage.from(call, result));
                 }
                 continue;
@@ -139,6 +138,14 @@ public class AgentStepExecutor implements StepHandler {
             ProviderFailure failure = ProviderErrors.of(e, step.apiBaseUrl(), clientTimeout);
             throw new AgentStepFailure(failure.kind(), failure.getMessage());
         }
+    }
+
+    /** A tool that waits for other steps (a workflow, a module) waits with this step's runner place given back. */
+    private String runTool(AgentStep step, ToolExecutionRequest call, CancelSignal cancel) {
+        if (toolbox().waitsForOtherSteps(step.tools(), call)) {
+            return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining()));
+        }
+        return toolbox().run(step.tools(), call, cancel.remaining());
     }
 
     private AgentToolbox toolbox() {

@@ -75,6 +75,16 @@ public class AgentToolbox {
         return specs;
     }
 
+    /**
+     * Whether the tool the model asks for waits for other steps of Mule: a workflow's job or a module's run, which
+     * may need the very runner the calling step runs on.
+     */
+    public boolean waitsForOtherSteps(List<AgentTool> tools, ToolExecutionRequest request) {
+        return tools.stream().filter(t -> t.name().equals(request.name())).findFirst()
+                .map(t -> t.kind() == AgentTool.Kind.CALL_WORKFLOW || t.kind() == AgentTool.Kind.WASM_MODULE)
+                .orElse(false);
+    }
+
     /** Runs one tool call the model asked for and answers its result as text for the model. */
     public String run(List<AgentTool> tools, ToolExecutionRequest request, Duration budget) {
         AgentTool tool = tools.stream().filter(t -> t.name().equals(request.name())).findFirst().orElse(null);
