@@ -1,5 +1,6 @@
 package ai.mule.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -16,9 +17,18 @@ import com.fasterxml.jackson.databind.JsonNode;
  *                       id {@link ParentStep#childJobId}, its key {@link ParentStep#idempotencyKey})
  * @param workflowId     the workflow's id, which wins over {@code workflow} when given (a sub-workflow names its child
  *                       by id, so renaming the child does not break the parent)
+ * @param callDepth      set only by the orchestrator, with {@code parent}: the parent job's
+ *                       {@link JobRequest#callDepth}, which its child keeps (a sub-workflow step is no tool call);
+ *                       absent when 0
  */
 public record JobIngressRequest(Integer version, String workflow, JsonNode input, String idempotencyKey,
-                                String replyTopic, ParentStep parent, String workflowId) {
+                                String replyTopic, ParentStep parent, String workflowId,
+                                @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth) {
+
+    public JobIngressRequest(Integer version, String workflow, JsonNode input, String idempotencyKey,
+                             String replyTopic, ParentStep parent, String workflowId) {
+        this(version, workflow, input, idempotencyKey, replyTopic, parent, workflowId, 0);
+    }
 
     public JobIngressRequest(Integer version, String workflow, JsonNode input, String idempotencyKey,
                              String replyTopic) {
@@ -29,9 +39,14 @@ public record JobIngressRequest(Integer version, String workflow, JsonNode input
         return new JobIngressRequest(Topics.SCHEMA_VERSION, workflow, input, idempotencyKey, replyTopic);
     }
 
-    /** The request for the child job of a sub-workflow step. */
+    /** The request for the child job of a sub-workflow step of a job a client started (call depth 0). */
     public static JobIngressRequest child(WorkflowStep step, JsonNode input, ParentStep parent) {
+        return child(step, input, parent, 0);
+    }
+
+    /** The request for the child job of a sub-workflow step of a job at {@code callDepth}, which the child keeps. */
+    public static JobIngressRequest child(WorkflowStep step, JsonNode input, ParentStep parent, int callDepth) {
         return new JobIngressRequest(Topics.SCHEMA_VERSION, step.workflowName(), input, parent.idempotencyKey(), null,
-                parent, step.workflowId());
+                parent, step.workflowId(), callDepth);
     }
 }

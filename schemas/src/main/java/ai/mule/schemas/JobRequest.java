@@ -22,10 +22,30 @@ import java.util.List;
  * @param awaited      a caller waits for this job's end as it happens (a synchronous call to the gateway): the
  *                     orchestrator commits the job's end at once rather than with its next regular commit. Absent
  *                     (false) for jobs whose callers come back later, and in requests from older gateways
+ * @param callDepth    how many workflow calls through agent tools this job is nested in: 0 for a job a client
+ *                     started, the calling job's depth + 1 for one an agent's {@code call_workflow} tool started
+ *                     (sent as {@link #CALL_DEPTH_HEADER}), the parent's depth for a sub-workflow's child. The
+ *                     orchestrator passes it on in every {@link StepCommand}, so the next tool call can say its own
+ *                     depth; the gateway refuses a job past {@link Limits#maxCallDepth}. Absent (0) when 0, so
+ *                     such requests read and write as before
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                          JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
-                         ParentStep parent, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited) {
+                         ParentStep parent, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited,
+                         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth) {
+
+    /**
+     * The HTTP header an agent runner's tool call to the gateway carries: the depth of the job it would start (the
+     * running step's {@link StepCommand#callDepth} + 1).
+     */
+    public static final String CALL_DEPTH_HEADER = "Mule-Call-Depth";
+
+    public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
+                      JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
+                      ParentStep parent, boolean awaited) {
+        this(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic, flow, parent,
+                awaited, 0);
+    }
 
     public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                       JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
@@ -57,24 +77,30 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
     /** This request with a job deadline and a reply topic (either may be null). */
     public JobRequest with(Instant deadline, String replyTopic) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                flow, parent, awaited);
+                flow, parent, awaited, callDepth);
     }
 
     /** This request running its steps as the graph {@code graph} (null: in a line). */
     public JobRequest withFlow(List<StepFlow> graph) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                graph, parent, awaited);
+                graph, parent, awaited, callDepth);
     }
 
     /** This request as the child job of {@code step} (null: a job of its own). */
     public JobRequest withParent(ParentStep step) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                flow, step, awaited);
+                flow, step, awaited, callDepth);
     }
 
     /** This request with a caller waiting for its end as it happens ({@code awaited}). */
     public JobRequest awaitedByCaller() {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
-                flow, parent, true);
+                flow, parent, true, callDepth);
+    }
+
+    /** This request at {@code depth} workflow calls through agent tools ({@link #callDepth}). */
+    public JobRequest atCallDepth(int depth) {
+        return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
+                flow, parent, awaited, depth);
     }
 }

@@ -18,6 +18,9 @@ import java.util.function.Function;
  * a job's state is its snapshot plus the current input, an event is an output plus two capped streams; each is
  * well under {@link #maxRecordBytes}. Raised by hand they may stop fitting, which is why the orchestrator still
  * checks every record it writes.
+ * <p>
+ * {@link #maxCallDepth} bounds something else: how many jobs one chain of agent tool calls may start, one inside the
+ * other. The gateway checks it when such a job is asked for.
  *
  * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
  *                           {@code max.message.bytes}/{@code max.request.size} is 1 MiB)
@@ -27,21 +30,36 @@ import java.util.function.Function;
  * @param maxStepConfigBytes one step's (or module's) config, as JSON
  * @param maxSnapshotBytes   a job's whole workflow snapshot (every step definition), as JSON
  * @param maxStepOutputBytes one step's output, as JSON
+ * @param maxCallDepth       how many workflow calls may nest through agent tools ({@code call_workflow}): a job a
+ *                           client starts is at depth 0, a job its agent's tool starts at 1, and so on. A tool call
+ *                           binds its workflow when it runs, so a workflow that calls itself (or W -> X -> W) is
+ *                           only found then; without this bound every level holds a runner thread waiting and
+ *                           one model could fill the shared runners and orchestrator. 0 = no calls through tools
  */
 public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
-                     int maxSnapshotBytes, int maxStepOutputBytes) {
+                     int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth) {
 
-    public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024);
+    public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 5);
 
     /** The property (or, upper-cased with underscores, environment variable) each limit is read from. */
     public static final String PREFIX = "mule.limits.";
 
     public Limits {
         if (maxRecordBytes < 64 * 1024 || maxJsonDepth < 2 || maxJobInputBytes < 1 || maxStepConfigBytes < 1
-                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1) {
+                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0) {
             throw new IllegalArgumentException("invalid limits: " + PREFIX + "max-record-bytes >= 65536, "
-                    + PREFIX + "max-json-depth >= 2, every size >= 1");
+                    + PREFIX + "max-json-depth >= 2, every size >= 1, " + PREFIX + "max-call-depth >= 0");
         }
+    }
+
+    /**
+     * The size and depth limits with the default {@link #maxCallDepth}: enough for a runner, which starts no jobs and
+     * so never checks a call depth.
+     */
+    public Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
+                  int maxSnapshotBytes, int maxStepOutputBytes) {
+        this(maxRecordBytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes, maxStepOutputBytes,
+                DEFAULTS.maxCallDepth);
     }
 
     /**
@@ -56,7 +74,8 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
                 read(property, "max-job-input-bytes", DEFAULTS.maxJobInputBytes),
                 read(property, "max-step-config-bytes", DEFAULTS.maxStepConfigBytes),
                 read(property, "max-snapshot-bytes", DEFAULTS.maxSnapshotBytes),
-                read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes));
+                read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes),
+                read(property, "max-call-depth", DEFAULTS.maxCallDepth));
     }
 
     /** A limit a value broke: {@code setting} names the limit's property, {@code message} says what and by how much. */
@@ -84,6 +103,19 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
     /** A record about to be written to Kafka (key, value and headers together, roughly: the value dominates). */
     public Optional<Violation> checkRecordSize(String what, int bytes) {
         return checkBytes(what, bytes, "max-record-bytes", maxRecordBytes);
+    }
+
+    /**
+     * A job started through an agent's {@code call_workflow} tool, {@code callDepth} workflow calls deep (0 for a job
+     * a client started): over {@link #maxCallDepth}, the calls have most likely become a loop.
+     */
+    public Optional<Violation> checkCallDepth(int callDepth) {
+        if (callDepth <= maxCallDepth) {
+            return Optional.empty();
+        }
+        return Optional.of(new Violation(PREFIX + "max-call-depth", "workflow calls through agent tools nest "
+                + callDepth + " deep; at most " + maxCallDepth + " (" + PREFIX + "max-call-depth): an agent step of a "
+                + "workflow called by a tool calls a workflow again"));
     }
 
     public Optional<Violation> checkDepth(String what, JsonNode value) {

@@ -1,5 +1,6 @@
 package ai.mule.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 
@@ -14,12 +15,28 @@ import java.time.Instant;
  *                  ({@link StepStarted}): a runner never starts a command past it (the orchestrator has given
  *                  up on that attempt and sent another), and reports the start of one whose run could end
  *                  after it. Null from orchestrators that set none: no deadline
+ * @param callDepth the job's {@link JobRequest#callDepth}: an agent step's tool that calls the gateway says
+ *                  {@code callDepth + 1} ({@link JobRequest#CALL_DEPTH_HEADER}). Absent (0) when 0, and from older
+ *                  orchestrators
  */
 public record StepCommand(int version, String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input,
-                          Instant issuedAt, Instant deadline) {
+                          Instant issuedAt, Instant deadline,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth) {
 
+    public StepCommand(int version, String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input,
+                       Instant issuedAt, Instant deadline) {
+        this(version, jobId, stepIndex, attempt, step, input, issuedAt, deadline, 0);
+    }
+
+    /** A command of a job a client started (call depth 0). */
     public static StepCommand of(String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input,
                                  Instant issuedAt, Instant deadline) {
-        return new StepCommand(Topics.SCHEMA_VERSION, jobId, stepIndex, attempt, step, input, issuedAt, deadline);
+        return of(jobId, stepIndex, attempt, step, input, issuedAt, deadline, 0);
+    }
+
+    public static StepCommand of(String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input,
+                                 Instant issuedAt, Instant deadline, int callDepth) {
+        return new StepCommand(Topics.SCHEMA_VERSION, jobId, stepIndex, attempt, step, input, issuedAt, deadline,
+                callDepth);
     }
 }

@@ -74,6 +74,31 @@ class LimitsTest {
     }
 
     @Test
+    void aCallDepthAtTheLimitPassesAndOneMoreNamesTheLimit() {
+        assertThat(LIMITS.maxCallDepth()).isEqualTo(5);
+        assertThat(LIMITS.checkCallDepth(0)).isEmpty();
+        assertThat(LIMITS.checkCallDepth(5)).isEmpty();
+
+        assertThat(LIMITS.checkCallDepth(6)).hasValueSatisfying(v -> {
+            assertThat(v.setting()).isEqualTo("mule.limits.max-call-depth");
+            assertThat(v.message()).isEqualTo("workflow calls through agent tools nest 6 deep; at most 5 "
+                    + "(mule.limits.max-call-depth): an agent step of a workflow called by a tool calls a workflow again");
+        });
+    }
+
+    @Test
+    void theCallDepthIsReadLikeTheOtherLimitsAndZeroForbidsCallsThroughTools() {
+        Limits none = Limits.from(Map.of("mule.limits.max-call-depth", "0")::get);
+
+        assertThat(none.maxCallDepth()).isZero();
+        assertThat(none.checkCallDepth(1)).isPresent();
+        assertThat(Limits.from(Map.<String, String>of()::get)).isEqualTo(Limits.DEFAULTS);
+        assertThat(new Limits(1_000_000, 64, 1, 1, 1, 1).maxCallDepth()).as("the six-limit constructor").isEqualTo(5);
+        assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-call-depth", "-1")::get))
+                .hasMessageContaining("mule.limits.max-call-depth >= 0");
+    }
+
+    @Test
     void aLimitThatIsNotANumberIsRefusedByName() {
         assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-json-depth", "deep")::get))
                 .hasMessageContaining("mule.limits.max-json-depth must be a whole number, got \"deep\"");

@@ -30,6 +30,7 @@ class MessageContractTest {
         List<Arguments> cases = new ArrayList<>();
         cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequest()));
         cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequestFromIngress()));
+        cases.add(Arguments.of(Topics.JOB_REQUESTS, Messages.jobRequest().atCallDepth(2)));
         cases.add(Arguments.of(Topics.STEPS_WASM, Messages.stepCommand()));
         cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 2, Messages.agentStep(),
                 Messages.prompt("HELLO"), Messages.AT, null)));
@@ -37,6 +38,8 @@ class MessageContractTest {
                 Messages.prompt("HELLO"), Messages.AT, null)));
         cases.add(Arguments.of(Topics.STEPS_WASM, StepCommand.of(Messages.JOB, 0, 2, Messages.wasmStep(),
                 Messages.prompt("x"), Messages.AT, Messages.AT.plusSeconds(35))));
+        cases.add(Arguments.of(Topics.STEPS_AGENT, StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(),
+                Messages.prompt("HELLO"), Messages.AT, null, 2)));
         cases.add(Arguments.of(Topics.STEPS_STARTED, StepStarted.of(Messages.stepCommand(), Messages.AT)));
         Messages.stepResults().forEach(r -> cases.add(Arguments.of(Topics.STEP_RESULTS, r)));
         Messages.jobEvents().forEach(e -> cases.add(Arguments.of(Topics.JOB_EVENTS, e)));
@@ -44,6 +47,9 @@ class MessageContractTest {
         cases.add(Arguments.of(Topics.JOB_INGRESS, JobIngressRequest.of("hello", Messages.prompt("World"), "order-42",
                 "orders.replies")));
         cases.add(Arguments.of(Topics.JOB_INGRESS, JobIngressRequest.of("hello", null, null, null)));
+        cases.add(Arguments.of(Topics.JOB_CHILDREN, JobIngressRequest.child(new WorkflowStep(2, null,
+                "6a1f5c0e-0000-4000-8000-0000000000fe", "child", null, null), Messages.prompt("x"),
+                new ParentStep(Messages.JOB, 1, 1, "route"), 2)));
         return cases.stream();
     }
 
@@ -103,6 +109,34 @@ class MessageContractTest {
                 .serialize("t", StepCommand.of(Messages.JOB, 1, 1, Messages.agentStepWithTools(), Messages.prompt("x"),
                         Messages.AT, null)));
         ((ObjectNode) json.get("step").get("tools").get(0)).put("kind", "shell");
+
+        assertThat(violations(Topics.STEPS_AGENT, json)).isNotEmpty();
+    }
+
+    /** Depth 0, every job a client starts, travels as before; records without it (older writers) read as 0. */
+    @Test
+    void aCallDepthOfZeroIsLeftOutAndAMissingOneReadsAsZero() throws IOException {
+        JsonNode request = JsonSerde.mapper().readTree(
+                Topics.JOB_REQUESTS.valueSerde().serializer().serialize("t", Messages.jobRequest()));
+        JsonNode command = JsonSerde.mapper().readTree(
+                Topics.STEPS_WASM.valueSerde().serializer().serialize("t", Messages.stepCommand()));
+        JsonNode deep = JsonSerde.mapper().readTree(
+                Topics.JOB_REQUESTS.valueSerde().serializer().serialize("t", Messages.jobRequest().atCallDepth(3)));
+
+        assertThat(request.has("call_depth")).isFalse();
+        assertThat(command.has("call_depth")).isFalse();
+        assertThat(deep.get("call_depth").asInt()).isEqualTo(3);
+        assertThat(Topics.JOB_REQUESTS.valueSerde().deserializer().deserialize("t",
+                JsonSerde.mapper().writeValueAsBytes(request)).callDepth()).isZero();
+        assertThat(Topics.STEPS_WASM.valueSerde().deserializer().deserialize("t",
+                JsonSerde.mapper().writeValueAsBytes(command)).callDepth()).isZero();
+    }
+
+    @Test
+    void schemaRejectsANegativeCallDepth() throws IOException {
+        ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(
+                Topics.STEPS_AGENT.valueSerde().serializer().serialize("t", Messages.stepCommand()));
+        json.put("call_depth", -1);
 
         assertThat(violations(Topics.STEPS_AGENT, json)).isNotEmpty();
     }
