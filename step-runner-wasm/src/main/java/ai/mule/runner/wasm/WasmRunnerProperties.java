@@ -78,7 +78,8 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
             return limits;
         }
         return new Limits(Math.toIntExact(maxResultSize.toBytes()), limits.maxJsonDepth(), limits.maxJobInputBytes(),
-                limits.maxStepConfigBytes(), limits.maxSnapshotBytes(), limits.maxStepOutputBytes());
+                limits.maxStepConfigBytes(), limits.maxSnapshotBytes(), limits.maxStepOutputBytes(),
+                limits.maxCallDepth());
     }
 
     public WasmLimits limits() {
