@@ -21,7 +21,8 @@ import java.util.List;
 
 /**
  * Collects what one command does to a job. Events are numbered on from the job's last {@code seq}, so a job's
- * events count 1, 2, 3... without gaps whatever commands produced them; {@link #into} stores the last one.
+ * events count 1, 2, 3... without gaps whatever commands produced them; {@link #into} stores the last one. Every
+ * step command and child job request it makes carries the job's call depth ({@link JobSnapshot#callDepth}).
  */
 final class Changes {
 
@@ -32,19 +33,21 @@ final class Changes {
     }
 
     private final Instant now;
+    private final int callDepth;
     private long seq;
     private final List<JobEvent> events = new ArrayList<>(4);
     private final List<StepCommand> commands = new ArrayList<>(1);
     private final List<JobControl> controls = new ArrayList<>(0);
     private final List<JobIngressRequest> children = new ArrayList<>(0);
 
-    private Changes(long lastSeq, Instant now) {
+    private Changes(long lastSeq, Instant now, int callDepth) {
         this.seq = lastSeq;
         this.now = now;
+        this.callDepth = callDepth;
     }
 
     static Changes after(JobState job, Instant now) {
-        return new Changes(job.progress().lastSeq(), now);
+        return new Changes(job.progress().lastSeq(), now, job.snapshot().callDepth());
     }
 
     /**
@@ -56,9 +59,12 @@ final class Changes {
         return requestChild(step, input, new ParentStep(jobId, ref.stepIndex(), ref.attempt(), stepName));
     }
 
-    /** Asks the gateway for a child job without an event (an item of a for-each over a sub-workflow). */
+    /**
+     * Asks the gateway for a child job without an event (an item of a for-each over a sub-workflow). The child keeps
+     * this job's call depth: a sub-workflow step is part of the workflow, not a call through an agent's tool.
+     */
     Changes requestChild(WorkflowStep step, JsonNode input, ParentStep parent) {
-        children.add(JobIngressRequest.child(step, input, parent));
+        children.add(JobIngressRequest.child(step, input, parent, callDepth));
         return this;
     }
 
@@ -67,9 +73,9 @@ final class Changes {
         return events.size() + commands.size();
     }
 
-    /** Sends one command without an event (a for-each item: its step's events say when it starts and ends). */
-    Changes send(StepCommand command) {
-        commands.add(command);
+    /** Sends one attempt without an event (a for-each item: its step's events say when it starts and ends). */
+    Changes send(String jobId, int stepIndex, int attempt, StepDefinition step, JsonNode input, Instant deadline) {
+        commands.add(StepCommand.of(jobId, stepIndex, attempt, step, input, now, deadline, callDepth));
         return this;
     }
 
@@ -89,14 +95,14 @@ final class Changes {
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, stepRef(job), input));
         // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
         commands.add(StepCommand.of(job.jobId(), progress.stepIndex(), progress.attempt(), step, input, now,
-                progress.stepDeadline()));
+                progress.stepDeadline(), callDepth));
         return this;
     }
 
     /** Sends one step of a graph job ({@link FlowRun}) and says so in a {@code StepStarted} event. */
     Changes dispatch(String jobId, StepRef ref, StepDefinition step, JsonNode input, Instant deadline) {
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, jobId, seq, at, ref, input));
-        commands.add(StepCommand.of(jobId, ref.stepIndex(), ref.attempt(), step, input, now, deadline));
+        commands.add(StepCommand.of(jobId, ref.stepIndex(), ref.attempt(), step, input, now, deadline, callDepth));
         return this;
     }
 

@@ -7,7 +7,6 @@ import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobControl;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.ParentStep;
-import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.StepFlow;
 import ai.mule.schemas.StepPolicy;
@@ -215,8 +214,7 @@ final class ForEachRun {
             run.changes.requestChild(child, itemInput(state.value()),
                     new ParentStep(run.job.jobId(), index, attempt, run.flow(index).name()));
         } else {
-            run.changes.send(StepCommand.of(run.job.jobId(), index, attempt, step, itemInput(state.value()), run.now,
-                    deadline));
+            run.changes.send(run.job.jobId(), index, attempt, step, itemInput(state.value()), deadline);
         }
     }
 

@@ -30,10 +30,14 @@ import java.util.List;
  *                     that record had none (and in states written before it was kept: their JSON reads unchanged)
  * @param awaited      a caller of the gateway waits for the job's end as it happens ({@link JobRequest#awaited});
  *                     left out of the JSON when false, so states written before it read and write unchanged
+ * @param callDepth    how many workflow calls through agent tools the job is nested in ({@link JobRequest#callDepth}),
+ *                     passed on in its step commands and to its sub-workflows' children; left out of the JSON when 0,
+ *                     so states written before it read as 0 and write unchanged
  */
 public record JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                           long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent,
-                          TraceContext trace, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited) {
+                          TraceContext trace, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth) {
 
     public JobSnapshot {
         steps = steps == null ? List.of() : List.copyOf(steps);
@@ -42,7 +46,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     public JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                        long stepGraceMs, String replyTopic) {
-        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null, false);
+        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null, false, 0);
     }
 
     /**
@@ -63,7 +67,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
     static JobSnapshot of(JobRequest request, Duration stepGrace) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
                 stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null,
-                request.awaited());
+                request.awaited(), request.callDepth());
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */
@@ -94,11 +98,11 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     JobSnapshot withoutSteps() {
         return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent,
-                trace, awaited);
+                trace, awaited, callDepth);
     }
 
     JobSnapshot tracedBy(TraceContext context) {
         return new JobSnapshot(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, flow, parent, context,
-                awaited);
+                awaited, callDepth);
     }
 }

@@ -12,6 +12,7 @@ import ai.mule.schemas.TokenUsage;
 import ai.mule.schemas.WasmStep;
 import ai.mule.tracing.TraceContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -127,6 +128,7 @@ class JobStateCompatibilityTest {
         assertThat(snapshot.stepGraceMs()).isEqualTo(5000);
         assertThat(snapshot.replyTopic()).isEqualTo("replies.test");
         assertThat(snapshot.trace()).as("states were written without a trace context").isNull();
+        assertThat(snapshot.callDepth()).as("states were written without a call depth: a client's job").isZero();
         JobProgress progress = state.progress();
         assertThat(progress.status()).isEqualTo(JobStatus.RUNNING);
         assertThat(progress.stepIndex()).isEqualTo(1);
@@ -190,6 +192,29 @@ class JobStateCompatibilityTest {
             assertThat(((JobEvent.JobCompleted) events.get(1)).usage()).isEqualTo(new TokenUsage(11, 7, 18));
             assertThat(orchestrator.replies("replies.test")).hasSize(1);
             assertThat(orchestrator.state(old.jobId()).status()).isEqualTo(JobStatus.COMPLETED);
+        }
+    }
+
+    @Test
+    void aStateKeepsItsCallDepthAndARestartedOrchestratorSendsTheNextStepAtIt() throws Exception {
+        ObjectNode json = (ObjectNode) JsonSerde.mapper().readTree(RUNNING);
+        json.put("step_index", 0).put("attempt", 1).put("call_depth", 2);
+        JobState deep = read(json.toString());
+        assertThat(deep.snapshot().callDepth()).isEqualTo(2);
+        assertThat(JsonSerde.mapper().readTree(serde.serializer().serialize("changelog", deep))).isEqualTo(json);
+
+        try (OrchestratorDriver orchestrator = new OrchestratorDriver(stateDir)) {
+            orchestrator.restore(deep);
+            StepCommand awaited = StepCommand.of(deep.jobId(), 0, 1, deep.snapshot().steps().get(0),
+                    deep.progress().stepInput(), OrchestratorDriver.START, deep.progress().stepDeadline());
+
+            orchestrator.result(Results.succeeded(awaited, JsonSerde.mapper().getNodeFactory().textNode("HELLO"),
+                    null, null, 10, OrchestratorDriver.START));
+
+            assertThat(orchestrator.agentCommands()).singleElement().satisfies(next -> {
+                assertThat(next.stepIndex()).isEqualTo(1);
+                assertThat(next.callDepth()).isEqualTo(2);
+            });
         }
     }
 
