@@ -34,7 +34,8 @@ public final class StubHttpServer implements AutoCloseable {
                 try (exchange) {
                     Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                             exchange.getRequestHeaders().getFirst("Authorization"),
-                            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                            Map.copyOf(exchange.getRequestHeaders()));
                     stub.requests.add(request);
                     Function<Request, Answer> route = stub.routes.get(request.path());
                     Answer answer = route == null ? new Answer(404, "text/plain", "no route") : route.apply(request);
@@ -71,7 +72,15 @@ public final class StubHttpServer implements AutoCloseable {
         server.stop(0);
     }
 
-    public record Request(String method, String path, String authorization, String body) {
+    /** @param headers every header as sent, under the name as the server keeps it (first letter upper-case) */
+    public record Request(String method, String path, String authorization, String body,
+                          Map<String, List<String>> headers) {
+
+        /** The first value of the header {@code name} (any case), or null. */
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
     }
 
     public record Answer(int status, String contentType, String body) {

@@ -112,7 +112,7 @@ public class AgentStepExecutor implements StepHandler {
                     }
                     log.info("job {} step {}: agent {} calls tool {}", command.jobId(), command.stepIndex(),
                             step.agentName(), call.name());
-                    String result = calls.call(cancel, stepTimeout, () -> runTool(step, call, cancel));
+                    String result = calls.call(cancel, stepTimeout, () -> runTool(step, command, call, cancel));
                     messages.add(ToolExecutionResultMessage.from(call, result));
                 }
                 continue;
@@ -141,11 +141,12 @@ public class AgentStepExecutor implements StepHandler {
     }
 
     /** A tool that waits for other steps (a workflow, a module) waits with this step's runner place given back. */
-    private String runTool(AgentStep step, ToolExecutionRequest call, CancelSignal cancel) {
+    private String runTool(AgentStep step, StepCommand command, ToolExecutionRequest call, CancelSignal cancel) {
         if (toolbox().waitsForOtherSteps(step.tools(), call)) {
-            return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining()));
+            return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining(),
+                    command.callDepth()));
         }
-        return toolbox().run(step.tools(), call, cancel.remaining());
+        return toolbox().run(step.tools(), call, cancel.remaining(), command.callDepth());
     }
 
     private AgentToolbox toolbox() {

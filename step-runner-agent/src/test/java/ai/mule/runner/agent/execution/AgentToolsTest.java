@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -133,9 +134,34 @@ class AgentToolsTest {
         assertThat(result.output()).isEqualTo(TextNode.valueOf("answer from: SUMMARY"));
         StubHttpServer.Request call = gateway.requests().get(0);
         assertThat(call.authorization()).isEqualTo("Bearer mule_runner_key");
+        assertThat(call.header("Mule-Call-Depth")).as("a client's job (depth 0) calls a job at depth 1").isEqualTo("1");
         JsonNode body = AgentSteps.json(call.body());
         assertThat(body.path("model").asText()).isEqualTo("workflow/summarize-flow");
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("long text");
+    }
+
+    /** The gateway refuses a job past mule.limits.max-call-depth: so a workflow calling itself ends. */
+    @Test
+    void aToolOfAJobAtSomeDepthCallsTheGatewayOneLevelDeeper() {
+        String module = UUID.randomUUID().toString();
+        gateway.route("/v1/chat/completions", request -> StubHttpServer.Answer.json(
+                "{\"choices\": [{\"index\": 0, \"message\": {\"role\": \"assistant\", \"content\": \"again\"}}]}"));
+        gateway.route("/api/v1/wasm-modules/" + module + "/execute", request -> StubHttpServer.Answer.json(
+                "{\"data\": {\"success\": true, \"output\": \"X\"}}"));
+        openAi.answerWith(request -> request.toolResults().isEmpty()
+                ? Reply.toolCalls(new ToolCall("call_1", "recurse", "{\"prompt\": \"go on\"}"),
+                        new ToolCall("call_2", "shout", "{\"prompt\": \"x\"}"))
+                : Reply.completion("done"));
+        AgentStep step = step(tool("recurse", AgentTool.Kind.CALL_WORKFLOW, config("workflow", "self")),
+                tool("shout", AgentTool.Kind.WASM_MODULE, config("module_id", module)));
+        StepCommand atDepthTwo = StepCommand.of("job-t9", 0, 1, step, prompt("Recurse"), Instant.now(), null, 2);
+
+        StepResult result = AgentSteps.run(executor, atDepthTwo);
+
+        assertThat(result.success()).as(String.valueOf(result.error())).isTrue();
+        assertThat(gateway.requests()).extracting(StubHttpServer.Request::path)
+                .containsExactlyInAnyOrder("/v1/chat/completions", "/api/v1/wasm-modules/" + module + "/execute");
+        assertThat(gateway.requests()).extracting(call -> call.header("Mule-Call-Depth")).containsOnly("3");
     }
 
     @Test

@@ -110,7 +110,7 @@ class HttpFetchToolTest {
         AgentTool tool = new AgentTool("fetch", AgentTool.Kind.HTTP_FETCH, "fetches", null, config);
         ToolExecutionRequest call = ToolExecutionRequest.builder().id("call_1").name("fetch")
                 .arguments(JsonSerde.mapper().createObjectNode().put("url", url).toString()).build();
-        return toolbox.run(List.of(tool), call, Duration.ofSeconds(10));
+        return toolbox.run(List.of(tool), call, Duration.ofSeconds(10), 0);
     }
 
     private HttpServer server() {
