@@ -43,6 +43,12 @@ public final class Http {
                 .PUT(HttpRequest.BodyPublishers.ofString(write(json))));
     }
 
+    /** A JSON POST with headers of its own, given as name, value, name, value, ... */
+    public Response post(String path, Object json, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .headers(headers).POST(HttpRequest.BodyPublishers.ofString(write(json))));
+    }
+
     public Response postRaw(String path, String body) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));

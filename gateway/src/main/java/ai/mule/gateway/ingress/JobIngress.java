@@ -237,8 +237,8 @@ public class JobIngress extends BackgroundLoop {
     /**
      * Makes the child job of a sub-workflow step, asked for by the orchestrator on its own topic (integrations
      * cannot link jobs to parents): the child workflow's snapshot now, the job id and idempotency key derived from
-     * the parent job, step and attempt (a redelivery finds the job it made). A child that cannot be made fails the
-     * parent's step with why, instead of leaving it to wait out its deadline.
+     * the parent job, step and attempt (a redelivery finds the job it made), the parent's call depth. A child that
+     * cannot be made fails the parent's step with why, instead of leaving it to wait out its deadline.
      */
     private void startChild(ConsumerRecord<String, byte[]> record) {
         JobIngressRequest request;
@@ -259,8 +259,9 @@ public class JobIngress extends BackgroundLoop {
             JobPlan plan = planner.workflow(workflowId).orElseThrow(() -> new IngressRejected("the workflow '"
                     + request.workflow() + "' (" + workflowId + ") no longer exists"));
             ObjectNode input = request.input() instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
-            jobs.acceptOnce(UUID.fromString(parent.childJobId()), plan.withParent(parent), input, "",
-                    JobService.SOURCE_WORKFLOW, parent.idempotencyKey());
+            jobs.acceptOnce(UUID.fromString(parent.childJobId()),
+                    plan.withParent(parent).atCallDepth(request.callDepth()), input, "", JobService.SOURCE_WORKFLOW,
+                    parent.idempotencyKey());
         } catch (IngressRejected | ApiException | IllegalArgumentException e) {
             log.info("The child job of step {} of job {} cannot be made: {}", parent.stepIndex(), parent.jobId(),
                     e.getMessage());

@@ -14,23 +14,29 @@ import java.util.UUID;
  * What a new job will run: the snapshot of its steps taken now, and what it was started from (a workflow, or
  * one WASM module or one agent run directly). Exactly one of the three ids is set. {@code flow} is the workflow's
  * graph (one entry per step), or null when its steps run in a line. {@code parent} is set for the child job of a
- * sub-workflow step.
+ * sub-workflow step. {@code callDepth} is how many workflow calls through agent tools the job is nested in
+ * ({@link ai.mule.schemas.JobRequest#callDepth}): 0 unless an agent's tool or a sub-workflow of such a job asked.
  */
 public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
-                      List<StepFlow> flow, ParentStep parent) {
+                      List<StepFlow> flow, ParentStep parent, int callDepth) {
 
     public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
-        this(workflowId, wasmModuleId, agentId, workflowName, steps, null, null);
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, null, null, 0);
     }
 
     public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
                    List<StepFlow> flow) {
-        this(workflowId, wasmModuleId, agentId, workflowName, steps, flow, null);
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, flow, null, 0);
     }
 
     /** This plan as the child job of a sub-workflow step. */
     public JobPlan withParent(ParentStep step) {
-        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, step);
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, step, callDepth);
+    }
+
+    /** This plan for a job {@code depth} workflow calls through agent tools deep (checked when it is accepted). */
+    public JobPlan atCallDepth(int depth) {
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, depth);
     }
 
     /** The size of the steps' snapshot as it travels (JSON, in the job request and the orchestrator's state). */

@@ -94,12 +94,15 @@ public class JobService {
 
     /**
      * Whether this job may enter the pipeline, decided before anything is written: every path that accepts a job
-     * (the API, chat completions, module runs, Kafka ingress) comes through here. The input must fit the job
-     * input limits and hold storable text; the snapshot, as the planner took it now, must fit the snapshot limit
-     * (saving a step already refuses a workflow that would not; a module or agent that grew since is caught here).
+     * (the API, chat completions, module runs, Kafka ingress) comes through here. A job an agent's tool asks for
+     * must not nest deeper than the call depth limit (a workflow whose agent calls it again would otherwise start
+     * jobs without end). The input must fit the job input limits and hold storable text; the snapshot, as the
+     * planner took it now, must fit the snapshot limit (saving a step already refuses a workflow that would not; a
+     * module or agent that grew since is caught here).
      */
     private void admit(JobPlan plan, ObjectNode input) {
         plan.requireSteps();
+        limits.requireCallDepth(plan.callDepth());
         limits.requireJobInput(input);
         limits.requireSnapshot("workflow '" + plan.workflowName() + "'", plan.snapshotBytes(),
                 HttpStatus.UNPROCESSABLE_ENTITY, "shrink the configs of its steps, modules or agents");
@@ -111,7 +114,8 @@ public class JobService {
         JobRequest request = JobRequest.of(jobId.toString(), workflowId, plan.workflowName(), plan.steps(), input, now)
                 .with(deadlines.deadlineFor(now), replyTopic)
                 .withFlow(plan.flow())
-                .withParent(plan.parent());
+                .withParent(plan.parent())
+                .atCallDepth(plan.callDepth());
         if (awaited) {
             request = request.awaitedByCaller();
         }

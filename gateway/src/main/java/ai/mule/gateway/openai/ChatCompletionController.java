@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.util.concurrent.CompletableFuture;
 import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.web.ApiException;
+import ai.mule.schemas.JobRequest;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -27,11 +28,14 @@ class ChatCompletionController {
      * Answers JSON, or Server-Sent Events for {@code "stream": true}. {@code Idempotency-Key} makes an async model's
      * retried call return the first call's job instead of starting another. An answer known at once (an async
      * model's job id, a stream's emitter, a refusal) is Spring's to write; one that waits for its job or agent is
-     * written by {@link LateAnswers} when it comes.
+     * written by {@link LateAnswers} when it comes. {@code Mule-Call-Depth} is sent by an agent runner's tool: the
+     * depth of the job a workflow model starts.
      */
     @PostMapping(path = "/v1/chat/completions")
     CompletableFuture<Object> complete(@RequestBody JsonNode body,
                                        @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                       @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
+                                       String depth,
                                        HttpServletRequest request, HttpServletResponse response) {
         String idempotencyKey;
         try {
@@ -39,11 +43,29 @@ class ChatCompletionController {
         } catch (ApiException e) {
             throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_idempotency_key");
         }
-        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey);
+        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey, callDepth(depth));
         if (answer.isDone()) {
             return answer;
         }
         lateAnswers.answerWhenDone(request, response, answer);
         return null;
+    }
+
+    /** The {@code Mule-Call-Depth} header: absent is 0 (a client's call), present a whole number of 0 or more. */
+    static int callDepth(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            int depth = Integer.parseInt(header.strip());
+            if (depth >= 0) {
+                return depth;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw OpenAiException.invalidRequest(JobRequest.CALL_DEPTH_HEADER + " must be a whole number from 0 to "
+                + Integer.MAX_VALUE + " (how many workflow calls through agent tools lead to this one; agent runners "
+                + "send it, clients leave it out), got \"" + header + "\"", null, "invalid_call_depth");
     }
 }

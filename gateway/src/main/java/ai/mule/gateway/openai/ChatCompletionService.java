@@ -56,8 +56,11 @@ class ChatCompletionService {
     /**
      * The answer: a {@code ResponseEntity} (JSON), or for {@code stream: true} a {@code text/event-stream}
      * emitter. {@code idempotencyKey} applies to async models only: a waiting call cannot be replayed.
+     * {@code callDepth} is the depth of the job a workflow model starts (an agent's tool calls with its own job's
+     * depth + 1); one past {@code mule.limits.max-call-depth} is refused before anything is written. A direct
+     * agent call starts no job and runs no tools, so it has no depth to check.
      */
-    CompletableFuture<Object> complete(ChatRequest request, String idempotencyKey) {
+    CompletableFuture<Object> complete(ChatRequest request, String idempotencyKey, int callDepth) {
         ModelRef model = ModelRef.parse(request.model()).orElseThrow(() -> modelNotFound(request.model()));
         if (request.stream() && model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {
             throw OpenAiException.invalidRequest("stream is not available for " + model.id() + ": async models answer "
@@ -72,7 +75,8 @@ class ChatCompletionService {
             }
             return answer;
         }
-        JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps();
+        JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps()
+                .atCallDepth(callDepth);
         ObjectNode input = Json.emptyObject().put("prompt", request.prompt());
         UUID jobId = UUID.randomUUID();
         if (model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {

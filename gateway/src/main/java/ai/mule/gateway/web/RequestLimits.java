@@ -20,7 +20,8 @@ import org.springframework.stereotype.Component;
  *       cannot store (NUL, an unpaired surrogate): the request is malformed for Mule, as a value of the wrong
  *       type is;</li>
  *   <li><b>422</b> when the request is fine but the job it would start is not: its saved workflow's snapshot is
- *       over the limit (a module or an agent grew after the steps were saved).</li>
+ *       over the limit (a module or an agent grew after the steps were saved), or it would nest workflow calls
+ *       through agent tools deeper than {@code mule.limits.max-call-depth}.</li>
  * </ul>
  * Each refusal names the value and the setting; problem details carry the setting as {@code limit}, OpenAI
  * errors as {@code param}, with {@code code: limit_exceeded}.
@@ -62,6 +63,13 @@ public class RequestLimits {
             throw ApiException.limitExceeded(status, what + ": " + violation.get().message() + "; " + advice,
                     violation.get().setting());
         }
+    }
+
+    /** A job started {@code callDepth} workflow calls through agent tools deep (0: not by a tool). */
+    public void requireCallDepth(int callDepth) {
+        limits.checkCallDepth(callDepth).ifPresent(violation -> {
+            throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
+        });
     }
 
     /**
