@@ -55,7 +55,8 @@ public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String w
             return this;
         }
         return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps.stream()
-                .map(step -> step instanceof WasmStep wasm ? wasm.inDirectory(workingDirectory) : step).toList());
+                .map(step -> step instanceof WasmStep wasm ? wasm.inDirectory(workingDirectory) : step).toList(),
+                flow, parent, callDepth);
     }
 
     /** A job needs at least one step: the orchestrator would have nothing to start. */

@@ -83,6 +83,25 @@ class WorkflowGraphIT extends IntegrationTestBase {
     }
 
     @Test
+    void aJobInAWorkingDirectoryKeepsItsGraph() {
+        given();
+        step("name", "split");
+        step("name", "a", "depends_on", List.of("split"));
+        step("name", "b", "depends_on", List.of("split"));
+
+        Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflow, "input_data", map(),
+                "working_directory", "projects/site"));
+
+        assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
+        JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, accepted.json().at("/data/id").asText(), 1,
+                Duration.ofSeconds(20)).get(0);
+        assertThat(request.flow()).as("a and b in parallel, not in a line").isNotNull()
+                .extracting(StepFlow::name).containsExactly("split", "a", "b");
+        assertThat(request.flow().get(2).dependsOn()).containsExactly(0);
+        assertThat(((WasmStep) request.steps().get(2)).workingDirectory()).isEqualTo("projects/site");
+    }
+
+    @Test
     void aLinearWorkflowCarriesNoFlow() {
         given();
         step("name", "first");
