@@ -20,7 +20,8 @@ import java.util.function.Function;
  * checks every record it writes.
  * <p>
  * {@link #maxCallDepth} bounds something else: how many jobs one chain of agent tool calls may start, one inside the
- * other. The gateway checks it when such a job is asked for.
+ * other. The gateway checks it when such a job is asked for. {@link #maxForEachItems} bounds the items of one for-each
+ * step, which the orchestrator checks when it has evaluated them.
  *
  * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
  *                           {@code max.message.bytes}/{@code max.request.size} is 1 MiB)
@@ -35,31 +36,40 @@ import java.util.function.Function;
  *                           binds its workflow when it runs, so a workflow that calls itself (or W -> X -> W) is
  *                           only found then; without this bound every level holds a runner thread waiting and
  *                           one model could fill the shared runners and orchestrator. 0 = no calls through tools
+ * @param maxForEachItems    the items of one for-each step ({@link #checkForEachItems})
  */
 public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
-                     int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth) {
+                     int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth, int maxForEachItems) {
 
-    public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 5);
+    public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 5,
+            1_000);
 
     /** The property (or, upper-cased with underscores, environment variable) each limit is read from. */
     public static final String PREFIX = "mule.limits.";
 
     public Limits {
         if (maxRecordBytes < 64 * 1024 || maxJsonDepth < 2 || maxJobInputBytes < 1 || maxStepConfigBytes < 1
-                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0) {
+                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0 || maxForEachItems < 1) {
             throw new IllegalArgumentException("invalid limits: " + PREFIX + "max-record-bytes >= 65536, "
-                    + PREFIX + "max-json-depth >= 2, every size >= 1, " + PREFIX + "max-call-depth >= 0");
+                    + PREFIX + "max-json-depth >= 2, every size >= 1, " + PREFIX + "max-call-depth >= 0, "
+                    + PREFIX + "max-for-each-items >= 1");
         }
     }
 
     /**
-     * The size and depth limits with the default {@link #maxCallDepth}: enough for a runner, which starts no jobs and
-     * so never checks a call depth.
+     * The size and depth limits with the default {@link #maxCallDepth} and {@link #maxForEachItems}: enough for a
+     * runner, which starts no jobs and runs no for-each.
      */
     public Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
                   int maxSnapshotBytes, int maxStepOutputBytes) {
         this(maxRecordBytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes, maxStepOutputBytes,
-                DEFAULTS.maxCallDepth);
+                DEFAULTS.maxCallDepth, DEFAULTS.maxForEachItems);
+    }
+
+    /** These limits with another {@link #maxRecordBytes}. */
+    public Limits withMaxRecordBytes(int bytes) {
+        return new Limits(bytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes,
+                maxStepOutputBytes, maxCallDepth, maxForEachItems);
     }
 
     /**
@@ -75,7 +85,8 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
                 read(property, "max-step-config-bytes", DEFAULTS.maxStepConfigBytes),
                 read(property, "max-snapshot-bytes", DEFAULTS.maxSnapshotBytes),
                 read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes),
-                read(property, "max-call-depth", DEFAULTS.maxCallDepth));
+                read(property, "max-call-depth", DEFAULTS.maxCallDepth),
+                read(property, "max-for-each-items", DEFAULTS.maxForEachItems));
     }
 
     /** A limit a value broke: {@code setting} names the limit's property, {@code message} says what and by how much. */
@@ -116,6 +127,20 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
         return Optional.of(new Violation(PREFIX + "max-call-depth", "workflow calls through agent tools nest "
                 + callDepth + " deep; at most " + maxCallDepth + " (" + PREFIX + "max-call-depth): an agent step of a "
                 + "workflow called by a tool calls a workflow again"));
+    }
+
+    /**
+     * The items of one for-each step. The job's state holds every item, and each item's result rewrites the whole
+     * state, so a for-each's work grows with the square of its items: one of 15,000 items kept the orchestrator busy
+     * for 99 s and other jobs' calls 100 times slower meanwhile.
+     */
+    public Optional<Violation> checkForEachItems(String step, int items) {
+        if (items <= maxForEachItems) {
+            return Optional.empty();
+        }
+        return Optional.of(new Violation(PREFIX + "max-for-each-items", "step '" + step + "' has " + items
+                + " for_each items; at most " + maxForEachItems + " (" + PREFIX + "max-for-each-items): run them in "
+                + "batches, e.g. a for_each over batches whose step is a sub-workflow with its own for_each"));
     }
 
     public Optional<Violation> checkDepth(String what, JsonNode value) {

@@ -87,6 +87,19 @@ class LimitsTest {
     }
 
     @Test
+    void forEachItemsAreCountedAgainstTheirLimitAndReadLikeTheOtherLimits() {
+        assertThat(LIMITS.checkForEachItems("each", 1_000)).isEmpty();
+        assertThat(LIMITS.checkForEachItems("each", 1_001)).hasValueSatisfying(v ->
+                assertThat(v.setting()).isEqualTo("mule.limits.max-for-each-items"));
+
+        Limits more = Limits.from(Map.of("mule.limits.max-for-each-items", "5000")::get);
+        assertThat(more.checkForEachItems("each", 5_000)).isEmpty();
+        assertThat(more.withMaxRecordBytes(2_000_000).maxForEachItems()).as("kept by withMaxRecordBytes").isEqualTo(5_000);
+        assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-for-each-items", "0")::get))
+                .hasMessageContaining("mule.limits.max-for-each-items >= 1");
+    }
+
+    @Test
     void theCallDepthIsReadLikeTheOtherLimitsAndZeroForbidsCallsThroughTools() {
         Limits none = Limits.from(Map.of("mule.limits.max-call-depth", "0")::get);
 

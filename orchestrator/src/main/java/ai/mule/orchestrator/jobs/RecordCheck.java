@@ -6,6 +6,7 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,8 +31,16 @@ final class RecordCheck {
         return written;
     }
 
-    /** The first record of {@code transition} that would not fit, as a violation that names it and the limit. */
+    /**
+     * The first record of {@code transition} that would not fit, as a violation that names it and the limit; first of
+     * all a for-each step with more items than {@link Limits#maxForEachItems}, as each of its items' results would
+     * rewrite a state that holds them all.
+     */
     Optional<Limits.Violation> firstTooLarge(String jobId, Transition.Applied transition) {
+        Optional<Limits.Violation> items = tooManyItems(transition.state());
+        if (items.isPresent()) {
+            return items;
+        }
         int keyBytes = jobId.getBytes(StandardCharsets.UTF_8).length;
         for (StepCommand command : transition.commands()) {
             Optional<Limits.Violation> violation = check("the step command of step " + command.step().stepOrder()
@@ -74,6 +83,24 @@ final class RecordCheck {
         }
         return check("the job's state (its workflow snapshot and current step input)", keyBytes,
                 transition.state());
+    }
+
+    private Optional<Limits.Violation> tooManyItems(JobState state) {
+        List<StepState> nodes = state.progress() == null ? null : state.progress().nodes();
+        if (nodes == null) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            List<StepState.ItemState> items = nodes.get(i).items();
+            if (items != null) {
+                Optional<Limits.Violation> violation = limits.checkForEachItems(
+                        state.snapshot().flow().get(i).name(), items.size());
+                if (violation.isPresent()) {
+                    return violation;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Limits.Violation> check(String what, int keyBytes, Object value) {

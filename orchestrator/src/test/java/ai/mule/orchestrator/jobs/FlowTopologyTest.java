@@ -397,6 +397,31 @@ class FlowTopologyTest {
         assertThat(((JobFailed) events.get(events.size() - 1)).error()).startsWith("step 'each': its for_each items");
     }
 
+    /** Each item's result rewrites a state holding every item: 15,000 items held the orchestrator for 99 s. */
+    @Test
+    void forEachItemsOverTheLimitFailTheJobNamingTheStepAndTheSetting() {
+        String jobId = newJobId();
+        orchestrator.request(graph(jobId, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(4, null)));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()),
+                JsonSerde.mapper().valueToTree(java.util.Map.of("parts", java.util.Collections.nCopies(1_001, "a"))),
+                null, null, 5, null));
+
+        List<JobEvent> events = orchestrator.events();
+        assertThat(((JobFailed) events.get(events.size() - 1)).error()).isEqualTo("the job cannot go on: step 'each' "
+                + "has 1001 for_each items; at most 1000 (mule.limits.max-for-each-items): run them in batches, e.g. "
+                + "a for_each over batches whose step is a sub-workflow with its own for_each");
+        assertThat(orchestrator.commands()).as("no item was sent").isEmpty();
+
+        String atTheLimit = newJobId();
+        orchestrator.request(graph(atTheLimit, List.of(wasm(1, "split", QUICK), wasm(2, "upper", QUICK)),
+                splitThenForEach(4, null)));
+        orchestrator.result(Results.succeeded(single(orchestrator.commands()),
+                JsonSerde.mapper().valueToTree(java.util.Map.of("parts", java.util.Collections.nCopies(1_000, "a"))),
+                null, null, 5, null));
+        assertThat(orchestrator.commands()).as("1,000 items run, four at a time").hasSize(4);
+    }
+
     @Test
     void aSubWorkflowRunsAsAChildJobWhoseOutputBecomesTheStepOutput() {
         String parentId = newJobId();

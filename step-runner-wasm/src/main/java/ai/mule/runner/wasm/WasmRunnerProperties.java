@@ -77,9 +77,7 @@ public record WasmRunnerProperties(@Positive Integer concurrency,
         if (maxResultSize == null) {
             return limits;
         }
-        return new Limits(Math.toIntExact(maxResultSize.toBytes()), limits.maxJsonDepth(), limits.maxJobInputBytes(),
-                limits.maxStepConfigBytes(), limits.maxSnapshotBytes(), limits.maxStepOutputBytes(),
-                limits.maxCallDepth());
+        return limits.withMaxRecordBytes(Math.toIntExact(maxResultSize.toBytes()));
     }
 
     public WasmLimits limits() {
