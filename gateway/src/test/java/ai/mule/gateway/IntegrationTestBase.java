@@ -1,7 +1,10 @@
 package ai.mule.gateway;
 
+import static org.awaitility.Awaitility.await;
+
 import ai.mule.testkit.TestKafka;
 import ai.mule.testkit.TestPostgres;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -40,6 +43,13 @@ public abstract class IntegrationTestBase {
         registry.add("spring.datasource.username", DB::username);
         registry.add("spring.datasource.password", DB::password);
         registry.add("mule.kafka.bootstrap-servers", TestKafka::bootstrapServers);
+    }
+
+    /** The id of the one job accepted for this workflow (or agent) name, once the gateway wrote it. */
+    protected String acceptedJob(String workflowName) {
+        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(workflowName)
+                        .query(String.class).optional().orElse(null), id -> id != null);
     }
 
     @BeforeEach

@@ -36,6 +36,13 @@ public final class TestApi {
                 "is_async", false)));
     }
 
+    /** A new workflow of one step (the upper fixture), by name: what a chat completion's model names. */
+    public String oneStepWorkflowName() {
+        JsonNode workflow = workflow();
+        wasmStep(workflow.get("id").asText(), module("upper.wasm", "").get("id").asText(), null);
+        return workflow.get("name").asText();
+    }
+
     public JsonNode module(String fixture, String config) {
         return created(http.postMultipart("/api/v1/wasm-modules", Map.of("name", unique(fixture.replace(".wasm", "")),
                 "description", "fixture " + fixture, "config", config), "module_data", WasmFixtures.wasm(fixture)));

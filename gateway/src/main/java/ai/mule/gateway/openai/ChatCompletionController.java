@@ -66,6 +66,6 @@ class ChatCompletionController {
         }
         throw OpenAiException.invalidRequest(JobRequest.CALL_DEPTH_HEADER + " must be a whole number from 0 to "
                 + Integer.MAX_VALUE + " (how many workflow calls through agent tools lead to this one; agent runners "
-                + "send it, clients leave it out), got \"" + header + "\"", null, "invalid_call_depth");
+                + "send it, clients leave it out)", null, "invalid_call_depth");
     }
 }

@@ -40,7 +40,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
 
         CompletableFuture<Http.Response> call = async(() -> http.post("/api/v1/wasm-modules/" + module.id() + "/execute",
                 map("input", map("prompt", "Mule"))));
-        String jobId = acceptedJob(module.id());
+        String jobId = acceptedJobOfModule(module.id());
         JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0);
         assertThat(request.awaited()).as("a sync call waits for the job's end").isTrue();
         TestKafka.send(Topics.JOB_EVENTS, jobId, stepCompleted(jobId, "Hej, Mule!", "{\"message\":\"Hej, Mule!\"}",
@@ -71,7 +71,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
 
         CompletableFuture<Http.Response> call = async(() -> http.post("/v1/wasm/execute",
                 map("module", module.name(), "input", map("prompt", ""))));
-        String jobId = acceptedJob(module.id());
+        String jobId = acceptedJobOfModule(module.id());
         TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.stepFailed(jobId, 3, FailureKind.MODULE_FAILED,
                 "a non-empty \"prompt\" is required",
                 "{\"success\":false,\"error\":\"a non-empty \\\"prompt\\\" is required\"}", "no prompt given\n"));
@@ -96,7 +96,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
 
         CompletableFuture<Http.Response> call = async(() -> http.post("/api/v1/wasm-modules/test",
                 map("module_id", module.id(), "input", map("prompt", "World"))));
-        String jobId = acceptedJob(module.id());
+        String jobId = acceptedJobOfModule(module.id());
         TestKafka.send(Topics.JOB_EVENTS, jobId, stepCompleted(jobId, "Hello, World!", "{\"message\":\"Hello, World!\"}",
                 ""));
         TestKafka.send(Topics.JOB_EVENTS, jobId, completed(jobId, "Hello, World!"));
@@ -116,7 +116,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
 
         CompletableFuture<Http.Response> call = async(() -> http.post("/api/v1/wasm-modules/test",
                 map("module_id", module.id(), "input", map("prompt", "World"))));
-        String jobId = acceptedJob(module.id());
+        String jobId = acceptedJobOfModule(module.id());
         TestKafka.send(Topics.JOB_EVENTS, jobId, new JobEvent.JobCancelled(Topics.SCHEMA_VERSION, jobId, 3,
                 Instant.now(), "cancelled by user"));
 
@@ -156,7 +156,7 @@ class WasmModuleExecuteIT extends IntegrationTestBase {
         return new Module(created.json().at("/data/id").asText(), name);
     }
 
-    private String acceptedJob(String moduleId) {
+    private String acceptedJobOfModule(String moduleId) {
         return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE wasm_module_id = CAST(? AS UUID)")
                         .param(moduleId).query(String.class).optional().orElse(null), id -> id != null);

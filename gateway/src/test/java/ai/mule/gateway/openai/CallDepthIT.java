@@ -2,7 +2,6 @@ package ai.mule.gateway.openai;
 
 import static ai.mule.gateway.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
@@ -41,7 +40,7 @@ class CallDepthIT extends IntegrationTestBase {
 
     @Test
     void aJobAtTheLimitIsAcceptedAndItsRequestCarriesTheDepth() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
                 chat("workflow/" + workflow), HEADER, "5"));
@@ -63,7 +62,7 @@ class CallDepthIT extends IntegrationTestBase {
 
     @Test
     void aJobPastTheLimitIsRefusedNamingTheLimitAndNothingIsWritten() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         List<Http.Response> refused = List.of(
                 http.post("/v1/chat/completions", chat("workflow/" + workflow), HEADER, "6"),
@@ -86,7 +85,7 @@ class CallDepthIT extends IntegrationTestBase {
 
     @Test
     void aCallDepthThatIsNotAWholeNumberOfZeroOrMoreIs400() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         for (String bad : List.of("-1", "two", "1.5", "99999999999")) {
             Http.Response response = http.post("/v1/chat/completions", chat("workflow/" + workflow), HEADER, bad);
@@ -95,8 +94,8 @@ class CallDepthIT extends IntegrationTestBase {
             JsonNode error = response.json().get("error");
             assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
             assertThat(error.get("code").asText()).isEqualTo("invalid_call_depth");
-            assertThat(error.get("message").asText()).contains("Mule-Call-Depth must be a whole number from 0")
-                    .contains("got \"" + bad + "\"");
+            assertThat(error.get("message").asText()).startsWith("Mule-Call-Depth must be a whole number from 0")
+                    .as("the client's value is not echoed").doesNotContain("got");
         }
         assertNothingWrittenFor(workflow);
     }
@@ -176,16 +175,5 @@ class CallDepthIT extends IntegrationTestBase {
         return map("model", model, "messages", List.of(map("role", "user", "content", "again")));
     }
 
-    private String workflowWithOneStep() {
-        JsonNode workflow = api.workflow();
-        api.wasmStep(workflow.get("id").asText(), api.module("upper.wasm", "").get("id").asText(), null);
-        return workflow.get("name").asText();
-    }
 
-    /** The id of the one job accepted for this workflow, once the gateway wrote it. */
-    private String acceptedJob(String workflowName) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(workflowName)
-                        .query(String.class).optional().orElse(null), id -> id != null);
-    }
 }

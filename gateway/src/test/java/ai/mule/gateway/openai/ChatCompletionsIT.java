@@ -2,7 +2,6 @@ package ai.mule.gateway.openai;
 
 import static ai.mule.gateway.Http.map;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.Http;
 import ai.mule.gateway.IntegrationTestBase;
@@ -40,7 +39,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void answersASyncWorkflowCallWithTheJobOutput() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
                 map("model", "workflow/" + workflow, "messages", List.of(
@@ -67,7 +66,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void givesNonTextOutputAsJsonText() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
                 map("model", "workflow/" + workflow, "messages", List.of(map("role", "user", "content", "x")))));
@@ -81,7 +80,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void answersAFailedJobWithAnOpenAiErrorNamingTheJob() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
                 map("model", "workflow/" + workflow, "messages", List.of(map("role", "user", "content", "x")))));
@@ -107,7 +106,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
      */
     @Test
     void answersOnlyFromCommittedEventsNeverFromAnAbortedTransaction() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         CompletableFuture<Http.Response> call = CompletableFuture.supplyAsync(() -> http.post("/v1/chat/completions",
                 map("model", "workflow/" + workflow, "messages", List.of(map("role", "user", "content", "x")))));
@@ -134,7 +133,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void answersATimeoutWith504CarryingTheJobId() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         double missedBefore = missedEnds();
         assertThat(http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "1")).status()).isEqualTo(200);
         try {
@@ -161,7 +160,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void answersFromTheRowWhenTheJobsEndNeverReachedTheGatewayAndSaysSo(CapturedOutput log) throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         double missedBefore = missedEnds();
         assertThat(http.put("/api/v1/settings/timeout_workflow_seconds", map("value", "1")).status()).isEqualTo(200);
         try {
@@ -189,7 +188,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void startsAnAsyncWorkflowAtOnce() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
 
         Http.Response response = http.post("/v1/chat/completions", map("model", "async/workflow/" + workflow,
                 "messages", List.of(map("role", "user", "content", "later"))));
@@ -209,7 +208,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
 
     @Test
     void explainsBadRequestsInOpenAiShape() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         List<Object> messages = List.of(map("role", "user", "content", "x"));
 
         Http.Response unknown = http.post("/v1/chat/completions", map("model", "workflow/nope-" + workflow, "messages", messages));
@@ -261,18 +260,7 @@ class ChatCompletionsIT extends IntegrationTestBase {
         assertThat(first.get("owned_by").asText()).isEqualTo("mule");
     }
 
-    private String workflowWithOneStep() {
-        JsonNode workflow = api.workflow();
-        api.wasmStep(workflow.get("id").asText(), api.module("upper.wasm", "").get("id").asText(), null);
-        return workflow.get("name").asText();
-    }
 
-    /** The id of the one job accepted for this workflow (or agent) name, once the gateway wrote it. */
-    private String acceptedJob(String workflowName) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(workflowName)
-                        .query(String.class).optional().orElse(null), id -> id != null);
-    }
 
     private static KafkaProducer<String, JobEvent> transactionalProducer() {
         Properties props = new Properties();

@@ -1,7 +1,6 @@
 package ai.mule.gateway.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import ai.mule.gateway.IntegrationTestBase;
 import ai.mule.gateway.JobEvents;
@@ -18,7 +17,6 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +38,14 @@ class OpenAiSdkIT extends IntegrationTestBase {
 
     @Test
     void listsModels() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         List<String> ids = sdk.models().list().data().stream().map(Model::id).toList();
         assertThat(ids).contains("workflow/" + workflow, "async/workflow/" + workflow);
     }
 
     @Test
     void answersASyncCallWithTheOutputAndRealTokenCounts() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         CompletableFuture<ChatCompletion> call = CompletableFuture.supplyAsync(() -> sdk.chat().completions()
                 .create(params("workflow/" + workflow)));
         String jobId = acceptedJob(workflow);
@@ -64,14 +62,14 @@ class OpenAiSdkIT extends IntegrationTestBase {
 
     @Test
     void startsAnAsyncWorkflowAndAnswersTheJobId() {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         ChatCompletion answer = sdk.chat().completions().create(params("async/workflow/" + workflow));
         assertThat(answer.id()).isEqualTo(acceptedJob(workflow));
     }
 
     @Test
     void streamsTheOutputAsChunksEndingWithDone() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         ChatCompletionCreateParams params = params("workflow/" + workflow).toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
         CompletableFuture<List<ChatCompletionChunk>> call = CompletableFuture.supplyAsync(() -> {
@@ -98,7 +96,7 @@ class OpenAiSdkIT extends IntegrationTestBase {
 
     @Test
     void rawStreamEndsWithDoneAndReportsAFailureInStream() throws Exception {
-        String workflow = workflowWithOneStep();
+        String workflow = api.oneStepWorkflowName();
         CompletableFuture<ai.mule.gateway.Http.Response> call = CompletableFuture.supplyAsync(() -> http.postRaw(
                 "/v1/chat/completions", "{\"model\": \"workflow/" + workflow + "\", \"stream\": true, "
                         + "\"messages\": [{\"role\": \"user\", \"content\": \"x\"}]}"));
@@ -116,17 +114,5 @@ class OpenAiSdkIT extends IntegrationTestBase {
 
     private static ChatCompletionCreateParams params(String model) {
         return ChatCompletionCreateParams.builder().model(model).addUserMessage("hello").build();
-    }
-
-    private String workflowWithOneStep() {
-        String workflow = api.workflow().get("id").asText();
-        api.wasmStep(workflow, api.module("upper.wasm", "").get("id").asText(), null);
-        return http.get("/api/v1/workflows/" + workflow).json().at("/data/name").asText();
-    }
-
-    private String acceptedJob(String workflowName) {
-        return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> jdbc.sql("SELECT CAST(id AS TEXT) FROM jobs WHERE workflow_name = ?").param(workflowName)
-                        .query(String.class).optional().orElse(null), id -> id != null);
     }
 }
