@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,9 +86,13 @@ public class AgentToolbox {
      * may need the very runner the calling step runs on.
      */
     public boolean waitsForOtherSteps(List<AgentTool> tools, ToolExecutionRequest request) {
-        return tools.stream().filter(t -> t.name().equals(request.name())).findFirst()
+        return named(tools, request)
                 .map(t -> t.kind() == AgentTool.Kind.CALL_WORKFLOW || t.kind() == AgentTool.Kind.WASM_MODULE)
                 .orElse(false);
+    }
+
+    private static Optional<AgentTool> named(List<AgentTool> tools, ToolExecutionRequest request) {
+        return tools.stream().filter(t -> t.name().equals(request.name())).findFirst();
     }
 
     /**
@@ -96,7 +101,7 @@ public class AgentToolbox {
      * @param callDepth the running job's call depth ({@link ai.mule.schemas.StepCommand#callDepth})
      */
     public String run(List<AgentTool> tools, ToolExecutionRequest request, Duration budget, int callDepth) {
-        AgentTool tool = tools.stream().filter(t -> t.name().equals(request.name())).findFirst().orElse(null);
+        AgentTool tool = named(tools, request).orElse(null);
         if (tool == null) {
             return "error: there is no tool named '" + request.name() + "'";
         }
