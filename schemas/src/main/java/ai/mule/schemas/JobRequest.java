@@ -22,11 +22,11 @@ import java.util.List;
  * @param awaited      a caller waits for this job's end as it happens (a synchronous call to the gateway): the
  *                     orchestrator commits the job's end at once rather than with its next regular commit. Absent
  *                     (false) for jobs whose callers come back later, and in requests from older gateways
- * @param callDepth    how many workflow calls through agent tools this job is nested in: 0 for a job a client
- *                     started, the calling job's depth + 1 for one an agent's {@code call_workflow} tool started
- *                     (sent as {@link #CALL_DEPTH_HEADER}), the parent's depth for a sub-workflow's child. The
- *                     orchestrator passes it on in every {@link StepCommand}, so the next tool call can say its own
- *                     depth; the gateway refuses a job past {@link Limits#maxCallDepth}. Absent (0) when 0, so
+ * @param callDepth    how many workflow calls from steps this job is nested in: 0 for a job a client started,
+ *                     the calling job's depth + 1 for one an agent's {@code call_workflow} tool or a module's
+ *                     {@code trigger_workflow_or_agent} started (sent as {@link #CALL_DEPTH_HEADER}), the parent's
+ *                     depth for a sub-workflow's child. The orchestrator passes it on in every {@link StepCommand},
+ *                     so the next such call can say its own depth; the gateway refuses a job past {@link Limits#maxCallDepth}. Absent (0) when 0, so
  *                     such requests read and write as before
  */
 public record JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
@@ -98,7 +98,7 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
                 flow, parent, true, callDepth);
     }
 
-    /** This request at {@code depth} workflow calls through agent tools ({@link #callDepth}). */
+    /** This request at {@code depth} workflow calls from steps ({@link #callDepth}). */
     public JobRequest atCallDepth(int depth) {
         return new JobRequest(version, jobId, workflowId, workflowName, steps, input, acceptedAt, deadline, replyTopic,
                 flow, parent, awaited, depth);

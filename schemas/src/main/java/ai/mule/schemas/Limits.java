@@ -19,8 +19,8 @@ import java.util.function.Function;
  * well under {@link #maxRecordBytes}. Raised by hand they may stop fitting, which is why the orchestrator still
  * checks every record it writes.
  * <p>
- * {@link #maxCallDepth} bounds something else: how many jobs one chain of agent tool calls may start, one inside the
- * other. The gateway checks it when such a job is asked for. {@link #maxForEachItems} bounds the items of one for-each
+ * {@link #maxCallDepth} bounds something else: how many jobs one chain of steps starting workflows (an agent's
+ * {@code call_workflow} tool, a module's {@code trigger_workflow_or_agent}) may start, one inside the other. The gateway checks it when such a job is asked for. {@link #maxForEachItems} bounds the items of one for-each
  * step, which the orchestrator checks when it has evaluated them.
  *
  * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
@@ -31,11 +31,12 @@ import java.util.function.Function;
  * @param maxStepConfigBytes one step's (or module's) config, as JSON
  * @param maxSnapshotBytes   a job's whole workflow snapshot (every step definition), as JSON
  * @param maxStepOutputBytes one step's output, as JSON
- * @param maxCallDepth       how many workflow calls may nest through agent tools ({@code call_workflow}): a job a
- *                           client starts is at depth 0, a job its agent's tool starts at 1, and so on. A tool call
- *                           binds its workflow when it runs, so a workflow that calls itself (or W -> X -> W) is
- *                           only found then; without this bound every level holds a runner thread waiting and
- *                           one model could fill the shared runners and orchestrator. 0 = no calls through tools
+ * @param maxCallDepth       how many workflow calls may nest through steps (an agent's {@code call_workflow} tool, a
+ *                           module's {@code trigger_workflow_or_agent}): a job a client starts is at depth 0, a job
+ *                           one of its steps starts at 1, and so on. Such a call binds its workflow when it runs, so
+ *                           a workflow that calls itself (or W -> X -> W) is only found then; without this bound one
+ *                           model or module could start jobs without end and fill the shared runners and
+ *                           orchestrator. 0 = no workflow calls from steps
  * @param maxForEachItems    the items of one for-each step ({@link #checkForEachItems})
  */
 public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
@@ -117,16 +118,16 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
     }
 
     /**
-     * A job started through an agent's {@code call_workflow} tool, {@code callDepth} workflow calls deep (0 for a job
-     * a client started): over {@link #maxCallDepth}, the calls have most likely become a loop.
+     * A job started by a step (an agent's tool, a module's host function), {@code callDepth} workflow calls deep (0
+     * for a job a client started): over {@link #maxCallDepth}, the calls have most likely become a loop.
      */
     public Optional<Violation> checkCallDepth(int callDepth) {
         if (callDepth <= maxCallDepth) {
             return Optional.empty();
         }
-        return Optional.of(new Violation(PREFIX + "max-call-depth", "workflow calls through agent tools nest "
-                + callDepth + " deep; at most " + maxCallDepth + " (" + PREFIX + "max-call-depth): an agent step of a "
-                + "workflow called by a tool calls a workflow again"));
+        return Optional.of(new Violation(PREFIX + "max-call-depth", "workflow calls from steps (agent tools, module "
+                + "host functions) nest " + callDepth + " deep; at most " + maxCallDepth + " (" + PREFIX
+                + "max-call-depth): a step of a workflow started by a step starts a workflow again"));
     }
 
     /**

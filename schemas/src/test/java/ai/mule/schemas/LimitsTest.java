@@ -81,8 +81,9 @@ class LimitsTest {
 
         assertThat(LIMITS.checkCallDepth(6)).hasValueSatisfying(v -> {
             assertThat(v.setting()).isEqualTo("mule.limits.max-call-depth");
-            assertThat(v.message()).isEqualTo("workflow calls through agent tools nest 6 deep; at most 5 "
-                    + "(mule.limits.max-call-depth): an agent step of a workflow called by a tool calls a workflow again");
+            assertThat(v.message()).isEqualTo("workflow calls from steps (agent tools, module host functions) nest "
+                    + "6 deep; at most 5 (mule.limits.max-call-depth): a step of a workflow started by a step starts a "
+                    + "workflow again");
         });
     }
 

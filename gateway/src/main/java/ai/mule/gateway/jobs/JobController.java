@@ -6,6 +6,7 @@ import ai.mule.gateway.web.Ids;
 import ai.mule.gateway.web.Json;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
+import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
@@ -46,12 +47,17 @@ class JobController {
     /**
      * Accepts a job at once (201 with the queued job); running it is the orchestrator's business. With an
      * {@code Idempotency-Key} header, a repeated request answers 200 with the job the first one created
-     * ({@code Idempotent-Replayed: true}) and starts nothing.
+     * ({@code Idempotent-Replayed: true}) and starts nothing. {@code Mule-Call-Depth} is sent by the WASM runner
+     * when a module's host function starts a workflow: the job is one call deeper than the module's, and refused past
+     * {@code mule.limits.max-call-depth}.
      */
     @PostMapping
     ResponseEntity<DataResponse<Job>> create(@RequestBody NewJob body,
-                                             @RequestHeader(name = "Idempotency-Key", required = false) String key) {
+                                             @RequestHeader(name = "Idempotency-Key", required = false) String key,
+                                             @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
+                                             String depth) {
         String idempotencyKey = JobService.idempotencyKey(key);
+        int callDepth = JobService.callDepth(depth);
         long targets = Stream.of(body.workflowId(), body.wasmModuleId(), body.agentId())
                 .filter(v -> v != null && !v.isBlank()).count();
         if (targets == 0) {
@@ -63,8 +69,8 @@ class JobController {
         }
         ObjectNode input = Json.objectOrEmpty(body.inputData(), "input_data");
         String workingDirectory = WorkingDirectory.require(body.workingDirectory());
-        JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(), plan(body).inDirectory(workingDirectory),
-                input, workingDirectory,
+        JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(),
+                plan(body).inDirectory(workingDirectory).atCallDepth(callDepth), input, workingDirectory,
                 JobService.SOURCE_API, idempotencyKey);
         if (accepted.replayed()) {
             return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(DataResponse.of(accepted.job()));

@@ -191,6 +191,28 @@ public class JobService {
         return header;
     }
 
+    /**
+     * Checks a {@code Mule-Call-Depth} header ({@link JobRequest#CALL_DEPTH_HEADER}), which a runner sends when a step
+     * (an agent's tool, a module's host function) starts a job: absent is 0, a client's own call; present, a whole
+     * number of 0 or more. The client's value is not echoed.
+     */
+    public static int callDepth(String header) {
+        if (header == null) {
+            return 0;
+        }
+        try {
+            int depth = Integer.parseInt(header.strip());
+            if (depth >= 0) {
+                return depth;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(JobRequest.CALL_DEPTH_HEADER + " must be a whole number from 0 to "
+                + Integer.MAX_VALUE + " (how many workflow calls through steps lead to this one; runners send it, "
+                + "clients leave it out)");
+    }
+
     /** Null for a good key; else its length, or the first character that is not visible ASCII. */
     private static String whatIsWrong(String key) {
         if (key.isEmpty() || key.length() > 255) {

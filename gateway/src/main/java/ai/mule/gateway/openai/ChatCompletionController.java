@@ -43,29 +43,17 @@ class ChatCompletionController {
         } catch (ApiException e) {
             throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_idempotency_key");
         }
-        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey, callDepth(depth));
+        int callDepth;
+        try {
+            callDepth = JobService.callDepth(depth);
+        } catch (ApiException e) {
+            throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_call_depth");
+        }
+        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey, callDepth);
         if (answer.isDone()) {
             return answer;
         }
         lateAnswers.answerWhenDone(request, response, answer);
         return null;
-    }
-
-    /** The {@code Mule-Call-Depth} header: absent is 0 (a client's call), present a whole number of 0 or more. */
-    static int callDepth(String header) {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            int depth = Integer.parseInt(header.strip());
-            if (depth >= 0) {
-                return depth;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw OpenAiException.invalidRequest(JobRequest.CALL_DEPTH_HEADER + " must be a whole number from 0 to "
-                + Integer.MAX_VALUE + " (how many workflow calls through agent tools lead to this one; agent runners "
-                + "send it, clients leave it out)", null, "invalid_call_depth");
     }
 }

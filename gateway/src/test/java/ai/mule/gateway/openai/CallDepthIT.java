@@ -76,9 +76,9 @@ class CallDepthIT extends IntegrationTestBase {
             assertThat(error.get("type").asText()).isEqualTo("invalid_request_error");
             assertThat(error.get("code").asText()).isEqualTo("limit_exceeded");
             assertThat(error.get("param").asText()).isEqualTo(LIMIT);
-            assertThat(error.get("message").asText()).isEqualTo("workflow calls through agent tools nest 6 deep; at "
-                    + "most 5 (mule.limits.max-call-depth): an agent step of a workflow called by a tool calls a "
-                    + "workflow again");
+            assertThat(error.get("message").asText()).isEqualTo("workflow calls from steps (agent tools, module "
+                    + "host functions) nest 6 deep; at most 5 (mule.limits.max-call-depth): a step of a workflow "
+                    + "started by a step starts a workflow again");
         }
         assertNothingWrittenFor(workflow);
     }
@@ -100,19 +100,29 @@ class CallDepthIT extends IntegrationTestBase {
         assertNothingWrittenFor(workflow);
     }
 
-    /** Only a workflow model of the chat endpoint is what an agent's tool calls; the other ways start at depth 0. */
+    /** A module's trigger_workflow_or_agent starts its workflow through the jobs API, with the header. */
     @Test
-    void aJobStartedThroughTheJobsApiIsAtDepthZeroWhateverItsHeaders() {
+    void aJobStartedThroughTheJobsApiCarriesItsDepthAndIsRefusedPastTheLimit() {
         JsonNode workflow = api.workflow();
-        api.wasmStep(workflow.get("id").asText(), api.module("upper.wasm", "").get("id").asText(), null);
+        String workflowId = workflow.get("id").asText();
+        api.wasmStep(workflowId, api.module("upper.wasm", "").get("id").asText(), null);
 
-        Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflow.get("id").asText()), HEADER,
-                "6");
+        Http.Response accepted = http.post("/api/v1/jobs", map("workflow_id", workflowId), HEADER, "5");
+        Http.Response client = http.post("/api/v1/jobs", map("workflow_id", workflowId));
+        Http.Response refused = http.post("/api/v1/jobs", map("workflow_id", workflowId), HEADER, "6");
+        Http.Response bad = http.post("/api/v1/jobs", map("workflow_id", workflowId), HEADER, "two");
 
         assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
-        String jobId = accepted.json().at("/data/id").asText();
-        assertThat(TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT)).singleElement()
-                .extracting(JobRequest::callDepth).isEqualTo(0);
+        assertThat(TestKafka.read(Topics.JOB_REQUESTS, accepted.json().at("/data/id").asText(), 1, KAFKA_WAIT))
+                .singleElement().extracting(JobRequest::callDepth).isEqualTo(5);
+        assertThat(TestKafka.read(Topics.JOB_REQUESTS, client.json().at("/data/id").asText(), 1, KAFKA_WAIT))
+                .singleElement().extracting(JobRequest::callDepth).as("no header: a client's job").isEqualTo(0);
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.json().get("limit").asText()).isEqualTo(LIMIT);
+        assertThat(bad.status()).as(bad.toString()).isEqualTo(400);
+        assertThat(bad.json().get("detail").asText()).startsWith("Mule-Call-Depth must be a whole number from 0");
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE workflow_id = CAST(? AS UUID)").param(workflowId)
+                .query(Long.class).single()).as("only the two accepted jobs").isEqualTo(2);
     }
 
     /** A sub-workflow step is part of its workflow, not a tool call: the orchestrator asks for the parent's depth. */

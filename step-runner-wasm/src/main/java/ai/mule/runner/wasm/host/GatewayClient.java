@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.host;
 
+import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,13 +38,17 @@ public final class GatewayClient {
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
     }
 
-    /** Starts a workflow (by id or name) with these params as its input: {@code {job_id, status}}. */
-    public ObjectNode startWorkflow(String idOrName, JsonNode params) {
+    /**
+     * Starts a workflow (by id or name) with these params as its input: {@code {job_id, status}}. The job is one call
+     * deeper than the running step's ({@code callDepth}, {@link JobRequest#CALL_DEPTH_HEADER}): a module that starts
+     * its own workflow is refused at {@code mule.limits.max-call-depth} instead of starting jobs without end.
+     */
+    public ObjectNode startWorkflow(String idOrName, JsonNode params, int callDepth) {
         String workflowId = isUuid(idOrName) ? idOrName : workflowIdNamed(idOrName);
         ObjectNode body = JsonSerde.mapper().createObjectNode();
         body.put("workflow_id", workflowId);
         body.set("input_data", params);
-        JsonNode job = send(post("api/v1/jobs", body, CALL_TIMEOUT)).path("data");
+        JsonNode job = send(post("api/v1/jobs", body, CALL_TIMEOUT, callDepth)).path("data");
         ObjectNode result = JsonSerde.mapper().createObjectNode();
         result.put("job_id", job.path("id").asText());
         result.put("status", job.path("status").asText());
@@ -52,7 +57,7 @@ public final class GatewayClient {
     }
 
     /** Asks an agent (by id or name): its chat.completion. The prompt is {@code params.prompt}, or params as JSON. */
-    public JsonNode askAgent(String idOrName, JsonNode params) {
+    public JsonNode askAgent(String idOrName, JsonNode params, int callDepth) {
         String name = isUuid(idOrName)
                 ? send(get("api/v1/agents/" + idOrName)).path("data").path("name").asText()
                 : idOrName;
@@ -62,7 +67,7 @@ public final class GatewayClient {
         ObjectNode message = body.putArray("messages").addObject();
         message.put("role", "user");
         message.put("content", prompt != null && prompt.isTextual() ? prompt.asText() : params.toString());
-        return send(post("v1/chat/completions", body, AGENT_TIMEOUT));
+        return send(post("v1/chat/completions", body, AGENT_TIMEOUT, callDepth));
     }
 
     /** A job's {@code {status, output}} (the output is null until it completes). */
@@ -96,8 +101,10 @@ public final class GatewayClient {
         return request(path, CALL_TIMEOUT).GET().build();
     }
 
-    private HttpRequest post(String path, JsonNode body, Duration timeout) {
+    /** A POST from a step at {@code callDepth}: a job it starts is one level deeper. */
+    private HttpRequest post(String path, JsonNode body, Duration timeout, int callDepth) {
         return request(path, timeout).header("Content-Type", "application/json")
+                .header(JobRequest.CALL_DEPTH_HEADER, String.valueOf(callDepth + 1))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     }
 

@@ -51,18 +51,24 @@ public final class MuleHost implements HostImports {
     private final GatewayClient gateway;
     private final int maxResponseBytes;
     private final List<String> internalHosts;
+    private final int callDepth;
     private final Set<String> startedJobs = Collections.synchronizedSet(new HashSet<>());
     private OutputStream stderr;
     private GatedResponse lastResponse;
     private byte[] lastOperationResult;
     private long lastOperationStatus;
 
-    /** @param internalHosts internal hosts the operator lets steps call (still only when a step lists them) */
-    public MuleHost(HostSettings settings, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts) {
+    /**
+     * @param internalHosts internal hosts the operator lets steps call (still only when a step lists them)
+     * @param callDepth     the running job's call depth, which the workflows it starts are one deeper than
+     */
+    public MuleHost(HostSettings settings, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts,
+                    int callDepth) {
         this.settings = settings;
         this.gateway = gateway;
         this.maxResponseBytes = maxResponseBytes;
         this.internalHosts = internalHosts;
+        this.callDepth = callDepth;
     }
 
     @Override
@@ -222,10 +228,10 @@ public final class MuleHost implements HostImports {
         try {
             JsonNode result;
             if (workflow) {
-                result = gateway.startWorkflow(id, params);
+                result = gateway.startWorkflow(id, params, callDepth);
                 startedJobs.add(result.path("job_id").asText());
             } else {
-                result = gateway.askAgent(id, params);
+                result = gateway.askAgent(id, params, callDepth);
             }
             lastOperationResult = JsonSerde.mapper().writeValueAsBytes(result);
             lastOperationStatus = 200;

@@ -18,7 +18,8 @@ public final class MuleHostFactory {
         this.internalHosts = internalHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
-    public HostImports forConfig(JsonNode stepConfig) {
-        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts);
+    /** The host of one run: its step's config, and its job's call depth ({@code StepCommand#callDepth}). */
+    public HostImports forStep(JsonNode stepConfig, int callDepth) {
+        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts, callDepth);
     }
 }

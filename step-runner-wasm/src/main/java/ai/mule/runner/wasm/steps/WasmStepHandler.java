@@ -77,7 +77,7 @@ public final class WasmStepHandler implements StepHandler {
         } catch (IllegalArgumentException e) {
             return failed(command, FailureKind.INVALID_INPUT, "module '" + step.moduleName() + "': " + e.getMessage());
         }
-        HostImports host = hosts == null ? HostImports.NONE : hosts.forConfig(step.config());
+        HostImports host = hosts == null ? HostImports.NONE : hosts.forStep(step.config(), command.callDepth());
         WasmOutcome outcome = executor.run(module, step, command.input(), new RunOptions(host, run, mount));
         if (!outcome.succeeded()) {
             log.info("job {} step {} attempt {}: module '{}' failed ({}): {}", command.jobId(), command.stepIndex(),

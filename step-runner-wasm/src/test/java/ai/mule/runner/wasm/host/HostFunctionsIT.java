@@ -107,6 +107,8 @@ class HostFunctionsIT {
             String id = UUID.randomUUID().toString();
             requests.add("job " + body.get("workflow_id").asText() + " " + body.get("input_data"));
             requests.add("auth " + exchange.getRequestHeaders().getFirst("Authorization"));
+            requests.add("depth " + exchange.getRequestHeaders().getFirst("Mule-Call-Depth") + " "
+                    + body.at("/input_data/prompt").asText());
             jobInputs.put(id, body.at("/input_data/prompt").asText());
             respond(exchange, 201, "{\"data\":{\"id\":\"" + id + "\",\"status\":\"queued\"}}");
             return;
@@ -185,6 +187,22 @@ class HostFunctionsIT {
         JsonNode started = json(out.get("op_result").asText());
         assertThat(started.get("status").asText()).isEqualTo("queued");
         assertThat(started.get("job_id").asText()).hasSize(36);
+    }
+
+    /** A module that starts its own workflow would start jobs without end: the gateway counts the depth. */
+    @Test
+    void aWorkflowStartedByAModuleIsOneCallDeeperThanTheModulesJob() {
+        String jobId = UUID.randomUUID().toString();
+        WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), "probe", WasmFixtures.sha256(PROBE),
+                json(jobs("shout")));
+        TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json("{\"call\":\"trigger\","
+                + "\"type\":\"workflow\",\"id\":\"shout\",\"params_json\":\"{\\\"prompt\\\":\\\"deep\\\"}\"}"),
+                Instant.now(), null, 2));
+
+        StepResult result = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT).get(0);
+
+        assertThat(result.output().get("code").asLong()).as(result.toString()).isZero();
+        assertThat(requests).contains("depth 3 deep");
     }
 
     @Test
