@@ -19,36 +19,18 @@ import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A job's call depth (how many workflow calls through agent tools it is nested in) goes with everything the
  * orchestrator sends for it: every step command, so that an agent step's tool can tell the gateway the depth of the
  * job it starts, and every sub-workflow child it asks for, which keeps its parent's depth (no tool call made it).
  */
-class CallDepthTopologyTest {
+class CallDepthTopologyTest extends TopologyTestBase {
 
     /** 2 attempts, no backoff: a retry is sent in the same transition as the failure. */
     static final StepPolicy TWICE = new StepPolicy(2, 0, 1.0, 0, 1_000, false);
-
-    @TempDir
-    Path stateDir;
-    OrchestratorDriver orchestrator;
-
-    @BeforeEach
-    void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir);
-    }
-
-    @AfterEach
-    void closeDriver() {
-        orchestrator.close();
-    }
 
     @Test
     void everyStepCommandOfAJobInALineCarriesItsDepthRetriesIncluded() {

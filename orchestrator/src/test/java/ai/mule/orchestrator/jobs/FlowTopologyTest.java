@@ -32,35 +32,17 @@ import ai.mule.schemas.WasmStep;
 import ai.mule.schemas.WorkflowStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Workflow graphs in the one state machine per job: fan-out, joins, conditions, retries in branches, fallbacks. */
-class FlowTopologyTest {
+class FlowTopologyTest extends TopologyTestBase {
 
     /** 3 attempts, 100 ms then 300 ms between them, 1 s a run. */
     static final StepPolicy QUICK = new StepPolicy(3, 100, 3.0, 10_000, 1_000, false);
     static final StepPolicy ONCE = new StepPolicy(1, 0, 1.0, 0, 1_000, false);
-
-    @TempDir
-    Path stateDir;
-    OrchestratorDriver orchestrator;
-
-    @BeforeEach
-    void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir);
-    }
-
-    @AfterEach
-    void closeDriver() {
-        orchestrator.close();
-    }
 
     /** split -> a, b, c -> merge (indexes 0 .. 4), each step with {@code policy}. */
     static List<StepDefinition> review(StepPolicy policy) {

@@ -34,29 +34,13 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TopologyDescription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class OrchestratorTopologyTest {
-
-    @TempDir
-    Path stateDir;
-    OrchestratorDriver orchestrator;
-
-    @BeforeEach
-    void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir);
-    }
-
-    @AfterEach
-    void closeDriver() {
-        orchestrator.close();
-    }
+class OrchestratorTopologyTest extends TopologyTestBase {
 
     @Test
     void allFourInputsMeetInOneSubTopologyWithoutRepartitioning() {

@@ -23,36 +23,18 @@ import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.TokenUsage;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every retry, timeout, deadline and reply transition, in a TopologyTestDriver with a hand-moved clock. */
-class RetriesAndTimeoutsTopologyTest {
+class RetriesAndTimeoutsTopologyTest extends TopologyTestBase {
 
     /** 3 attempts, 100 ms then 300 ms between them, 1 s a run. */
     static final StepPolicy QUICK = new StepPolicy(3, 100, 3.0, 10_000, 1_000, false);
     /** The driver's grace past a step's timeout (OrchestratorProperties' default). */
     static final Duration GRACE = Duration.ofSeconds(5);
-
-    @TempDir
-    Path stateDir;
-    OrchestratorDriver orchestrator;
-
-    @BeforeEach
-    void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir);
-    }
-
-    @AfterEach
-    void closeDriver() {
-        orchestrator.close();
-    }
 
     @Test
     void aTransientFailureIsRetriedAfterItsBackoffWithTheSameInput() {

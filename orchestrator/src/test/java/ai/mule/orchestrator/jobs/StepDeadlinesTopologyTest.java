@@ -15,40 +15,22 @@ import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepPolicy;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.StepStarted;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Step deadlines: every command carries the one the orchestrator set, and a runner that reports a late start
  * ({@code mule.steps.started}) moves it, so time spent queued is not taken for a lost runner.
  */
-class StepDeadlinesTopologyTest {
+class StepDeadlinesTopologyTest extends TopologyTestBase {
 
     /** 3 attempts, 100 ms between them, 1 s a run. */
     static final StepPolicy QUICK = new StepPolicy(3, 100, 1.0, 10_000, 1_000, false);
     /** The driver's grace past a step's timeout (OrchestratorProperties' default). */
     static final Duration GRACE = Duration.ofSeconds(5);
     static final Duration TIMEOUT_PLUS_GRACE = Duration.ofMillis(QUICK.timeoutMs()).plus(GRACE);
-
-    @TempDir
-    Path stateDir;
-    OrchestratorDriver orchestrator;
-
-    @BeforeEach
-    void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir);
-    }
-
-    @AfterEach
-    void closeDriver() {
-        orchestrator.close();
-    }
 
     @Test
     void everyCommandCarriesTheDeadlineItsAttemptIsAwaitedUntilRetriesToo() {
