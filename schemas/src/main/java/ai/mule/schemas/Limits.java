@@ -19,9 +19,12 @@ import java.util.function.Function;
  * well under {@link #maxRecordBytes}. Raised by hand they may stop fitting, which is why the orchestrator still
  * checks every record it writes.
  * <p>
- * {@link #maxCallDepth} bounds something else: how many jobs one chain of steps starting workflows (an agent's
- * {@code call_workflow} tool, a module's {@code trigger_workflow_or_agent}) may start, one inside the other. The gateway checks it when such a job is asked for. {@link #maxForEachItems} bounds the items of one for-each
- * step, which the orchestrator checks when it has evaluated them.
+ * The last three bound how many jobs and items one job may make. {@link #maxCallDepth}: how many jobs one chain of
+ * steps starting workflows (an agent's {@code call_workflow} tool, a module's {@code trigger_workflow_or_agent})
+ * may start, one inside the other; the gateway checks it when such a job is asked for. {@link #maxForEachItems}: the
+ * items of one for-each step, which the orchestrator checks when it has evaluated them. {@link #maxSubWorkflowJobs}:
+ * the child jobs of a job's sub-workflow steps, their own children's included, which the gateway counts as it makes
+ * them.
  *
  * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
  *                           {@code max.message.bytes}/{@code max.request.size} is 1 MiB)
@@ -38,39 +41,44 @@ import java.util.function.Function;
  *                           model or module could start jobs without end and fill the shared runners and
  *                           orchestrator. 0 = no workflow calls from steps
  * @param maxForEachItems    the items of one for-each step ({@link #checkForEachItems})
+ * @param maxSubWorkflowJobs how many jobs the sub-workflow steps of one job started by a client (or a tool, a
+ *                           schedule) may start, their children's sub-workflow jobs included
+ *                           ({@link #checkSubWorkflowJobs}); 0 = no sub-workflow jobs
  */
 public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
-                     int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth, int maxForEachItems) {
+                     int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth, int maxForEachItems,
+                     int maxSubWorkflowJobs) {
 
     public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 5,
-            1_000);
+            1_000, 10_000);
 
     /** The property (or, upper-cased with underscores, environment variable) each limit is read from. */
     public static final String PREFIX = "mule.limits.";
 
     public Limits {
         if (maxRecordBytes < 64 * 1024 || maxJsonDepth < 2 || maxJobInputBytes < 1 || maxStepConfigBytes < 1
-                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0 || maxForEachItems < 1) {
+                || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0 || maxForEachItems < 1
+                || maxSubWorkflowJobs < 0) {
             throw new IllegalArgumentException("invalid limits: " + PREFIX + "max-record-bytes >= 65536, "
                     + PREFIX + "max-json-depth >= 2, every size >= 1, " + PREFIX + "max-call-depth >= 0, "
-                    + PREFIX + "max-for-each-items >= 1");
+                    + PREFIX + "max-for-each-items >= 1, " + PREFIX + "max-sub-workflow-jobs >= 0");
         }
     }
 
     /**
-     * The size and depth limits with the default {@link #maxCallDepth} and {@link #maxForEachItems}: enough for a
-     * runner, which starts no jobs and runs no for-each.
+     * The size and depth limits with the default {@link #maxCallDepth}, {@link #maxForEachItems} and
+     * {@link #maxSubWorkflowJobs}: enough for a runner, which starts no jobs and runs no for-each.
      */
     public Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
                   int maxSnapshotBytes, int maxStepOutputBytes) {
         this(maxRecordBytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes, maxStepOutputBytes,
-                DEFAULTS.maxCallDepth, DEFAULTS.maxForEachItems);
+                DEFAULTS.maxCallDepth, DEFAULTS.maxForEachItems, DEFAULTS.maxSubWorkflowJobs);
     }
 
     /** These limits with another {@link #maxRecordBytes}. */
     public Limits withMaxRecordBytes(int bytes) {
         return new Limits(bytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes,
-                maxStepOutputBytes, maxCallDepth, maxForEachItems);
+                maxStepOutputBytes, maxCallDepth, maxForEachItems, maxSubWorkflowJobs);
     }
 
     /**
@@ -87,7 +95,8 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
                 read(property, "max-snapshot-bytes", DEFAULTS.maxSnapshotBytes),
                 read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes),
                 read(property, "max-call-depth", DEFAULTS.maxCallDepth),
-                read(property, "max-for-each-items", DEFAULTS.maxForEachItems));
+                read(property, "max-for-each-items", DEFAULTS.maxForEachItems),
+                read(property, "max-sub-workflow-jobs", DEFAULTS.maxSubWorkflowJobs));
     }
 
     /** A limit a value broke: {@code setting} names the limit's property, {@code message} says what and by how much. */
@@ -142,6 +151,22 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
         return Optional.of(new Violation(PREFIX + "max-for-each-items", "step '" + step + "' has " + items
                 + " for_each items; at most " + maxForEachItems + " (" + PREFIX + "max-for-each-items): run them in "
                 + "batches, e.g. a for_each over batches whose step is a sub-workflow with its own for_each"));
+    }
+
+    /**
+     * The sub-workflow jobs of the job {@code rootJobId} (one no sub-workflow step started), counting the one about
+     * to be made. A for-each over a sub-workflow step starts a job per item, and a child that does the same multiplies
+     * them: two such levels of 1,000 items make a million jobs from one request, which would fill the pipeline every
+     * user shares.
+     */
+    public Optional<Violation> checkSubWorkflowJobs(String rootJobId, int jobs) {
+        if (jobs <= maxSubWorkflowJobs) {
+            return Optional.empty();
+        }
+        return Optional.of(new Violation(PREFIX + "max-sub-workflow-jobs", "the sub-workflow steps of job " + rootJobId
+                + " and of its sub-workflow jobs have started " + (jobs - 1) + " jobs, at most " + maxSubWorkflowJobs
+                + " (" + PREFIX + "max-sub-workflow-jobs): a for_each over a sub-workflow whose steps start "
+                + "sub-workflows multiplies its jobs; give it fewer items, or start the batches as jobs of their own"));
     }
 
     public Optional<Violation> checkDepth(String what, JsonNode value) {

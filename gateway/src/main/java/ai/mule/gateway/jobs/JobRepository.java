@@ -25,6 +25,9 @@ public class JobRepository {
             + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at, "
             + "failure_kind, next_attempt_at, usage, stdout, stderr";
 
+    /** How far up a chain of parent jobs the root is looked for. */
+    private static final int MAX_CHAIN = 1_000;
+
     private final JdbcClient jdbc;
 
     JobRepository(JdbcClient jdbc) {
@@ -74,6 +77,32 @@ public class JobRepository {
         }
         return Optional.of(new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                 JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now, null, null));
+    }
+
+    /**
+     * Counts one more sub-workflow job under the root of {@code parentJobId} (the job up its chain of parents that no
+     * sub-workflow step started) and returns the root with its count so far, this job included. The count's row stays
+     * locked until the transaction ends, so each child made under one root is counted once, in the transaction that
+     * makes it: a child refused (its transaction rolled back) is not counted. The chain is walked at most
+     * {@code MAX_CHAIN} parents up (definitions are acyclic, so a chain is at most as long as the workflows saved).
+     */
+    SubWorkflowJobs countSubWorkflowJob(UUID parentJobId) {
+        return jdbc.sql("WITH RECURSIVE chain (id, parent_job_id, hops) AS ("
+                        + " SELECT id, parent_job_id, 0 FROM jobs WHERE id = ?"
+                        + " UNION ALL SELECT j.id, j.parent_job_id, c.hops + 1 FROM jobs j JOIN chain c"
+                        + " ON j.id = c.parent_job_id WHERE c.hops < ?)"
+                        + " INSERT INTO job_trees (root_job_id, sub_workflow_jobs)"
+                        + " SELECT id, 1 FROM chain ORDER BY hops DESC LIMIT 1"
+                        + " ON CONFLICT (root_job_id) DO UPDATE SET sub_workflow_jobs = job_trees.sub_workflow_jobs + 1"
+                        + " RETURNING root_job_id, sub_workflow_jobs")
+                .params(parentJobId, MAX_CHAIN)
+                .query((rs, n) -> new SubWorkflowJobs(rs.getObject("root_job_id", UUID.class),
+                        rs.getInt("sub_workflow_jobs")))
+                .single();
+    }
+
+    /** The jobs the sub-workflow steps under one root job have started. */
+    record SubWorkflowJobs(UUID rootJobId, int started) {
     }
 
     Optional<Job> findByIdempotencyKey(String key) {

@@ -134,7 +134,8 @@ public class JobService {
      * Accepts a job once per idempotency key: the first request writes it, any later one with the same key gets
      * that same job back ({@link Accepted#replayed()}) and writes nothing. A key reused for another target is a
      * conflict. Without a key it is written as {@link #accept} writes one, but not awaited: the caller comes back
-     * for the job's end later.
+     * for the job's end later. A sub-workflow's child (always keyed) is counted under its root job, and one past
+     * {@code mule.limits.max-sub-workflow-jobs} is refused (422) with nothing written.
      */
     @Transactional
     public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
@@ -160,6 +161,10 @@ public class JobService {
                         + existing.id() + " of '" + existing.workflowName() + "'; use a new key for another request");
             }
             return new Accepted(existing, true);
+        }
+        if (plan.parent() != null) {
+            JobRepository.SubWorkflowJobs tree = jobs.countSubWorkflowJob(UUID.fromString(plan.parent().jobId()));
+            limits.requireSubWorkflowJobs(tree.rootJobId().toString(), tree.started());
         }
         publish(jobId, plan, input, now, replyTopic, false);
         metrics.accepted(source);

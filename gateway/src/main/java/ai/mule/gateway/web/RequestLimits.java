@@ -20,8 +20,9 @@ import org.springframework.stereotype.Component;
  *       cannot store (NUL, an unpaired surrogate): the request is malformed for Mule, as a value of the wrong
  *       type is;</li>
  *   <li><b>422</b> when the request is fine but the job it would start is not: its saved workflow's snapshot is
- *       over the limit (a module or an agent grew after the steps were saved), or it would nest workflow calls
- *       through agent tools deeper than {@code mule.limits.max-call-depth}.</li>
+ *       over the limit (a module or an agent grew after the steps were saved), it would nest workflow calls
+ *       through agent tools deeper than {@code mule.limits.max-call-depth}, or it is a sub-workflow's child past
+ *       {@code mule.limits.max-sub-workflow-jobs} (which fails the parent's step with the same message).</li>
  * </ul>
  * Each refusal names the value and the setting; problem details carry the setting as {@code limit}, OpenAI
  * errors as {@code param}, with {@code code: limit_exceeded}.
@@ -68,6 +69,13 @@ public class RequestLimits {
     /** A job started {@code callDepth} workflow calls through agent tools deep (0: not by a tool). */
     public void requireCallDepth(int callDepth) {
         limits.checkCallDepth(callDepth).ifPresent(violation -> {
+            throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
+        });
+    }
+
+    /** One more sub-workflow job under the root job {@code rootJobId}, which would make {@code jobs} of them. */
+    public void requireSubWorkflowJobs(String rootJobId, int jobs) {
+        limits.checkSubWorkflowJobs(rootJobId, jobs).ifPresent(violation -> {
             throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
         });
     }
