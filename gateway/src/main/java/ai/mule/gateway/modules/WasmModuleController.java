@@ -1,5 +1,6 @@
 package ai.mule.gateway.modules;
 
+import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
@@ -8,6 +9,7 @@ import ai.mule.gateway.web.RequestLimits;
 import ai.mule.gateway.web.PageResponse;
 import ai.mule.gateway.web.Paging;
 import ai.mule.gateway.web.ResourceNames;
+import ai.mule.schemas.JobRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
@@ -19,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -48,19 +51,25 @@ class WasmModuleController {
     /** Runs the module once, as a one-step job, and answers how it ended: {@code {"data": run}}. */
     @PostMapping(path = "/{id}/execute", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<DataResponse<ModuleRun>> execute(@PathVariable String id,
-                                                       @RequestBody(required = false) ExecuteRequest body) {
+                                                       @RequestBody(required = false) ExecuteRequest body,
+                                                       @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER,
+                                                               required = false) String depth) {
         UUID moduleId = Ids.fromPath(id, "WASM module");
+        int callDepth = JobService.callDepth(depth);
         if (!modules.exists(moduleId)) {
             throw ApiException.notFound("no WASM module with id '" + id + "'");
         }
-        return executions.run(moduleId, body == null ? null : body.input()).thenApply(DataResponse::of);
+        return executions.run(moduleId, body == null ? null : body.input(), callDepth).thenApply(DataResponse::of);
     }
 
     /** Mule v2's module test: {@code {module_id, input}} answered with {@code {output, success, error}} (and the job id). */
     @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<ModuleRun> test(@RequestBody TestRequest body) {
+    CompletableFuture<ModuleRun> test(@RequestBody TestRequest body,
+                                      @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
+                                      String depth) {
+        int callDepth = JobService.callDepth(depth);
         UUID moduleId = executions.moduleId(body.moduleId(), "module_id");
-        return executions.run(moduleId, body.input());
+        return executions.run(moduleId, body.input(), callDepth);
     }
 
     record ExecuteRequest(JsonNode input) {

@@ -1,13 +1,16 @@
 package ai.mule.gateway.wasmexec;
 
+import ai.mule.gateway.jobs.JobService;
 import ai.mule.gateway.modules.ModuleExecutions;
 import ai.mule.gateway.modules.ModuleRun;
 import ai.mule.gateway.web.DataResponse;
+import ai.mule.schemas.JobRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -25,8 +28,12 @@ class WasmExecuteController {
     }
 
     @PostMapping(path = "/v1/wasm/execute", consumes = MediaType.APPLICATION_JSON_VALUE)
-    CompletableFuture<DataResponse<ModuleRun>> execute(@RequestBody ExecuteRequest body) {
-        return executions.run(executions.moduleId(body.module(), "module"), body.input()).thenApply(DataResponse::of);
+    CompletableFuture<DataResponse<ModuleRun>> execute(@RequestBody ExecuteRequest body,
+                                                       @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER,
+                                                               required = false) String depth) {
+        int callDepth = JobService.callDepth(depth);
+        return executions.run(executions.moduleId(body.module(), "module"), body.input(), callDepth)
+                .thenApply(DataResponse::of);
     }
 
     record ExecuteRequest(String module, JsonNode input) {

@@ -125,6 +125,38 @@ class CallDepthIT extends IntegrationTestBase {
                 .query(Long.class).single()).as("only the two accepted jobs").isEqualTo(2);
     }
 
+    /**
+     * An agent's wasm_module tool runs its module through the execute endpoint, with the header: a module that starts
+     * the agent's workflow again (trigger_workflow_or_agent) is then one level deeper each time, never back at 0.
+     */
+    @Test
+    void aModuleRunCarriesItsDepthAndIsRefusedPastTheLimitOnEveryEndpoint() throws Exception {
+        String module = api.module("upper.wasm", "").get("id").asText();
+
+        CompletableFuture<Http.Response> run = CompletableFuture.supplyAsync(() -> http.post(
+                "/api/v1/wasm-modules/" + module + "/execute", map("input", map("prompt", "x")), HEADER, "5"));
+        String jobId = org.awaitility.Awaitility.await().atMost(KAFKA_WAIT).until(() -> jdbc.sql(
+                        "SELECT CAST(id AS TEXT) FROM jobs WHERE wasm_module_id = CAST(? AS UUID)").param(module)
+                .query(String.class).optional(), java.util.Optional::isPresent).get();
+        JobRequest request = TestKafka.read(Topics.JOB_REQUESTS, jobId, 1, KAFKA_WAIT).get(0);
+        TestKafka.send(Topics.JOB_EVENTS, jobId, JobEvents.jobCompleted(jobId, 4,
+                JsonSerde.mapper().createObjectNode().put("prompt", "X"), null));
+        List<Http.Response> refused = List.of(
+                http.post("/api/v1/wasm-modules/" + module + "/execute", map("input", map()), HEADER, "6"),
+                http.post("/v1/wasm/execute", map("module", module), HEADER, "6"),
+                http.post("/api/v1/wasm-modules/test", map("module_id", module), HEADER, "6"));
+
+        assertThat(request.callDepth()).isEqualTo(5);
+        Http.Response answered = run.get(20, TimeUnit.SECONDS);
+        assertThat(answered.status()).as(answered.toString()).isEqualTo(200);
+        assertThat(refused).allSatisfy(response -> {
+            assertThat(response.status()).as(response.toString()).isEqualTo(422);
+            assertThat(response.json().get("limit").asText()).isEqualTo(LIMIT);
+        });
+        assertThat(jdbc.sql("SELECT count(*) FROM jobs WHERE wasm_module_id = CAST(? AS UUID)").param(module)
+                .query(Long.class).single()).as("only the run at the limit").isEqualTo(1);
+    }
+
     /** A sub-workflow step is part of its workflow, not a tool call: the orchestrator asks for the parent's depth. */
     @Test
     void aSubWorkflowsChildJobKeepsTheDepthTheOrchestratorAskedFor() {
