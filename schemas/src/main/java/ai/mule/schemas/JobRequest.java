@@ -40,6 +40,12 @@ public record JobRequest(int version, String jobId, String workflowId, String wo
      */
     public static final String CALL_DEPTH_HEADER = "Mule-Call-Depth";
 
+    /**
+     * The HTTP header of the same calls naming the job the calling step runs for: the gateway counts the job it
+     * starts under that job's first job ({@link Limits#maxDescendantJobs}). See {@link StepCaller}.
+     */
+    public static final String STARTED_BY_HEADER = "Mule-Started-By";
+
     public JobRequest(int version, String jobId, String workflowId, String workflowName, List<StepDefinition> steps,
                       JsonNode input, Instant acceptedAt, Instant deadline, String replyTopic, List<StepFlow> flow,
                       ParentStep parent, boolean awaited) {

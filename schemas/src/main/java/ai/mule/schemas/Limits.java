@@ -22,9 +22,9 @@ import java.util.function.Function;
  * The last three bound how many jobs and items one job may make. {@link #maxCallDepth}: how many jobs one chain of
  * steps starting workflows (an agent's {@code call_workflow} tool, a module's {@code trigger_workflow_or_agent})
  * may start, one inside the other; the gateway checks it when such a job is asked for. {@link #maxForEachItems}: the
- * items of one for-each step, which the orchestrator checks when it has evaluated them. {@link #maxSubWorkflowJobs}:
- * the child jobs of a job's sub-workflow steps, their own children's included, which the gateway counts as it makes
- * them.
+ * items of one for-each step, which the orchestrator checks when it has evaluated them. {@link #maxDescendantJobs}:
+ * the jobs that the steps of one job and of the jobs they started have started (sub-workflow children, jobs of agent
+ * tools and module host functions), which the gateway counts as it makes them.
  *
  * @param maxRecordBytes     the largest record any service writes to Kafka (the broker's and producers' default
  *                           {@code max.message.bytes}/{@code max.request.size} is 1 MiB)
@@ -41,13 +41,13 @@ import java.util.function.Function;
  *                           model or module could start jobs without end and fill the shared runners and
  *                           orchestrator. 0 = no workflow calls from steps
  * @param maxForEachItems    the items of one for-each step ({@link #checkForEachItems})
- * @param maxSubWorkflowJobs how many jobs the sub-workflow steps of one job started by a client (or a tool, a
- *                           schedule) may start, their children's sub-workflow jobs included
- *                           ({@link #checkSubWorkflowJobs}); 0 = no sub-workflow jobs
+ * @param maxDescendantJobs  how many jobs the steps of one job that no step started (a client's, a schedule's)
+ *                           may start, through sub-workflow steps, agent tools and module host functions, the jobs
+ *                           those start included ({@link #checkDescendantJobs}); 0 = none
  */
 public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
                      int maxSnapshotBytes, int maxStepOutputBytes, int maxCallDepth, int maxForEachItems,
-                     int maxSubWorkflowJobs) {
+                     int maxDescendantJobs) {
 
     public static final Limits DEFAULTS = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 512 * 1024, 5,
             1_000, 10_000);
@@ -58,27 +58,27 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
     public Limits {
         if (maxRecordBytes < 64 * 1024 || maxJsonDepth < 2 || maxJobInputBytes < 1 || maxStepConfigBytes < 1
                 || maxSnapshotBytes < 1 || maxStepOutputBytes < 1 || maxCallDepth < 0 || maxForEachItems < 1
-                || maxSubWorkflowJobs < 0) {
+                || maxDescendantJobs < 0) {
             throw new IllegalArgumentException("invalid limits: " + PREFIX + "max-record-bytes >= 65536, "
                     + PREFIX + "max-json-depth >= 2, every size >= 1, " + PREFIX + "max-call-depth >= 0, "
-                    + PREFIX + "max-for-each-items >= 1, " + PREFIX + "max-sub-workflow-jobs >= 0");
+                    + PREFIX + "max-for-each-items >= 1, " + PREFIX + "max-descendant-jobs >= 0");
         }
     }
 
     /**
      * The size and depth limits with the default {@link #maxCallDepth}, {@link #maxForEachItems} and
-     * {@link #maxSubWorkflowJobs}: enough for a runner, which starts no jobs and runs no for-each.
+     * {@link #maxDescendantJobs}: enough for a runner, which starts no jobs and runs no for-each.
      */
     public Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes, int maxStepConfigBytes,
                   int maxSnapshotBytes, int maxStepOutputBytes) {
         this(maxRecordBytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes, maxStepOutputBytes,
-                DEFAULTS.maxCallDepth, DEFAULTS.maxForEachItems, DEFAULTS.maxSubWorkflowJobs);
+                DEFAULTS.maxCallDepth, DEFAULTS.maxForEachItems, DEFAULTS.maxDescendantJobs);
     }
 
     /** These limits with another {@link #maxRecordBytes}. */
     public Limits withMaxRecordBytes(int bytes) {
         return new Limits(bytes, maxJsonDepth, maxJobInputBytes, maxStepConfigBytes, maxSnapshotBytes,
-                maxStepOutputBytes, maxCallDepth, maxForEachItems, maxSubWorkflowJobs);
+                maxStepOutputBytes, maxCallDepth, maxForEachItems, maxDescendantJobs);
     }
 
     /**
@@ -96,7 +96,7 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
                 read(property, "max-step-output-bytes", DEFAULTS.maxStepOutputBytes),
                 read(property, "max-call-depth", DEFAULTS.maxCallDepth),
                 read(property, "max-for-each-items", DEFAULTS.maxForEachItems),
-                read(property, "max-sub-workflow-jobs", DEFAULTS.maxSubWorkflowJobs));
+                read(property, "max-descendant-jobs", DEFAULTS.maxDescendantJobs));
     }
 
     /** A limit a value broke: {@code setting} names the limit's property, {@code message} says what and by how much. */
@@ -154,19 +154,19 @@ public record Limits(int maxRecordBytes, int maxJsonDepth, int maxJobInputBytes,
     }
 
     /**
-     * The sub-workflow jobs of the job {@code rootJobId} (one no sub-workflow step started), counting the one about
-     * to be made. A for-each over a sub-workflow step starts a job per item, and a child that does the same multiplies
-     * them: two such levels of 1,000 items make a million jobs from one request, which would fill the pipeline every
-     * user shares.
+     * The jobs started under the job {@code rootJobId} (one that no step started), counting the one about to be made.
+     * A for-each over a sub-workflow step starts a job per item, and a child that does the same multiplies them (two
+     * such levels of 1,000 items make a million jobs from one request); a module can start a job in a loop, and each
+     * of those again: all of it fills the pipeline every user shares.
      */
-    public Optional<Violation> checkSubWorkflowJobs(String rootJobId, int jobs) {
-        if (jobs <= maxSubWorkflowJobs) {
+    public Optional<Violation> checkDescendantJobs(String rootJobId, int jobs) {
+        if (jobs <= maxDescendantJobs) {
             return Optional.empty();
         }
-        return Optional.of(new Violation(PREFIX + "max-sub-workflow-jobs", "the sub-workflow steps of job " + rootJobId
-                + " and of its sub-workflow jobs have started " + (jobs - 1) + " jobs, at most " + maxSubWorkflowJobs
-                + " (" + PREFIX + "max-sub-workflow-jobs): a for_each over a sub-workflow whose steps start "
-                + "sub-workflows multiplies its jobs; give it fewer items, or start the batches as jobs of their own"));
+        return Optional.of(new Violation(PREFIX + "max-descendant-jobs", "the steps of job " + rootJobId + " and of "
+                + "the jobs they started have started " + (jobs - 1) + " jobs, at most " + maxDescendantJobs + " ("
+                + PREFIX + "max-descendant-jobs): a for_each over a sub-workflow, or a tool or module that starts "
+                + "workflows, multiplies its jobs; give it fewer items, or start the batches as jobs of their own"));
     }
 
     public Optional<Violation> checkDepth(String what, JsonNode value) {

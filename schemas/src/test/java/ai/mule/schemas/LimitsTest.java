@@ -101,24 +101,31 @@ class LimitsTest {
     }
 
     @Test
-    void subWorkflowJobsAreCountedAgainstTheirLimitAndZeroForbidsThem() {
-        assertThat(LIMITS.maxSubWorkflowJobs()).isEqualTo(10_000);
-        assertThat(LIMITS.checkSubWorkflowJobs("root-1", 10_000)).isEmpty();
-        assertThat(LIMITS.checkSubWorkflowJobs("root-1", 10_001)).hasValueSatisfying(v -> {
-            assertThat(v.setting()).isEqualTo("mule.limits.max-sub-workflow-jobs");
-            assertThat(v.message()).isEqualTo("the sub-workflow steps of job root-1 and of its sub-workflow jobs have "
-                    + "started 10000 jobs, at most 10000 (mule.limits.max-sub-workflow-jobs): a for_each over a "
-                    + "sub-workflow whose steps start sub-workflows multiplies its jobs; give it fewer items, or start "
-                    + "the batches as jobs of their own");
+    void descendantJobsAreCountedAgainstTheirLimitAndZeroForbidsThem() {
+        assertThat(LIMITS.maxDescendantJobs()).isEqualTo(10_000);
+        assertThat(LIMITS.checkDescendantJobs("root-1", 10_000)).isEmpty();
+        assertThat(LIMITS.checkDescendantJobs("root-1", 10_001)).hasValueSatisfying(v -> {
+            assertThat(v.setting()).isEqualTo("mule.limits.max-descendant-jobs");
+            assertThat(v.message()).isEqualTo("the steps of job root-1 and of the jobs they started have started 10000 "
+                    + "jobs, at most 10000 (mule.limits.max-descendant-jobs): a for_each over a sub-workflow, or a "
+                    + "tool or module that starts workflows, multiplies its jobs; give it fewer items, or start the "
+                    + "batches as jobs of their own");
         });
 
-        Limits none = Limits.from(Map.of("mule.limits.max-sub-workflow-jobs", "0")::get);
-        assertThat(none.checkSubWorkflowJobs("root-1", 1)).isPresent();
-        assertThat(none.withMaxRecordBytes(2_000_000).maxSubWorkflowJobs()).as("kept by withMaxRecordBytes").isZero();
-        assertThat(new Limits(1_000_000, 64, 1, 1, 1, 1).maxSubWorkflowJobs()).as("the six-limit constructor")
+        Limits none = Limits.from(Map.of("mule.limits.max-descendant-jobs", "0")::get);
+        assertThat(none.checkDescendantJobs("root-1", 1)).isPresent();
+        assertThat(none.withMaxRecordBytes(2_000_000).maxDescendantJobs()).as("kept by withMaxRecordBytes").isZero();
+        assertThat(new Limits(1_000_000, 64, 1, 1, 1, 1).maxDescendantJobs()).as("the six-limit constructor")
                 .isEqualTo(10_000);
-        assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-sub-workflow-jobs", "-1")::get))
-                .hasMessageContaining("mule.limits.max-sub-workflow-jobs >= 0");
+        assertThatThrownBy(() -> Limits.from(Map.of("mule.limits.max-descendant-jobs", "-1")::get))
+                .hasMessageContaining("mule.limits.max-descendant-jobs >= 0");
+    }
+
+    @Test
+    void aStepCallerSaysTheDepthOfTheJobItStartsAndItsOwnJob() {
+        StepCaller caller = new StepCaller("job-1", 2);
+
+        assertThat(caller.headers()).containsExactly("Mule-Call-Depth", "3", "Mule-Started-By", "job-1");
     }
 
     @Test

@@ -47,17 +47,20 @@ class JobController {
     /**
      * Accepts a job at once (201 with the queued job); running it is the orchestrator's business. With an
      * {@code Idempotency-Key} header, a repeated request answers 200 with the job the first one created
-     * ({@code Idempotent-Replayed: true}) and starts nothing. {@code Mule-Call-Depth} is sent by the WASM runner
-     * when a module's host function starts a workflow: the job is one call deeper than the module's, and refused past
-     * {@code mule.limits.max-call-depth}.
+     * ({@code Idempotent-Replayed: true}) and starts nothing. {@code Mule-Call-Depth} and {@code Mule-Started-By}
+     * are sent by the WASM runner when a module's host function starts a workflow ({@link StepCall}): the job is one
+     * call deeper than the module's and counted under its first job, and refused past
+     * {@code mule.limits.max-call-depth} or {@code mule.limits.max-descendant-jobs}.
      */
     @PostMapping
     ResponseEntity<DataResponse<Job>> create(@RequestBody NewJob body,
                                              @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                              @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
-                                             String depth) {
+                                             String depth,
+                                             @RequestHeader(name = JobRequest.STARTED_BY_HEADER, required = false)
+                                             String startedBy) {
         String idempotencyKey = JobService.idempotencyKey(key);
-        int callDepth = JobService.callDepth(depth);
+        StepCall call = StepCall.from(depth, startedBy);
         long targets = Stream.of(body.workflowId(), body.wasmModuleId(), body.agentId())
                 .filter(v -> v != null && !v.isBlank()).count();
         if (targets == 0) {
@@ -70,7 +73,7 @@ class JobController {
         ObjectNode input = Json.objectOrEmpty(body.inputData(), "input_data");
         String workingDirectory = WorkingDirectory.require(body.workingDirectory());
         JobService.Accepted accepted = service.acceptOnce(UUID.randomUUID(),
-                plan(body).inDirectory(workingDirectory).atCallDepth(callDepth), input, workingDirectory,
+                plan(body).inDirectory(workingDirectory).calledBy(call), input, workingDirectory,
                 JobService.SOURCE_API, idempotencyKey);
         if (accepted.replayed()) {
             return ResponseEntity.ok().header("Idempotent-Replayed", "true").body(DataResponse.of(accepted.job()));

@@ -16,27 +16,40 @@ import java.util.UUID;
  * graph (one entry per step), or null when its steps run in a line. {@code parent} is set for the child job of a
  * sub-workflow step. {@code callDepth} is how many workflow calls through agent tools the job is nested in
  * ({@link ai.mule.schemas.JobRequest#callDepth}): 0 unless an agent's tool or a sub-workflow of such a job asked.
+ * {@code startedBy} is the job whose step (an agent's tool, a module's host function) asked for this one, null
+ * otherwise; with {@code parent}'s job it is what the job is counted under ({@link #starter}).
  */
 public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
-                      List<StepFlow> flow, ParentStep parent, int callDepth) {
+                      List<StepFlow> flow, ParentStep parent, int callDepth, UUID startedBy) {
 
     public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps) {
-        this(workflowId, wasmModuleId, agentId, workflowName, steps, null, null, 0);
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, null, null, 0, null);
     }
 
     public JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String workflowName, List<StepDefinition> steps,
                    List<StepFlow> flow) {
-        this(workflowId, wasmModuleId, agentId, workflowName, steps, flow, null, 0);
+        this(workflowId, wasmModuleId, agentId, workflowName, steps, flow, null, 0, null);
     }
 
     /** This plan as the child job of a sub-workflow step. */
     public JobPlan withParent(ParentStep step) {
-        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, step, callDepth);
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, step, callDepth, startedBy);
     }
 
     /** This plan for a job {@code depth} workflow calls through agent tools deep (checked when it is accepted). */
     public JobPlan atCallDepth(int depth) {
-        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, depth);
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, depth, startedBy);
+    }
+
+    /** This plan for a job a step asked for, as its call says ({@link StepCall}); {@link StepCall#NONE}: unchanged. */
+    public JobPlan calledBy(StepCall call) {
+        return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, call.callDepth(),
+                call.startedBy());
+    }
+
+    /** The job whose step started this one (a sub-workflow's parent, or {@link #startedBy}); null for none. */
+    public UUID starter() {
+        return parent != null ? UUID.fromString(parent.jobId()) : startedBy;
     }
 
     /** The size of the steps' snapshot as it travels (JSON, in the job request and the orchestrator's state). */
@@ -56,7 +69,7 @@ public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String w
         }
         return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps.stream()
                 .map(step -> step instanceof WasmStep wasm ? wasm.inDirectory(workingDirectory) : step).toList(),
-                flow, parent, callDepth);
+                flow, parent, callDepth, startedBy);
     }
 
     /** A job needs at least one step: the orchestrator would have nothing to start. */

@@ -25,28 +25,27 @@ public class JobRepository {
             + "input_data, output_data, error_message, duration_micros, created_at, started_at, completed_at, "
             + "failure_kind, next_attempt_at, usage, stdout, stderr";
 
-    /** How far up a chain of parent jobs the root is looked for. */
-    private static final int MAX_CHAIN = 1_000;
-
     private final JdbcClient jdbc;
 
     JobRepository(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now) {
-        return insertQueued(id, plan, input, workingDirectory, source, now, null, null);
+    /** A queued job; {@code rootJobId} is the first job of its line when a step started it ({@link #rootOf}). */
+    Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now,
+                     UUID rootJobId) {
+        return insertQueued(id, plan, input, workingDirectory, source, now, null, null, rootJobId);
     }
 
     /** A queued job; {@code scheduleId} and {@code scheduleSlot} are set for a job a schedule started. */
     Job insertQueued(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source, Instant now,
-                     UUID scheduleId, Instant scheduleSlot) {
+                     UUID scheduleId, Instant scheduleSlot, UUID rootJobId) {
         jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, input_data, "
-                        + "working_directory, source, created_at, updated_at, schedule_id, schedule_slot) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?)")
+                        + "working_directory, source, created_at, updated_at, schedule_id, schedule_slot, root_job_id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?)")
                 .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                         JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
-                        Timestamps.param(now), scheduleId, Timestamps.param(scheduleSlot))
+                        Timestamps.param(now), scheduleId, Timestamps.param(scheduleSlot), rootJobId)
                 .update();
         return new Job(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                 JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now, scheduleId,
@@ -59,18 +58,18 @@ public class JobRepository {
      * so two racing requests never both insert.
      */
     Optional<Job> insertQueuedOnce(UUID id, JobPlan plan, ObjectNode input, String workingDirectory, String source,
-                                   Instant now, String idempotencyKey) {
+                                   Instant now, String idempotencyKey, UUID rootJobId) {
         // a sub-workflow's child is linked to its parent job and step
         UUID parentJobId = plan.parent() == null ? null : UUID.fromString(plan.parent().jobId());
         String parentStep = plan.parent() == null ? null : plan.parent().stepName();
         int inserted = jdbc.sql("INSERT INTO jobs (id, workflow_id, workflow_name, wasm_module_id, agent_id, status, "
                         + "input_data, working_directory, source, created_at, updated_at, idempotency_key, "
-                        + "parent_job_id, parent_step) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?) "
+                        + "parent_job_id, parent_step, root_job_id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, CAST(? AS JSONB), ?, ?, ?, ?, ?, ?, ?, ?) "
                         + "ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING")
                 .params(id, plan.workflowId(), plan.workflowName(), plan.wasmModuleId(), plan.agentId(),
                         JobStatus.QUEUED.wire(), Json.write(input), workingDirectory, source, Timestamps.param(now),
-                        Timestamps.param(now), idempotencyKey, parentJobId, parentStep)
+                        Timestamps.param(now), idempotencyKey, parentJobId, parentStep, rootJobId)
                 .update();
         if (inserted == 0) {
             return Optional.empty();
@@ -79,30 +78,21 @@ public class JobRepository {
                 JobStatus.QUEUED.wire(), input, null, null, workingDirectory, source, now, null, null, now, null, null));
     }
 
-    /**
-     * Counts one more sub-workflow job under the root of {@code parentJobId} (the job up its chain of parents that no
-     * sub-workflow step started) and returns the root with its count so far, this job included. The count's row stays
-     * locked until the transaction ends, so each child made under one root is counted once, in the transaction that
-     * makes it: a child refused (its transaction rolled back) is not counted. The chain is walked at most
-     * {@code MAX_CHAIN} parents up (definitions are acyclic, so a chain is at most as long as the workflows saved).
-     */
-    SubWorkflowJobs countSubWorkflowJob(UUID parentJobId) {
-        return jdbc.sql("WITH RECURSIVE chain (id, parent_job_id, hops) AS ("
-                        + " SELECT id, parent_job_id, 0 FROM jobs WHERE id = ?"
-                        + " UNION ALL SELECT j.id, j.parent_job_id, c.hops + 1 FROM jobs j JOIN chain c"
-                        + " ON j.id = c.parent_job_id WHERE c.hops < ?)"
-                        + " INSERT INTO job_trees (root_job_id, sub_workflow_jobs)"
-                        + " SELECT id, 1 FROM chain ORDER BY hops DESC LIMIT 1"
-                        + " ON CONFLICT (root_job_id) DO UPDATE SET sub_workflow_jobs = job_trees.sub_workflow_jobs + 1"
-                        + " RETURNING root_job_id, sub_workflow_jobs")
-                .params(parentJobId, MAX_CHAIN)
-                .query((rs, n) -> new SubWorkflowJobs(rs.getObject("root_job_id", UUID.class),
-                        rs.getInt("sub_workflow_jobs")))
-                .single();
+    /** The first job of {@code jobId}'s line (one that no step started): its own id if it is one; empty if none. */
+    Optional<UUID> rootOf(UUID jobId) {
+        return jdbc.sql("SELECT COALESCE(root_job_id, id) FROM jobs WHERE id = ?").param(jobId).query(UUID.class)
+                .optional();
     }
 
-    /** The jobs the sub-workflow steps under one root job have started. */
-    record SubWorkflowJobs(UUID rootJobId, int started) {
+    /**
+     * Counts one more job started under the root job {@code rootJobId} and returns the count, this job included. The
+     * count's row stays locked until the transaction ends, so a job refused (its transaction rolled back) is not
+     * counted and two jobs under one root are counted one after the other.
+     */
+    int countDescendant(UUID rootJobId) {
+        return jdbc.sql("INSERT INTO job_trees (root_job_id, descendant_jobs) VALUES (?, 1) ON CONFLICT (root_job_id) "
+                        + "DO UPDATE SET descendant_jobs = job_trees.descendant_jobs + 1 RETURNING descendant_jobs")
+                .param(rootJobId).query(Integer.class).single();
     }
 
     Optional<Job> findByIdempotencyKey(String key) {

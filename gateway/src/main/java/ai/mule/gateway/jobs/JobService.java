@@ -71,8 +71,10 @@ public class JobService {
     private Job insert(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
                        String replyTopic, boolean awaited) {
         admit(plan, input);
+        UUID root = rootOf(plan);
         Instant now = Timestamps.now();
-        Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now);
+        Job job = jobs.insertQueued(jobId, plan, input, workingDirectory, source, now, root);
+        countUnder(root);
         publish(jobId, plan, input, now, replyTopic, awaited);
         metrics.accepted(source);
         return job;
@@ -86,7 +88,7 @@ public class JobService {
     public Job acceptScheduled(UUID jobId, JobPlan plan, ObjectNode input, UUID scheduleId, Instant slot) {
         admit(plan, input);
         Instant now = Timestamps.now();
-        Job job = jobs.insertQueued(jobId, plan, input, "", SOURCE_SCHEDULE, now, scheduleId, slot);
+        Job job = jobs.insertQueued(jobId, plan, input, "", SOURCE_SCHEDULE, now, scheduleId, slot, null);
         publish(jobId, plan, input, now, null, false);
         metrics.accepted(SOURCE_SCHEDULE);
         return job;
@@ -106,6 +108,30 @@ public class JobService {
         limits.requireJobInput(input);
         limits.requireSnapshot("workflow '" + plan.workflowName() + "'", plan.snapshotBytes(),
                 HttpStatus.UNPROCESSABLE_ENTITY, "shrink the configs of its steps, modules or agents");
+    }
+
+    /**
+     * The first job of the line of the job that started this one ({@link JobPlan#starter}), which it is counted under;
+     * null for a job no step started.
+     */
+    private UUID rootOf(JobPlan plan) {
+        UUID starter = plan.starter();
+        if (starter == null) {
+            return null;
+        }
+        return jobs.rootOf(starter).orElseThrow(() -> ApiException.unprocessable("the job that starts this one ("
+                + starter + ", " + JobRequest.STARTED_BY_HEADER + ") does not exist"));
+    }
+
+    /**
+     * Counts a job a step started under its root, in the job's own transaction: one past
+     * {@code mule.limits.max-descendant-jobs} is refused (422) and rolls back with its row, so nothing is written and
+     * nothing counted. A replayed idempotent request inserts nothing and is not counted.
+     */
+    private void countUnder(UUID root) {
+        if (root != null) {
+            limits.requireDescendantJobs(root.toString(), jobs.countDescendant(root));
+        }
     }
 
     private void publish(UUID jobId, JobPlan plan, ObjectNode input, Instant now, String replyTopic, boolean awaited) {
@@ -134,8 +160,7 @@ public class JobService {
      * Accepts a job once per idempotency key: the first request writes it, any later one with the same key gets
      * that same job back ({@link Accepted#replayed()}) and writes nothing. A key reused for another target is a
      * conflict. Without a key it is written as {@link #accept} writes one, but not awaited: the caller comes back
-     * for the job's end later. A sub-workflow's child (always keyed) is counted under its root job, and one past
-     * {@code mule.limits.max-sub-workflow-jobs} is refused (422) with nothing written.
+     * for the job's end later.
      */
     @Transactional
     public Accepted acceptOnce(UUID jobId, JobPlan plan, ObjectNode input, String workingDirectory, String source,
@@ -151,8 +176,10 @@ public class JobService {
             return new Accepted(insert(jobId, plan, input, workingDirectory, source, replyTopic, false), false);
         }
         admit(plan, input);
+        UUID root = rootOf(plan);
         Instant now = Timestamps.now();
-        Optional<Job> inserted = jobs.insertQueuedOnce(jobId, plan, input, workingDirectory, source, now, idempotencyKey);
+        Optional<Job> inserted = jobs.insertQueuedOnce(jobId, plan, input, workingDirectory, source, now, idempotencyKey,
+                root);
         if (inserted.isEmpty()) {
             Job existing = jobs.findByIdempotencyKey(idempotencyKey).orElseThrow(() -> ApiException.conflict(
                     "the job of this Idempotency-Key is being written by another request; retry in a moment"));
@@ -162,10 +189,7 @@ public class JobService {
             }
             return new Accepted(existing, true);
         }
-        if (plan.parent() != null) {
-            JobRepository.SubWorkflowJobs tree = jobs.countSubWorkflowJob(UUID.fromString(plan.parent().jobId()));
-            limits.requireSubWorkflowJobs(tree.rootJobId().toString(), tree.started());
-        }
+        countUnder(root);
         publish(jobId, plan, input, now, replyTopic, false);
         metrics.accepted(source);
         return new Accepted(inserted.get(), false);
@@ -194,28 +218,6 @@ public class JobService {
                     + "choice); " + wrong);
         }
         return header;
-    }
-
-    /**
-     * Checks a {@code Mule-Call-Depth} header ({@link JobRequest#CALL_DEPTH_HEADER}), which a runner sends when a step
-     * (an agent's tool, a module's host function) starts a job: absent is 0, a client's own call; present, a whole
-     * number of 0 or more. The client's value is not echoed.
-     */
-    public static int callDepth(String header) {
-        if (header == null) {
-            return 0;
-        }
-        try {
-            int depth = Integer.parseInt(header.strip());
-            if (depth >= 0) {
-                return depth;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest(JobRequest.CALL_DEPTH_HEADER + " must be a whole number from 0 to "
-                + Integer.MAX_VALUE + " (how many workflow calls through steps lead to this one; runners send it, "
-                + "clients leave it out)");
     }
 
     /** Null for a good key; else its length, or the first character that is not visible ASCII. */

@@ -7,6 +7,7 @@ import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobRepository;
 import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.StepCall;
 import ai.mule.gateway.jobs.JobStep;
 import ai.mule.gateway.settings.Settings;
 import ai.mule.gateway.web.ApiException;
@@ -70,14 +71,14 @@ public class ModuleExecutions {
     /**
      * Accepts the run as a job and completes when it ends. A non-object input is given to the module as
      * {@code {"prompt": input}}, as the runner does for any step input. The module's stdout and stderr come from
-     * the job's step event, which reaches the waiter (same partition) before the terminal one. {@code callDepth} is
-     * the job's depth ({@link JobService#callDepth}: an agent's {@code wasm_module} tool runs its module one call
-     * deeper than its own job, so that a module that starts the agent's workflow again cannot start it at depth 0).
+     * the job's step event, which reaches the waiter (same partition) before the terminal one. {@code call} is what
+     * the calling step says ({@link StepCall}: an agent's {@code wasm_module} tool runs its module one call deeper
+     * than its own job, so that a module that starts the agent's workflow again cannot start it at depth 0).
      */
-    public CompletableFuture<ModuleRun> run(UUID moduleId, JsonNode input, int callDepth) {
+    public CompletableFuture<ModuleRun> run(UUID moduleId, JsonNode input, StepCall call) {
         JobPlan plan = planner.module(moduleId)
                 .orElseThrow(() -> ApiException.notFound("no WASM module with id '" + moduleId + "'"))
-                .atCallDepth(callDepth);
+                .calledBy(call);
         ObjectNode jobInput = input == null || input.isNull() || input.isMissingNode() ? Json.emptyObject()
                 : input.isObject() ? (ObjectNode) input : Json.emptyObject().set("prompt", input);
         UUID jobId = UUID.randomUUID();

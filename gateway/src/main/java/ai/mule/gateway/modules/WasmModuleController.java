@@ -1,6 +1,6 @@
 package ai.mule.gateway.modules;
 
-import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.StepCall;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.gateway.web.DataResponse;
 import ai.mule.gateway.web.Ids;
@@ -53,23 +53,27 @@ class WasmModuleController {
     CompletableFuture<DataResponse<ModuleRun>> execute(@PathVariable String id,
                                                        @RequestBody(required = false) ExecuteRequest body,
                                                        @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER,
-                                                               required = false) String depth) {
+                                                               required = false) String depth,
+                                                       @RequestHeader(name = JobRequest.STARTED_BY_HEADER,
+                                                               required = false) String startedBy) {
         UUID moduleId = Ids.fromPath(id, "WASM module");
-        int callDepth = JobService.callDepth(depth);
+        StepCall call = StepCall.from(depth, startedBy);
         if (!modules.exists(moduleId)) {
             throw ApiException.notFound("no WASM module with id '" + id + "'");
         }
-        return executions.run(moduleId, body == null ? null : body.input(), callDepth).thenApply(DataResponse::of);
+        return executions.run(moduleId, body == null ? null : body.input(), call).thenApply(DataResponse::of);
     }
 
     /** Mule v2's module test: {@code {module_id, input}} answered with {@code {output, success, error}} (and the job id). */
     @PostMapping(path = "/test", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<ModuleRun> test(@RequestBody TestRequest body,
                                       @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
-                                      String depth) {
-        int callDepth = JobService.callDepth(depth);
+                                      String depth,
+                                      @RequestHeader(name = JobRequest.STARTED_BY_HEADER, required = false)
+                                      String startedBy) {
+        StepCall call = StepCall.from(depth, startedBy);
         UUID moduleId = executions.moduleId(body.moduleId(), "module_id");
-        return executions.run(moduleId, body.input(), callDepth);
+        return executions.run(moduleId, body.input(), call);
     }
 
     record ExecuteRequest(JsonNode input) {

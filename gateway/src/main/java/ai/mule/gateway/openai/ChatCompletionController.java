@@ -3,8 +3,10 @@ package ai.mule.gateway.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.StepCall;
 import ai.mule.gateway.web.ApiException;
 import ai.mule.schemas.JobRequest;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -29,13 +31,16 @@ class ChatCompletionController {
      * retried call return the first call's job instead of starting another. An answer known at once (an async
      * model's job id, a stream's emitter, a refusal) is Spring's to write; one that waits for its job or agent is
      * written by {@link LateAnswers} when it comes. {@code Mule-Call-Depth} is sent by an agent runner's tool: the
-     * depth of the job a workflow model starts.
+     * depth of the job a workflow model starts; {@code Mule-Started-By} with it, the job it is counted under
+     * ({@link StepCall}).
      */
     @PostMapping(path = "/v1/chat/completions")
     CompletableFuture<Object> complete(@RequestBody JsonNode body,
                                        @RequestHeader(name = "Idempotency-Key", required = false) String key,
                                        @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER, required = false)
                                        String depth,
+                                       @RequestHeader(name = JobRequest.STARTED_BY_HEADER, required = false)
+                                       String startedBy,
                                        HttpServletRequest request, HttpServletResponse response) {
         String idempotencyKey;
         try {
@@ -45,11 +50,18 @@ class ChatCompletionController {
         }
         int callDepth;
         try {
-            callDepth = JobService.callDepth(depth);
+            callDepth = StepCall.callDepth(depth);
         } catch (ApiException e) {
             throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_call_depth");
         }
-        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey, callDepth);
+        UUID startingJob;
+        try {
+            startingJob = StepCall.startedBy(startedBy);
+        } catch (ApiException e) {
+            throw OpenAiException.invalidRequest(e.getMessage(), null, "invalid_started_by");
+        }
+        CompletableFuture<Object> answer = chat.complete(ChatRequest.from(body), idempotencyKey,
+                new StepCall(callDepth, startingJob));
         if (answer.isDone()) {
             return answer;
         }

@@ -6,6 +6,7 @@ import ai.mule.gateway.jobs.Job;
 import ai.mule.gateway.jobs.JobPlan;
 import ai.mule.gateway.jobs.JobPlanner;
 import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.StepCall;
 import ai.mule.gateway.settings.Settings;
 import ai.mule.gateway.web.Json;
 import ai.mule.schemas.JobEvent;
@@ -56,11 +57,12 @@ class ChatCompletionService {
     /**
      * The answer: a {@code ResponseEntity} (JSON), or for {@code stream: true} a {@code text/event-stream}
      * emitter. {@code idempotencyKey} applies to async models only: a waiting call cannot be replayed.
-     * {@code callDepth} is the depth of the job a workflow model starts (an agent's tool calls with its own job's
-     * depth + 1); one past {@code mule.limits.max-call-depth} is refused before anything is written. A direct
-     * agent call starts no job and runs no tools, so it has no depth to check.
+     * {@code call} is what an agent's tool says of its step ({@link StepCall}): the depth of the job a workflow model
+     * starts (its own job's depth + 1) and the job it is counted under; one past {@code mule.limits.max-call-depth}
+     * or {@code mule.limits.max-descendant-jobs} is refused before anything is written. A direct agent call starts no
+     * job and runs no tools, so it has nothing to check.
      */
-    CompletableFuture<Object> complete(ChatRequest request, String idempotencyKey, int callDepth) {
+    CompletableFuture<Object> complete(ChatRequest request, String idempotencyKey, StepCall call) {
         ModelRef model = ModelRef.parse(request.model()).orElseThrow(() -> modelNotFound(request.model()));
         if (request.stream() && model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {
             throw OpenAiException.invalidRequest("stream is not available for " + model.id() + ": async models answer "
@@ -76,7 +78,7 @@ class ChatCompletionService {
             return answer;
         }
         JobPlan plan = plan(model).orElseThrow(() -> modelNotFound(request.model())).requireSteps()
-                .atCallDepth(callDepth);
+                .calledBy(call);
         ObjectNode input = Json.emptyObject().put("prompt", request.prompt());
         UUID jobId = UUID.randomUUID();
         if (model.kind() == ModelRef.Kind.ASYNC_WORKFLOW) {

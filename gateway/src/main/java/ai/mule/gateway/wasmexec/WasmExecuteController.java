@@ -1,6 +1,6 @@
 package ai.mule.gateway.wasmexec;
 
-import ai.mule.gateway.jobs.JobService;
+import ai.mule.gateway.jobs.StepCall;
 import ai.mule.gateway.modules.ModuleExecutions;
 import ai.mule.gateway.modules.ModuleRun;
 import ai.mule.gateway.web.DataResponse;
@@ -30,9 +30,11 @@ class WasmExecuteController {
     @PostMapping(path = "/v1/wasm/execute", consumes = MediaType.APPLICATION_JSON_VALUE)
     CompletableFuture<DataResponse<ModuleRun>> execute(@RequestBody ExecuteRequest body,
                                                        @RequestHeader(name = JobRequest.CALL_DEPTH_HEADER,
-                                                               required = false) String depth) {
-        int callDepth = JobService.callDepth(depth);
-        return executions.run(executions.moduleId(body.module(), "module"), body.input(), callDepth)
+                                                               required = false) String depth,
+                                                       @RequestHeader(name = JobRequest.STARTED_BY_HEADER,
+                                                               required = false) String startedBy) {
+        StepCall call = StepCall.from(depth, startedBy);
+        return executions.run(executions.moduleId(body.module(), "module"), body.input(), call)
                 .thenApply(DataResponse::of);
     }
 

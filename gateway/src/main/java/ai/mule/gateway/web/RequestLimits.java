@@ -21,8 +21,9 @@ import org.springframework.stereotype.Component;
  *       type is;</li>
  *   <li><b>422</b> when the request is fine but the job it would start is not: its saved workflow's snapshot is
  *       over the limit (a module or an agent grew after the steps were saved), it would nest workflow calls
- *       through agent tools deeper than {@code mule.limits.max-call-depth}, or it is a sub-workflow's child past
- *       {@code mule.limits.max-sub-workflow-jobs} (which fails the parent's step with the same message).</li>
+ *       through agent tools deeper than {@code mule.limits.max-call-depth}, or a step started it past
+ *       {@code mule.limits.max-descendant-jobs} (a sub-workflow's child fails its parent's step with the same
+ *       message).</li>
  * </ul>
  * Each refusal names the value and the setting; problem details carry the setting as {@code limit}, OpenAI
  * errors as {@code param}, with {@code code: limit_exceeded}.
@@ -73,9 +74,9 @@ public class RequestLimits {
         });
     }
 
-    /** One more sub-workflow job under the root job {@code rootJobId}, which would make {@code jobs} of them. */
-    public void requireSubWorkflowJobs(String rootJobId, int jobs) {
-        limits.checkSubWorkflowJobs(rootJobId, jobs).ifPresent(violation -> {
+    /** One more job started under the root job {@code rootJobId}, which would make {@code jobs} of them. */
+    public void requireDescendantJobs(String rootJobId, int jobs) {
+        limits.checkDescendantJobs(rootJobId, jobs).ifPresent(violation -> {
             throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
         });
     }

@@ -7,6 +7,7 @@ import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.runner.runtime.StepHandler;
 import ai.mule.schemas.AgentStep;
 import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.StepCaller;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -144,9 +145,9 @@ public class AgentStepExecutor implements StepHandler {
     private String runTool(AgentStep step, StepCommand command, ToolExecutionRequest call, CancelSignal cancel) {
         if (toolbox().waitsForOtherSteps(step.tools(), call)) {
             return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining(),
-                    command.callDepth()));
+                    StepCaller.of(command)));
         }
-        return toolbox().run(step.tools(), call, cancel.remaining(), command.callDepth());
+        return toolbox().run(step.tools(), call, cancel.remaining(), StepCaller.of(command));
     }
 
     private AgentToolbox toolbox() {

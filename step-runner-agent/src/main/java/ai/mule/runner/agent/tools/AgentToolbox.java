@@ -5,8 +5,8 @@ import ai.mule.netgate.GatedRequest;
 import ai.mule.netgate.GatedResponse;
 import ai.mule.netgate.NetworkGate;
 import ai.mule.schemas.AgentTool;
-import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * <p>A tool that fails answers the model with the reason ({@code error: ...}) rather than failing the step: the
  * model can try something else, and the {@code max_tool_calls} cap bounds how long it may.
  *
- * <p>Every call to the gateway says how deep the job it may start would be ({@link JobRequest#CALL_DEPTH_HEADER}:
- * the running job's depth + 1), so that a workflow whose agent calls that workflow again (directly or through
- * others) is refused at {@code mule.limits.max-call-depth} instead of starting jobs without end.
+ * <p>Every call to the gateway says which step makes it ({@link StepCaller}): how deep the job it may start would be
+ * (the running job's depth + 1), so that a workflow whose agent calls that workflow again (directly or through
+ * others) is refused at {@code mule.limits.max-call-depth} instead of starting jobs without end, and the running job,
+ * under whose first job the gateway counts it ({@code mule.limits.max-descendant-jobs}).
  */
 public class AgentToolbox {
 
@@ -98,9 +99,9 @@ public class AgentToolbox {
     /**
      * Runs one tool call the model asked for and answers its result as text for the model.
      *
-     * @param callDepth the running job's call depth ({@link ai.mule.schemas.StepCommand#callDepth})
+     * @param caller the running step ({@link StepCaller#of}), which the gateway's calls name
      */
-    public String run(List<AgentTool> tools, ToolExecutionRequest request, Duration budget, int callDepth) {
+    public String run(List<AgentTool> tools, ToolExecutionRequest request, Duration budget, StepCaller caller) {
         AgentTool tool = named(tools, request).orElse(null);
         if (tool == null) {
             return "error: there is no tool named '" + request.name() + "'";
@@ -111,10 +112,10 @@ public class AgentToolbox {
             String result = switch (tool.kind()) {
                 case HTTP_FETCH -> fetch(tool, arguments, timeout);
                 case CALL_WORKFLOW -> chat("workflow/" + tool.config().path("workflow").asText(), arguments, timeout,
-                        callDepth);
+                        caller);
                 case CALL_AGENT -> chat("agent/" + tool.config().path("agent").asText(), arguments, timeout,
-                        callDepth);
-                case WASM_MODULE -> wasm(tool.config().path("module_id").asText(), arguments, timeout, callDepth);
+                        caller);
+                case WASM_MODULE -> wasm(tool.config().path("module_id").asText(), arguments, timeout, caller);
             };
             return result.length() <= MAX_RESULT_CHARS ? result : result.substring(0, MAX_RESULT_CHARS) + "\n[truncated]";
         } catch (ToolFailure e) {
@@ -166,10 +167,10 @@ public class AgentToolbox {
     }
 
     /** A workflow or an agent through the gateway's OpenAI-compatible API: its answer's content. */
-    private String chat(String model, ObjectNode arguments, Duration timeout, int callDepth) {
+    private String chat(String model, ObjectNode arguments, Duration timeout, StepCaller caller) {
         ObjectNode body = JsonSerde.mapper().createObjectNode().put("model", model);
         body.putArray("messages").addObject().put("role", "user").put("content", prompt(arguments));
-        JsonNode answer = gateway("/v1/chat/completions", body, timeout, callDepth);
+        JsonNode answer = gateway("/v1/chat/completions", body, timeout, caller);
         JsonNode content = answer.at("/choices/0/message/content");
         if (!content.isTextual()) {
             throw new ToolFailure(model + " answered no content: " + answer.path("error").path("message").asText(""));
@@ -178,10 +179,10 @@ public class AgentToolbox {
     }
 
     /** A WASM module run on the WASM runner through the gateway ({@code POST /api/v1/wasm-modules/{id}/execute}). */
-    private String wasm(String moduleId, ObjectNode arguments, Duration timeout, int callDepth) {
+    private String wasm(String moduleId, ObjectNode arguments, Duration timeout, StepCaller caller) {
         ObjectNode body = JsonSerde.mapper().createObjectNode();
         body.set("input", arguments);
-        JsonNode run = gateway("/api/v1/wasm-modules/" + moduleId + "/execute", body, timeout, callDepth).path("data");
+        JsonNode run = gateway("/api/v1/wasm-modules/" + moduleId + "/execute", body, timeout, caller).path("data");
         if (!run.path("success").asBoolean(false)) {
             throw new ToolFailure("the module failed: " + run.path("error").asText("no reason given"));
         }
@@ -189,11 +190,11 @@ public class AgentToolbox {
         return output.isTextual() ? output.asText() : output.toString();
     }
 
-    /** A call of the gateway's API made from a job at {@code callDepth}: a job it starts is one level deeper. */
-    private JsonNode gateway(String path, JsonNode body, Duration timeout, int callDepth) {
+    /** A call of the gateway's API made by the step {@code caller}: a job it starts is one level deeper. */
+    private JsonNode gateway(String path, JsonNode body, Duration timeout, StepCaller caller) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gatewayUrl + path)).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .header(JobRequest.CALL_DEPTH_HEADER, String.valueOf(callDepth + 1))
+                .headers(caller.headers())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         if (gatewayApiKey != null) {
             request.header("Authorization", "Bearer " + gatewayApiKey);

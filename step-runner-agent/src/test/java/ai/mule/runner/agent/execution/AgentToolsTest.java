@@ -135,6 +135,7 @@ class AgentToolsTest {
         StubHttpServer.Request call = gateway.requests().get(0);
         assertThat(call.authorization()).isEqualTo("Bearer mule_runner_key");
         assertThat(call.header("Mule-Call-Depth")).as("a client's job (depth 0) calls a job at depth 1").isEqualTo("1");
+        assertThat(call.header("Mule-Started-By")).as("counted under the calling job's first job").isEqualTo("job-t3");
         JsonNode body = AgentSteps.json(call.body());
         assertThat(body.path("model").asText()).isEqualTo("workflow/summarize-flow");
         assertThat(body.at("/messages/0/content").asText()).isEqualTo("long text");
@@ -162,6 +163,7 @@ class AgentToolsTest {
         assertThat(gateway.requests()).extracting(StubHttpServer.Request::path)
                 .containsExactlyInAnyOrder("/v1/chat/completions", "/api/v1/wasm-modules/" + module + "/execute");
         assertThat(gateway.requests()).extracting(call -> call.header("Mule-Call-Depth")).containsOnly("3");
+        assertThat(gateway.requests()).extracting(call -> call.header("Mule-Started-By")).containsOnly("job-t9");
     }
 
     @Test

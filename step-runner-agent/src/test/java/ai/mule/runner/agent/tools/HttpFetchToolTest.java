@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import ai.mule.schemas.AgentTool;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCaller;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -110,7 +111,7 @@ class HttpFetchToolTest {
         AgentTool tool = new AgentTool("fetch", AgentTool.Kind.HTTP_FETCH, "fetches", null, config);
         ToolExecutionRequest call = ToolExecutionRequest.builder().id("call_1").name("fetch")
                 .arguments(JsonSerde.mapper().createObjectNode().put("url", url).toString()).build();
-        return toolbox.run(List.of(tool), call, Duration.ofSeconds(10), 0);
+        return toolbox.run(List.of(tool), call, Duration.ofSeconds(10), new StepCaller("job-1", 0));
     }
 
     private HttpServer server() {

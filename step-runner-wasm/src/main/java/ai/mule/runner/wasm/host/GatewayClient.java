@@ -1,7 +1,7 @@
 package ai.mule.runner.wasm.host;
 
-import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCaller;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,16 +39,18 @@ public final class GatewayClient {
     }
 
     /**
-     * Starts a workflow (by id or name) with these params as its input: {@code {job_id, status}}. The job is one call
-     * deeper than the running step's ({@code callDepth}, {@link JobRequest#CALL_DEPTH_HEADER}): a module that starts
-     * its own workflow is refused at {@code mule.limits.max-call-depth} instead of starting jobs without end.
+     * Starts a workflow (by id or name) with these params as its input: {@code {job_id, status}}. The call names the
+     * running step ({@link StepCaller}): the job is one call deeper than the step's, so a module that starts its own
+     * workflow is refused at {@code mule.limits.max-call-depth} instead of starting jobs without end, and it is
+     * counted under the step's first job, so a module that starts jobs in a loop is refused at
+     * {@code mule.limits.max-descendant-jobs}.
      */
-    public ObjectNode startWorkflow(String idOrName, JsonNode params, int callDepth) {
+    public ObjectNode startWorkflow(String idOrName, JsonNode params, StepCaller caller) {
         String workflowId = isUuid(idOrName) ? idOrName : workflowIdNamed(idOrName);
         ObjectNode body = JsonSerde.mapper().createObjectNode();
         body.put("workflow_id", workflowId);
         body.set("input_data", params);
-        JsonNode job = send(post("api/v1/jobs", body, CALL_TIMEOUT, callDepth)).path("data");
+        JsonNode job = send(post("api/v1/jobs", body, CALL_TIMEOUT, caller)).path("data");
         ObjectNode result = JsonSerde.mapper().createObjectNode();
         result.put("job_id", job.path("id").asText());
         result.put("status", job.path("status").asText());
@@ -57,7 +59,7 @@ public final class GatewayClient {
     }
 
     /** Asks an agent (by id or name): its chat.completion. The prompt is {@code params.prompt}, or params as JSON. */
-    public JsonNode askAgent(String idOrName, JsonNode params, int callDepth) {
+    public JsonNode askAgent(String idOrName, JsonNode params, StepCaller caller) {
         String name = isUuid(idOrName)
                 ? send(get("api/v1/agents/" + idOrName)).path("data").path("name").asText()
                 : idOrName;
@@ -67,7 +69,7 @@ public final class GatewayClient {
         ObjectNode message = body.putArray("messages").addObject();
         message.put("role", "user");
         message.put("content", prompt != null && prompt.isTextual() ? prompt.asText() : params.toString());
-        return send(post("v1/chat/completions", body, AGENT_TIMEOUT, callDepth));
+        return send(post("v1/chat/completions", body, AGENT_TIMEOUT, caller));
     }
 
     /** A job's {@code {status, output}} (the output is null until it completes). */
@@ -101,10 +103,10 @@ public final class GatewayClient {
         return request(path, CALL_TIMEOUT).GET().build();
     }
 
-    /** A POST from a step at {@code callDepth}: a job it starts is one level deeper. */
-    private HttpRequest post(String path, JsonNode body, Duration timeout, int callDepth) {
+    /** A POST from the step {@code caller}: a job it starts is one level deeper. */
+    private HttpRequest post(String path, JsonNode body, Duration timeout, StepCaller caller) {
         return request(path, timeout).header("Content-Type", "application/json")
-                .header(JobRequest.CALL_DEPTH_HEADER, String.valueOf(callDepth + 1))
+                .headers(caller.headers())
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
     }
 

@@ -5,6 +5,7 @@ import ai.mule.netgate.GatedRequest;
 import ai.mule.netgate.GatedResponse;
 import ai.mule.runner.wasm.execution.HostImports;
 import ai.mule.schemas.JsonSerde;
+import ai.mule.schemas.StepCaller;
 import ai.mule.wasm.OfferedImports;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.HostFunction;
@@ -51,7 +52,7 @@ public final class MuleHost implements HostImports {
     private final GatewayClient gateway;
     private final int maxResponseBytes;
     private final List<String> internalHosts;
-    private final int callDepth;
+    private final StepCaller caller;
     private final Set<String> startedJobs = Collections.synchronizedSet(new HashSet<>());
     private OutputStream stderr;
     private GatedResponse lastResponse;
@@ -60,15 +61,15 @@ public final class MuleHost implements HostImports {
 
     /**
      * @param internalHosts internal hosts the operator lets steps call (still only when a step lists them)
-     * @param callDepth     the running job's call depth, which the workflows it starts are one deeper than
+     * @param caller        the running step, which the gateway's calls name ({@link StepCaller})
      */
     public MuleHost(HostSettings settings, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts,
-                    int callDepth) {
+                    StepCaller caller) {
         this.settings = settings;
         this.gateway = gateway;
         this.maxResponseBytes = maxResponseBytes;
         this.internalHosts = internalHosts;
-        this.callDepth = callDepth;
+        this.caller = caller;
     }
 
     @Override
@@ -228,10 +229,10 @@ public final class MuleHost implements HostImports {
         try {
             JsonNode result;
             if (workflow) {
-                result = gateway.startWorkflow(id, params, callDepth);
+                result = gateway.startWorkflow(id, params, caller);
                 startedJobs.add(result.path("job_id").asText());
             } else {
-                result = gateway.askAgent(id, params, callDepth);
+                result = gateway.askAgent(id, params, caller);
             }
             lastOperationResult = JsonSerde.mapper().writeValueAsBytes(result);
             lastOperationStatus = 200;

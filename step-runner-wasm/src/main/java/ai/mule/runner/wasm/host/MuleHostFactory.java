@@ -1,6 +1,7 @@
 package ai.mule.runner.wasm.host;
 
 import ai.mule.runner.wasm.execution.HostImports;
+import ai.mule.schemas.StepCaller;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +19,8 @@ public final class MuleHostFactory {
         this.internalHosts = internalHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** The host of one run: its step's config, and its job's call depth ({@code StepCommand#callDepth}). */
-    public HostImports forStep(JsonNode stepConfig, int callDepth) {
-        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts, callDepth);
+    /** The host of one run: its step's config, and the step itself ({@link StepCaller#of}), which its calls name. */
+    public HostImports forStep(JsonNode stepConfig, StepCaller caller) {
+        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts, caller);
     }
 }

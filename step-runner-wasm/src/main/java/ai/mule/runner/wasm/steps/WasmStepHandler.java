@@ -13,6 +13,7 @@ import ai.mule.runner.wasm.host.MuleHostFactory;
 import ai.mule.runner.wasm.modules.CompiledModuleCache;
 import ai.mule.runner.wasm.modules.ModuleUnavailableException;
 import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.StepCaller;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
@@ -77,7 +78,7 @@ public final class WasmStepHandler implements StepHandler {
         } catch (IllegalArgumentException e) {
             return failed(command, FailureKind.INVALID_INPUT, "module '" + step.moduleName() + "': " + e.getMessage());
         }
-        HostImports host = hosts == null ? HostImports.NONE : hosts.forStep(step.config(), command.callDepth());
+        HostImports host = hosts == null ? HostImports.NONE : hosts.forStep(step.config(), StepCaller.of(command));
         WasmOutcome outcome = executor.run(module, step, command.input(), new RunOptions(host, run, mount));
         if (!outcome.succeeded()) {
             log.info("job {} step {} attempt {}: module '{}' failed ({}): {}", command.jobId(), command.stepIndex(),

@@ -109,6 +109,8 @@ class HostFunctionsIT {
             requests.add("auth " + exchange.getRequestHeaders().getFirst("Authorization"));
             requests.add("depth " + exchange.getRequestHeaders().getFirst("Mule-Call-Depth") + " "
                     + body.at("/input_data/prompt").asText());
+            requests.add("started by " + exchange.getRequestHeaders().getFirst("Mule-Started-By") + " "
+                    + body.at("/input_data/prompt").asText());
             jobInputs.put(id, body.at("/input_data/prompt").asText());
             respond(exchange, 201, "{\"data\":{\"id\":\"" + id + "\",\"status\":\"queued\"}}");
             return;
@@ -189,9 +191,12 @@ class HostFunctionsIT {
         assertThat(started.get("job_id").asText()).hasSize(36);
     }
 
-    /** A module that starts its own workflow would start jobs without end: the gateway counts the depth. */
+    /**
+     * A module that starts its own workflow would start jobs without end: the gateway counts the depth, and the jobs
+     * under the module's job's first job.
+     */
     @Test
-    void aWorkflowStartedByAModuleIsOneCallDeeperThanTheModulesJob() {
+    void aWorkflowStartedByAModuleIsOneCallDeeperThanTheModulesJobAndNamesIt() {
         String jobId = UUID.randomUUID().toString();
         WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), "probe", WasmFixtures.sha256(PROBE),
                 json(jobs("shout")));
@@ -202,7 +207,7 @@ class HostFunctionsIT {
         StepResult result = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT).get(0);
 
         assertThat(result.output().get("code").asLong()).as(result.toString()).isZero();
-        assertThat(requests).contains("depth 3 deep");
+        assertThat(requests).contains("depth 3 deep", "started by " + jobId + " deep");
     }
 
     @Test
