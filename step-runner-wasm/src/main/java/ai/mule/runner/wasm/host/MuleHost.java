@@ -3,6 +3,7 @@ package ai.mule.runner.wasm.host;
 import ai.mule.netgate.GateRefusal;
 import ai.mule.netgate.GatedRequest;
 import ai.mule.netgate.GatedResponse;
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.runner.wasm.execution.HostImports;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.StepCaller;
@@ -53,6 +54,7 @@ public final class MuleHost implements HostImports {
     private final int maxResponseBytes;
     private final List<String> internalHosts;
     private final StepCaller caller;
+    private final CancelSignal step;
     private final Set<String> startedJobs = Collections.synchronizedSet(new HashSet<>());
     private OutputStream stderr;
     private GatedResponse lastResponse;
@@ -62,14 +64,17 @@ public final class MuleHost implements HostImports {
     /**
      * @param internalHosts internal hosts the operator lets steps call (still only when a step lists them)
      * @param caller        the running step, which the gateway's calls name ({@link StepCaller})
+     * @param step          the running step's signal, through which it gives its place among the runner's
+     *                      concurrent steps back while it waits for a job ({@code wait_for_job_and_get_output})
      */
     public MuleHost(HostSettings settings, GatewayClient gateway, int maxResponseBytes, List<String> internalHosts,
-                    StepCaller caller) {
+                    StepCaller caller, CancelSignal step) {
         this.settings = settings;
         this.gateway = gateway;
         this.maxResponseBytes = maxResponseBytes;
         this.internalHosts = internalHosts;
         this.caller = caller;
+        this.step = step;
     }
 
     @Override
@@ -268,12 +273,12 @@ public final class MuleHost implements HostImports {
         JsonNode job;
         try {
             job = gateway.job(jobId);
-            while (wait && !terminal(job.path("status").asText())) {
-                Thread.sleep(JOB_POLL.toMillis());
-                job = gateway.job(jobId);
+            if (wait && !terminal(job.path("status").asText())) {
+                // the job's WASM steps may need this very runner: with every place held by a module waiting for
+                // them they would never start, so this step gives its place back while it waits (see WorkerPool)
+                String waitedFor = jobId;
+                job = step.whileWaitingForOtherSteps(() -> untilEnded(waitedFor));
             }
-        } catch (InterruptedException e) {
-            throw interrupted();
         } catch (GatewayClient.GatewayException e) {
             note(name + " '" + jobId + "' failed: " + e.getMessage());
             return 0xFFFFFFF1L;
@@ -291,6 +296,20 @@ public final class MuleHost implements HostImports {
             return 0xFFFFFFF2L;
         }
         return GuestMemory.readBack(instance, data, a[2], a[3], 0xFFFFFFF3L, 0xFFFFFFF4L);
+    }
+
+    /** The job once it has ended, polled every {@link #JOB_POLL}; the run's timeout or cancel interrupts the wait. */
+    private JsonNode untilEnded(String jobId) {
+        JsonNode job;
+        do {
+            try {
+                Thread.sleep(JOB_POLL.toMillis());
+            } catch (InterruptedException e) {
+                throw interrupted();
+            }
+            job = gateway.job(jobId);
+        } while (!terminal(job.path("status").asText()));
+        return job;
     }
 
     private static boolean terminal(String status) {

@@ -1,5 +1,6 @@
 package ai.mule.runner.wasm.host;
 
+import ai.mule.runner.runtime.CancelSignal;
 import ai.mule.runner.wasm.execution.HostImports;
 import ai.mule.schemas.StepCaller;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,11 @@ public final class MuleHostFactory {
         this.internalHosts = internalHosts.stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
-    /** The host of one run: its step's config, and the step itself ({@link StepCaller#of}), which its calls name. */
-    public HostImports forStep(JsonNode stepConfig, StepCaller caller) {
-        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts, caller);
+    /**
+     * The host of one run: its step's config, the step itself ({@link StepCaller#of}), which its calls name, and the
+     * step's signal, through which it gives its runner's place back while it waits for a job.
+     */
+    public HostImports forStep(JsonNode stepConfig, StepCaller caller, CancelSignal step) {
+        return new MuleHost(HostSettings.from(stepConfig), gateway, maxResponseBytes, internalHosts, caller, step);
     }
 }

@@ -78,7 +78,7 @@ public final class WasmStepHandler implements StepHandler {
         } catch (IllegalArgumentException e) {
             return failed(command, FailureKind.INVALID_INPUT, "module '" + step.moduleName() + "': " + e.getMessage());
         }
-        HostImports host = hosts == null ? HostImports.NONE : hosts.forStep(step.config(), StepCaller.of(command));
+        HostImports host = hosts == null ? HostImports.NONE : hosts.forStep(step.config(), StepCaller.of(command), cancel);
         WasmOutcome outcome = executor.run(module, step, command.input(), new RunOptions(host, run, mount));
         if (!outcome.succeeded()) {
             log.info("job {} step {} attempt {}: module '{}' failed ({}): {}", command.jobId(), command.stepIndex(),

@@ -1,6 +1,7 @@
 package ai.mule.runner.wasm.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ai.mule.runner.wasm.WasmRunnerApplication;
 import ai.mule.schemas.JsonSerde;
@@ -51,6 +52,8 @@ class HostFunctionsIT {
     private static final List<String> requests = new CopyOnWriteArrayList<>();
     private static final Map<String, AtomicInteger> jobPolls = new ConcurrentHashMap<>();
     private static final Map<String, String> jobInputs = new ConcurrentHashMap<>();
+    /** Jobs started with the prompt "held" stay running until this is set. */
+    private static volatile boolean heldJobsReleased;
 
     @BeforeAll
     static void start() throws IOException {
@@ -100,7 +103,10 @@ class HostFunctionsIT {
         server.stop(0);
     }
 
-    /** POST starts a job; GET answers running twice, then completed with the job's input upper-cased. */
+    /**
+     * POST starts a job; GET answers running twice, then completed with the job's input upper-cased (a job whose
+     * prompt is "held": running until {@link #heldJobsReleased}).
+     */
     private static void jobs(HttpExchange exchange) throws IOException {
         if (exchange.getRequestMethod().equals("POST")) {
             JsonNode body = JsonSerde.mapper().readTree(exchange.getRequestBody());
@@ -121,7 +127,8 @@ class HostFunctionsIT {
             return;
         }
         int polls = jobPolls.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-        respond(exchange, 200, polls < 3 ? "{\"data\":{\"id\":\"" + id + "\",\"status\":\"running\",\"output_data\":null}}"
+        boolean held = jobInputs.get(id).equals("held") && !heldJobsReleased;
+        respond(exchange, 200, polls < 3 || held ? "{\"data\":{\"id\":\"" + id + "\",\"status\":\"running\",\"output_data\":null}}"
                 : "{\"data\":{\"id\":\"" + id + "\",\"status\":\"completed\",\"output_data\":{\"prompt\":\""
                 + jobInputs.get(id).toUpperCase() + "\"}}}");
     }
@@ -252,6 +259,36 @@ class HostFunctionsIT {
         assertThat(job.at("/output/prompt").asText()).isEqualTo("QUIET");
     }
 
+    /**
+     * A module waiting for a job gives its place among the runner's concurrent steps back meanwhile: with both places
+     * (concurrency 2) held by modules waiting for jobs, another command still runs, as the jobs' own WASM steps must.
+     * Before, it waited for the modules' timeouts, and so would those jobs' steps on a real stack.
+     */
+    @Test
+    void aModuleWaitingForAJobGivesItsPlaceToOtherSteps() {
+        String waitForAHeldJob = "{\"call\":\"wait_job\",\"type\":\"workflow\",\"id\":\"shout\","
+                + "\"params_json\":\"{\\\"prompt\\\":\\\"held\\\"}\"}";
+        List<String> waiting = List.of(send(PROBE, jobs("shout"), waitForAHeldJob),
+                send(PROBE, jobs("shout"), waitForAHeldJob));
+        await().atMost(WAIT).until(() -> requests.stream().filter("depth 1 held"::equals).count() == 2);
+
+        List<StepResult> other;
+        try {
+            other = TestKafka.read(Topics.STEP_RESULTS, send(PROBE, http(origin), "{\"call\":\"http\",\"url\":\""
+                    + origin + "/hello\",\"header\":\"X-Probe\"}"), 1, Duration.ofSeconds(10));
+        } finally {
+            heldJobsReleased = true;
+        }
+
+        assertThat(other).as("another step ran while both places' modules waited").singleElement()
+                .extracting(StepResult::success).isEqualTo(true);
+        for (String job : waiting) {
+            StepResult result = TestKafka.read(Topics.STEP_RESULTS, job, 1, WAIT).get(0);
+            assertThat(result.success()).as(result.toString()).isTrue();
+            assertThat(json(result.output().get("job").asText()).at("/output/prompt").asText()).isEqualTo("HELD");
+        }
+    }
+
     @Test
     void getJobOutputRefusesAJobTheRunDidNotStart() {
         String someoneElses = UUID.randomUUID().toString();
@@ -299,13 +336,18 @@ class HostFunctionsIT {
     }
 
     private static StepResult run(byte[] module, String config, String input) {
+        List<StepResult> results = TestKafka.read(Topics.STEP_RESULTS, send(module, config, input), 1, WAIT);
+        assertThat(results).hasSize(1);
+        return results.get(0);
+    }
+
+    /** Sends a command running {@code module} (of a new job, at depth 0) and answers its job's id. */
+    private static String send(byte[] module, String config, String input) {
         String jobId = UUID.randomUUID().toString();
         WasmStep step = new WasmStep(1, null, UUID.randomUUID().toString(), "probe", WasmFixtures.sha256(module),
                 config == null ? null : json(config));
         TestKafka.send(Topics.STEPS_WASM, jobId, StepCommand.of(jobId, 0, 1, step, json(input), Instant.now(), null));
-        List<StepResult> results = TestKafka.read(Topics.STEP_RESULTS, jobId, 1, WAIT);
-        assertThat(results).hasSize(1);
-        return results.get(0);
+        return jobId;
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
