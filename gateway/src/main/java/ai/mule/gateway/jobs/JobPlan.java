@@ -41,7 +41,7 @@ public record JobPlan(UUID workflowId, UUID wasmModuleId, UUID agentId, String w
         return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, depth, startedBy);
     }
 
-    /** This plan for a job a step asked for, as its call says ({@link StepCall}); {@link StepCall#NONE}: unchanged. */
+    /** This plan with the depth and starting job a call says ({@link StepCall}; a client's call: depth 0, none). */
     public JobPlan calledBy(StepCall call) {
         return new JobPlan(workflowId, wasmModuleId, agentId, workflowName, steps, flow, parent, call.callDepth(),
                 call.startedBy());

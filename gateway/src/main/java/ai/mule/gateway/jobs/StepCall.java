@@ -8,14 +8,12 @@ import java.util.UUID;
 /**
  * What a call to start a job says of the step that makes it, in the headers the runners send
  * ({@link ai.mule.schemas.StepCaller}): the depth the new job will have, and the job the step runs for. A client's own
- * call sends neither: {@link #NONE}.
+ * call sends neither: depth 0, no job.
  *
  * @param callDepth {@link JobRequest#CALL_DEPTH_HEADER}: how many workflow calls from steps the new job is nested in
  * @param startedBy {@link JobRequest#STARTED_BY_HEADER}: the job whose step asks; null for none
  */
 public record StepCall(int callDepth, UUID startedBy) {
-
-    public static final StepCall NONE = new StepCall(0, null);
 
     /** Both headers, each checked ({@link #callDepth(String)}, {@link #startedBy(String)}). */
     public static StepCall from(String callDepthHeader, String startedByHeader) {

@@ -69,15 +69,18 @@ public class RequestLimits {
 
     /** A job started {@code callDepth} workflow calls through agent tools deep (0: not by a tool). */
     public void requireCallDepth(int callDepth) {
-        limits.checkCallDepth(callDepth).ifPresent(violation -> {
-            throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
-        });
+        refuseJob(limits.checkCallDepth(callDepth));
     }
 
     /** One more job started under the root job {@code rootJobId}, which would make {@code jobs} of them. */
     public void requireDescendantJobs(String rootJobId, int jobs) {
-        limits.checkDescendantJobs(rootJobId, jobs).ifPresent(violation -> {
-            throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, violation.message(), violation.setting());
+        refuseJob(limits.checkDescendantJobs(rootJobId, jobs));
+    }
+
+    /** A job the request is fine for but that may not start: 422 with the limit's own message. */
+    private static void refuseJob(Optional<Limits.Violation> violation) {
+        violation.ifPresent(v -> {
+            throw ApiException.limitExceeded(HttpStatus.UNPROCESSABLE_ENTITY, v.message(), v.setting());
         });
     }
 

@@ -143,11 +143,11 @@ public class AgentStepExecutor implements StepHandler {
 
     /** A tool that waits for other steps (a workflow, a module) waits with this step's runner place given back. */
     private String runTool(AgentStep step, StepCommand command, ToolExecutionRequest call, CancelSignal cancel) {
+        StepCaller caller = StepCaller.of(command);
         if (toolbox().waitsForOtherSteps(step.tools(), call)) {
-            return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining(),
-                    StepCaller.of(command)));
+            return cancel.whileWaitingForOtherSteps(() -> toolbox().run(step.tools(), call, cancel.remaining(), caller));
         }
-        return toolbox().run(step.tools(), call, cancel.remaining(), StepCaller.of(command));
+        return toolbox().run(step.tools(), call, cancel.remaining(), caller);
     }
 
     private AgentToolbox toolbox() {
