@@ -30,16 +30,31 @@ public class CallableAgents {
         this.secrets = secrets;
     }
 
+    /**
+     * The agent named so, if any. Its skills are read once its row has been read, not from inside the row's mapper:
+     * a query run within another holds two of the pool's connections at once, and ten direct calls arriving together
+     * each held one and waited for a second until the pool's timeout.
+     */
     public Optional<CallableAgent> named(String name) {
         return jdbc.sql(AGENT).param(name).query((rs, n) -> {
-            UUID agentId = rs.getObject("id", UUID.class);
             UUID providerId = rs.getObject("provider_id", UUID.class);
             Double temperature = (Double) rs.getObject("temperature");
             Integer maxTokens = (Integer) rs.getObject("max_tokens");
-            return new CallableAgent(rs.getString("name"), providerId, rs.getString("kind"), rs.getString("api_base_url"),
-                    secrets.open(rs.getString("api_key"), providerId), rs.getString("model_id"),
-                    withSkills(rs.getString("system_prompt"), skills(agentId)), temperature, maxTokens);
-        }).optional();
+            String apiKey = secrets.open(rs.getString("api_key"), providerId);
+            return new Found(rs.getObject("id", UUID.class), new CallableAgent(rs.getString("name"), providerId,
+                    rs.getString("kind"), rs.getString("api_base_url"), apiKey, rs.getString("model_id"),
+                    rs.getString("system_prompt"), temperature, maxTokens));
+        }).optional().map(found -> found.withSkills(skills(found.agentId())));
+    }
+
+    /** An agent as its row has it: the system prompt without its skills yet. */
+    private record Found(UUID agentId, CallableAgent agent) {
+
+        CallableAgent withSkills(List<Skill> skills) {
+            return new CallableAgent(agent.name(), agent.providerId(), agent.providerKind(), agent.baseUrl(),
+                    agent.apiKey(), agent.model(), CallableAgents.withSkills(agent.systemPrompt(), skills),
+                    agent.temperature(), agent.maxTokens());
+        }
     }
 
     private List<Skill> skills(UUID agentId) {
