@@ -95,7 +95,17 @@ final class Changes {
         emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, stepRef(job), input));
         // the command carries the deadline the job now waits until, so that a runner can skip it once it is stale
         commands.add(StepCommand.of(job.jobId(), progress.stepIndex(), progress.attempt(), step, input, now,
-                progress.stepDeadline(), callDepth));
+                progress.stepDeadline(), callDepth).following(job.following()));
+        return this;
+    }
+
+    /**
+     * Says in a {@code StepStarted} event that the job's current step started without a command of its own: the
+     * runner of the step before ran it, as that step's command carried it ({@link StepCommand#following}).
+     */
+    Changes startedCarried(JobState job) {
+        JsonNode input = job.progress().stepInput();
+        emit((seq, at) -> new JobEvent.StepStarted(Topics.SCHEMA_VERSION, job.jobId(), seq, at, stepRef(job), input));
         return this;
     }
 
@@ -185,10 +195,15 @@ final class Changes {
      */
     static Transition.Applied attemptFailed(JobState job, Instant now, FailureKind kind, String error,
                                             long durationMicros, StepStreams streams) {
+        return attemptFailed(job, after(job, now), now, kind, error, durationMicros, streams);
+    }
+
+    /** As above, adding to {@code changes} (what the same transition did before, e.g. the steps before it). */
+    static Transition.Applied attemptFailed(JobState job, Changes changes, Instant now, FailureKind kind, String error,
+                                            long durationMicros, StepStreams streams) {
         StepDefinition step = job.currentStep();
         StepPolicy policy = step.policy();
         JobProgress progress = job.progress();
-        Changes changes = after(job, now);
         if (policy.retries(kind, progress.attempt())) {
             Instant retryAt = now.plusMillis(policy.backoffBeforeAttempt(progress.attempt() + 1));
             changes.emit((seq, at) -> new JobEvent.StepRetrying(Topics.SCHEMA_VERSION, job.jobId(), seq, at,

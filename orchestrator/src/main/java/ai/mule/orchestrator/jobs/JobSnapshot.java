@@ -33,11 +33,16 @@ import java.util.List;
  * @param callDepth    how many workflow calls through agent tools the job is nested in ({@link JobRequest#callDepth}),
  *                     passed on in its step commands and to its sub-workflows' children; left out of the JSON when 0,
  *                     so states written before it read as 0 and write unchanged
+ * @param stepsPerCommand how many steps of a line one step command may hold: the step sent and the WASM steps right
+ *                     after it ({@link JobState#following}), run by one runner one after another. Taken from
+ *                     {@code mule.orchestrator.steps-per-command} when the job starts; left out of the JSON when 0,
+ *                     and 0 or 1 means one step per command, as in states written before it
  */
 public record JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                           long stepGraceMs, String replyTopic, List<StepFlow> flow, ParentStep parent,
                           TraceContext trace, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean awaited,
-                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth) {
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) int callDepth,
+                          @JsonInclude(JsonInclude.Include.NON_DEFAULT) int stepsPerCommand) {
 
     public JobSnapshot {
         steps = steps == null ? List.of() : List.copyOf(steps);
@@ -46,7 +51,7 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     public JobSnapshot(String jobId, String workflowName, List<StepDefinition> steps, Instant jobDeadline,
                        long stepGraceMs, String replyTopic) {
-        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null, false, 0);
+        this(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, null, null, null, false, 0, 0);
     }
 
     /**
@@ -64,10 +69,10 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
         return flow != null;
     }
 
-    static JobSnapshot of(JobRequest request, Duration stepGrace) {
+    static JobSnapshot of(JobRequest request, Duration stepGrace, int stepsPerCommand) {
         return new JobSnapshot(request.jobId(), request.workflowName(), request.steps(), request.deadline(),
                 stepGrace.toMillis(), request.replyTopic(), validFlow(request), request.parent(), null,
-                request.awaited(), request.callDepth());
+                request.awaited(), request.callDepth(), stepsPerCommand);
     }
 
     /** A job known only by its id: cancelled before its request reached the orchestrator. */
@@ -98,11 +103,11 @@ public record JobSnapshot(String jobId, String workflowName, List<StepDefinition
 
     JobSnapshot withoutSteps() {
         return new JobSnapshot(jobId, workflowName, List.of(), jobDeadline, stepGraceMs, replyTopic, null, parent,
-                trace, awaited, callDepth);
+                trace, awaited, callDepth, stepsPerCommand);
     }
 
     JobSnapshot tracedBy(TraceContext context) {
         return new JobSnapshot(jobId, workflowName, steps, jobDeadline, stepGraceMs, replyTopic, flow, parent, context,
-                awaited, callDepth);
+                awaited, callDepth, stepsPerCommand);
     }
 }

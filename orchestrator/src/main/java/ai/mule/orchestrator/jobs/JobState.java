@@ -2,13 +2,16 @@ package ai.mule.orchestrator.jobs;
 
 import ai.mule.schemas.JobRequest;
 import ai.mule.schemas.JobStatus;
+import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepDefinition;
 import ai.mule.schemas.TokenUsage;
+import ai.mule.schemas.WasmStep;
 import ai.mule.tracing.TraceContext;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the orchestrator keeps of one job in its state store: what it was accepted with ({@link JobSnapshot}, fixed)
@@ -28,7 +31,12 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
 
     /** A job just accepted, about to run its first step. */
     static JobState starting(JobRequest request, Duration stepGrace) {
-        return new JobState(JobSnapshot.of(request, stepGrace), JobProgress.STARTING);
+        return starting(request, stepGrace, 1);
+    }
+
+    /** A job just accepted whose step commands may each hold up to {@code stepsPerCommand} steps of its line. */
+    static JobState starting(JobRequest request, Duration stepGrace, int stepsPerCommand) {
+        return new JobState(JobSnapshot.of(request, stepGrace, stepsPerCommand), JobProgress.STARTING);
     }
 
     /** A job cancelled before its request reached the orchestrator: remembered so that the request never runs. */
@@ -94,10 +102,39 @@ public record JobState(@JsonUnwrapped JobSnapshot snapshot, @JsonUnwrapped JobPr
         return at != null && at.toEpochMilli() <= now.toEpochMilli();
     }
 
-    /** The current step and attempt sent now with this input: its result is awaited until its timeout (plus grace). */
+    /**
+     * The current step and attempt sent now with this input: its result is awaited until its timeout, and those of
+     * the steps its command carries ({@link #following}), plus the grace.
+     */
     JobState running(JsonNode input, Instant now) {
-        Instant deadline = now.plusMillis(currentStep().policy().timeoutMs() + snapshot.stepGraceMs());
-        return with(progress.running(input, deadline));
+        return with(progress.running(input, now.plusMillis(commandTimeoutMs() + snapshot.stepGraceMs())));
+    }
+
+    /**
+     * The steps the current step's command carries ({@link StepCommand#following}): in a line, the WASM steps right
+     * after a WASM step, up to {@link JobSnapshot#stepsPerCommand} in all. Each runs on the same runner as soon as
+     * the one before succeeded, which spares the step a command and a result on Kafka and the orchestrator a
+     * transition between them. Agent steps each get their own command (their calls take seconds, not a hop), and so do
+     * the steps of a graph, which conditions, joins and for-each decide. Such a command never needs a record larger
+     * than the job's state, which holds every step and the same input (and is measured before anything is sent).
+     */
+    List<StepDefinition> following() {
+        int index = progress.stepIndex();
+        List<StepDefinition> steps = snapshot.steps();
+        if (graph() || snapshot.stepsPerCommand() <= 1 || index >= steps.size()
+                || !(steps.get(index) instanceof WasmStep)) {
+            return List.of();
+        }
+        int end = index + 1;
+        while (end < steps.size() && end - index < snapshot.stepsPerCommand() && steps.get(end) instanceof WasmStep) {
+            end++;
+        }
+        return steps.subList(index + 1, end);
+    }
+
+    /** How long the current step's command may run: its timeout and those of the steps it carries. */
+    long commandTimeoutMs() {
+        return StepCommand.timeoutMs(currentStep(), following());
     }
 
     /** The current attempt failed; the next one is sent at {@code at}. */

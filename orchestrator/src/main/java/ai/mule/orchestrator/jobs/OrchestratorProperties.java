@@ -41,6 +41,10 @@ import org.springframework.validation.annotation.Validated;
  *                             deadline is late by up to this much (plus the stream thread's poll time when idle).
  *                             A job that ended too soon after the last commit request ({@code CommitPacer}) is
  *                             committed at this tick too
+ * @param stepsPerCommand      how many steps of a line one step command may hold: a WASM step and the WASM steps right
+ *                             after it run on one runner, one after another, their results in one record, so each
+ *                             step after the first costs no Kafka hop and no transition of its own (issue 14). 1
+ *                             sends every step alone. A job keeps the value it started with
  * @param threadReplacements   how many failed stream threads are replaced within {@code threadReplacementWindow}
  *                             before the service gives up and exits non-zero, so that its supervisor restarts it
  *                             (and an operator sees a crash loop) instead of it failing on the same record forever
@@ -63,6 +67,7 @@ public record OrchestratorProperties(
         @DefaultValue("1m") @NotNull @DurationMin(millis = 100) Duration sweepInterval,
         @DefaultValue("5s") @NotNull Duration stepTimeoutGrace,
         @DefaultValue("20ms") @NotNull @DurationMin(millis = 1) Duration timerInterval,
+        @DefaultValue("8") @Positive int stepsPerCommand,
         @DefaultValue("3") @PositiveOrZero int threadReplacements,
         @DefaultValue("10m") @NotNull @DurationMin(seconds = 1) Duration threadReplacementWindow) {
 }

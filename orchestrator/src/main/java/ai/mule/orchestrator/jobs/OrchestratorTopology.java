@@ -153,7 +153,8 @@ public final class OrchestratorTopology {
                 TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(CHANGELOG_SEGMENT_BYTES))));
 
         KStream<String, JobCommand> commands = source(builder, Topics.JOB_REQUESTS)
-                .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace()),
+                .<JobCommand>mapValues(request -> new StartJob(request, properties.stepTimeoutGrace(),
+                        properties.stepsPerCommand()),
                         Named.as("start-job"))
                 .merge(source(builder, Topics.STEP_RESULTS)
                         .<JobCommand>mapValues(result -> StepFinished.of(result, limits), Named.as("step-finished")))

@@ -6,9 +6,9 @@ import java.time.Instant;
 /**
  * A runner reports that it has started an attempt ({@code mule.steps.started}): it does so only when the command
  * waited in its queue so long that the run could end past the command's deadline. Time spent queued is not a lost
- * runner, so the job now waits for the result until the start plus the step's timeout plus the grace, and its
- * timer moves with it. A report about another step or attempt (stale), or one that would not move the deadline
- * later (a duplicate), changes nothing.
+ * runner, so the job now waits for the result until the start plus the step's timeout (with those of the steps its
+ * command carries) plus the grace, and its timer moves with it. A report about another step or attempt (stale), or
+ * one that would not move the deadline later (a duplicate), changes nothing.
  */
 public record RunnerStarted(StepStarted started) implements JobCommand {
 
@@ -39,8 +39,7 @@ public record RunnerStarted(StepStarted started) implements JobCommand {
                     + " started, but the job waits for step " + progress.stepIndex() + " attempt "
                     + progress.attempt() + (job.waitsForRetry() ? " to be sent at " + progress.retryAt() : ""));
         }
-        Instant deadline = deadlineAfter(started, now, job.currentStep().policy().timeoutMs(),
-                job.snapshot().stepGraceMs());
+        Instant deadline = deadlineAfter(started, now, job.commandTimeoutMs(), job.snapshot().stepGraceMs());
         if (progress.stepDeadline() != null && !deadline.isAfter(progress.stepDeadline())) {
             return Transition.ignored("the step's deadline " + progress.stepDeadline() + " is already as late");
         }

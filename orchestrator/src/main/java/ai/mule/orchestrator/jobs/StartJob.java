@@ -9,8 +9,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A job the gateway accepted ({@code mule.jobs.requests}): start its first step, once. */
-public record StartJob(JobRequest request, Duration stepGrace) implements JobCommand {
+/**
+ * A job the gateway accepted ({@code mule.jobs.requests}): start its first step, once. Its step commands may each
+ * hold up to {@code stepsPerCommand} steps of its line ({@link JobState#following}).
+ */
+public record StartJob(JobRequest request, Duration stepGrace, int stepsPerCommand) implements JobCommand {
+
+    /** A job whose every step command holds one step. */
+    public StartJob(JobRequest request, Duration stepGrace) {
+        this(request, stepGrace, 1);
+    }
 
     @Override
     public String jobId() {
@@ -23,7 +31,7 @@ public record StartJob(JobRequest request, Duration stepGrace) implements JobCom
             // the outbox relay delivers at least once; a cancel may also have got here first
             return Transition.ignored("the job is already known (" + job.status().wire() + ")");
         }
-        JobState starting = JobState.starting(request, stepGrace);
+        JobState starting = JobState.starting(request, stepGrace, stepsPerCommand);
         if (starting.snapshot().steps().isEmpty()) {
             return Changes.after(starting, now)
                     .emit((seq, at) -> new JobEvent.JobFailed(Topics.SCHEMA_VERSION, jobId(), seq, at,

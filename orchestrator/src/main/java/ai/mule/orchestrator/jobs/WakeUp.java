@@ -42,9 +42,11 @@ public record WakeUp(String jobId) implements JobCommand {
             return Changes.after(job, now).startStep(running).into(running);
         }
         if (JobState.due(progress.stepDeadline(), now)) {
-            long waitedMs = job.currentStep().policy().timeoutMs() + job.snapshot().stepGraceMs();
+            long waitedMs = job.commandTimeoutMs() + job.snapshot().stepGraceMs();
+            String timeouts = job.following().isEmpty() ? "the step's timeout" : "the timeouts of the step and of the "
+                    + job.following().size() + " its command carried";
             return Changes.attemptFailed(job, now, FailureKind.RUNNER_LOST, "no result within " + waitedMs
-                    + " ms (the step's timeout plus grace): its runner was lost or is stuck", 0, StepStreams.NONE);
+                    + " ms (" + timeouts + ", plus grace): its runner was lost or is stuck", 0, StepStreams.NONE);
         }
         return Transition.ignored("nothing is due yet");
     }

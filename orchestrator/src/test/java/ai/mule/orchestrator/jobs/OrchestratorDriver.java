@@ -55,7 +55,12 @@ final class OrchestratorDriver implements AutoCloseable {
     }
 
     OrchestratorDriver(Path stateDir, Limits limits) {
-        properties = properties(stateDir.toString());
+        this(stateDir, limits, Map.of());
+    }
+
+    /** An orchestrator with these settings ({@code mule.orchestrator.*} names), the rest their defaults. */
+    OrchestratorDriver(Path stateDir, Limits limits, Map<String, String> settings) {
+        properties = properties(stateDir.toString(), settings);
         this.limits = limits;
         driver = new TopologyTestDriver(OrchestratorTopology.build(new StreamsBuilder(), clock, properties, limits),
                 OrchestratorStreamsConfig.of(properties, limits, new KafkaClientConfig(KafkaProperties.of("127.0.0.1:9"))), START);

@@ -22,6 +22,7 @@ import ai.mule.schemas.WasmStep;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Records that would not fit: each fails its own job with a small event that names the record and the limit, and
  * the next job runs as usual. Limits are raised here so that each value passes its own limit on entry and only the
- * record that carries them together does not fit (mule.limits.max-record-bytes stays at its default).
+ * record that carries them together does not fit (mule.limits.max-record-bytes stays at its default). Each step has
+ * a command of its own here, so that each record is met alone; a command that carries the steps after its own
+ * ({@code CarriedStepsTopologyTest}) holds no more than the job's state does.
  */
 class RecordLimitsTopologyTest {
 
@@ -44,7 +47,7 @@ class RecordLimitsTopologyTest {
 
     @BeforeEach
     void startDriver() {
-        orchestrator = new OrchestratorDriver(stateDir, RAISED);
+        orchestrator = new OrchestratorDriver(stateDir, RAISED, Map.of("steps-per-command", "1"));
     }
 
     @AfterEach
@@ -146,7 +149,7 @@ class RecordLimitsTopologyTest {
                 done -> assertThat(done.jobId()).isEqualTo(next));
     }
 
-    private static WasmStep withConfig(WasmStep step, int bytes) {
+    static WasmStep withConfig(WasmStep step, int bytes) {
         return new WasmStep(step.stepOrder(), step.workflowStepId(), step.moduleId(), step.moduleName(), step.sha256(),
                 JsonSerde.mapper().createObjectNode().put("blob", "c".repeat(bytes)));
     }

@@ -5,6 +5,7 @@ import ai.mule.schemas.Limits;
 import ai.mule.schemas.StepCommand;
 import ai.mule.schemas.StepResult;
 import ai.mule.schemas.Topics;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -55,6 +56,15 @@ final class ResultFit {
         StepResult failed = StepResult.failed(command, kind, error, stdout, stderr, result.durationMicros(),
                 result.finishedAt());
         return new Fitted(failed, value(failed));
+    }
+
+    /**
+     * The record of a command that carried steps: {@code head}'s result holding those of the steps run after it, each
+     * already fitted on its own, their sizes added up by the caller to stay within {@code max-record-bytes}.
+     */
+    static Fitted carrying(Fitted head, List<Fitted> carried) {
+        StepResult result = head.result().carrying(carried.stream().map(Fitted::result).toList());
+        return new Fitted(result, value(result));
     }
 
     private static Fitted failed(StepCommand command, StepResult result, String error, String stdout,

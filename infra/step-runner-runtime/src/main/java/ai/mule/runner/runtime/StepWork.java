@@ -11,6 +11,8 @@ import ai.mule.tracing.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
@@ -25,12 +27,18 @@ import org.slf4j.LoggerFactory;
  * The stale rule, from the orchestrator's side: past {@code deadline} it counts the attempt lost unless a
  * runner reported it started. A command within {@link #MARGIN} of it is skipped (the orchestrator has
  * retried it, or will); one whose run could end after it is announced with {@link StepStarted} first.
+ * <p>
+ * A command may carry the steps that follow its own ({@link StepCommand#following}): each runs on the same worker
+ * once the one before succeeded, under its own timeout and its job's cancel, and their results go out in one record
+ * with the command's own ({@link StepResult#carried}). The stale rule then counts the timeouts of them all.
  */
 final class StepWork {
 
     private static final Logger log = LoggerFactory.getLogger(StepWork.class);
     /** How close to its deadline a command is treated as past it: the StepStarted record needs time to land. */
     static final Duration MARGIN = Duration.ofSeconds(1);
+    /** Bytes the record holding carried results adds around them (their field's name, brackets and commas). */
+    private static final int CARRY_MARGIN = 1024;
 
     private final StepHandler handler;
     private final RunningSteps steps;
@@ -69,7 +77,6 @@ final class StepWork {
 
     private void run(StepCommand command, RecordSpan span, Headers headers, Runnable done) {
         Instant now = clock.instant();
-        Duration timeout = timeout(command);
         if (command.deadline() != null) {
             Instant cutoff = command.deadline().minus(MARGIN);
             if (!now.isBefore(cutoff)) {
@@ -78,11 +85,53 @@ final class StepWork {
                 done.run();
                 return;
             }
-            if (now.plus(timeout).isAfter(cutoff)) {
+            if (now.plusMillis(command.timeoutMs()).isAfter(cutoff)) {
                 publisher.started(command, StepStarted.of(command, now), span.headersFrom(headers));
             }
         }
+        StepResult result = execute(command);
+        if (workers.abandoned()) {
+            log.info("job {} step {} attempt {}: run stopped by the runner's shutdown; left for another runner",
+                    command.jobId(), command.stepIndex(), command.attempt());
+            return;
+        }
+        ResultFit.Fitted fitted = ResultFit.fit(command, result, limits);
+        List<ResultFit.Fitted> carried = new ArrayList<>(command.following().size());
+        StepCommand last = command;
+        ResultFit.Fitted lastFitted = fitted;
+        int bytes = fitted.value().length;
+        // the steps it carries, while each succeeds. Past half a record the next one's result might not fit with
+        // them, so it is left for the orchestrator to send; a result that still does not fit is dropped, and its step
+        // runs again on a command of its own
+        while (lastFitted.result().success() && !last.following().isEmpty() && bytes <= limits.maxRecordBytes() / 2) {
+            StepCommand next = last.next(lastFitted.result().output(), clock.instant());
+            StepResult nextResult = execute(next);
+            if (workers.abandoned()) {
+                log.info("job {} step {}: run stopped by the runner's shutdown; left for another runner",
+                        next.jobId(), next.stepIndex());
+                return;
+            }
+            ResultFit.Fitted nextFitted = ResultFit.fit(next, nextResult, limits);
+            int withNext = bytes + nextFitted.value().length + CARRY_MARGIN;
+            if (limits.checkRecordSize("the step result", withNext).isPresent()) {
+                break;
+            }
+            bytes += nextFitted.value().length;
+            carried.add(nextFitted);
+            last = next;
+            lastFitted = nextFitted;
+        }
+        if (!lastFitted.result().success()) {
+            span.fail(lastFitted.result().error());
+        }
+        publisher.publish(command, carried.isEmpty() ? fitted : ResultFit.carrying(fitted, carried),
+                span.headersFrom(headers), done);
+    }
+
+    /** Runs one step with a cancel signal (its job's cancel, or its timeout), containing whatever the handler throws. */
+    private StepResult execute(StepCommand command) {
         long started = System.nanoTime();
+        Duration timeout = Duration.ofMillis(StepCommand.timeoutMs(command.step(), List.of()));
         CancelSignal cancel = steps.start(command.jobId(), timeout);
         StepResult result;
         try {
@@ -104,20 +153,7 @@ final class StepWork {
             steps.end(command.jobId(), cancel);
         }
         metrics.stepRan(command, result, System.nanoTime() - started);
-        if (workers.abandoned()) {
-            log.info("job {} step {} attempt {}: run stopped by the runner's shutdown; left for another runner",
-                    command.jobId(), command.stepIndex(), command.attempt());
-            return;
-        }
-        if (!result.success()) {
-            span.fail(result.error());
-        }
-        publisher.publish(command, ResultFit.fit(command, result, limits), span.headersFrom(headers), done);
-    }
-
-    private static Duration timeout(StepCommand command) {
-        return command.step() == null || command.step().policy() == null ? Duration.ZERO
-                : Duration.ofMillis(command.step().policy().timeoutMs());
+        return result;
     }
 
     private StepResult cancelled(StepCommand command) {

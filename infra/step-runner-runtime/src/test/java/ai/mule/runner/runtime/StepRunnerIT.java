@@ -193,6 +193,93 @@ class StepRunnerIT {
     }
 
     @Test
+    void aCommandRunsTheStepsItCarriesInTurnAndReportsThemInOneRecord() {
+        start(1, Limits.DEFAULTS, (command, cancel) -> ok(command,
+                command.input().path("prompt").asText("") + command.step().stepOrder()));
+        String job = job();
+
+        send(command(job, 1_000, Instant.now().plusSeconds(30)).following(List.of(step(1), step(2))));
+
+        StepResult result = single(results(job, 1));
+        assertThat(result.output()).isEqualTo(TextNode.valueOf("0"));
+        assertThat(result.carried()).extracting(StepResult::stepIndex).containsExactly(1, 2);
+        assertThat(result.carried()).extracting(StepResult::attempt).containsExactly(1, 1);
+        assertThat(result.carried()).extracting(StepResult::output)
+                .as("each step's input is {\"prompt\": output} of the one before")
+                .containsExactly(TextNode.valueOf("01"), TextNode.valueOf("012"));
+        awaitAllCommitted();
+    }
+
+    @Test
+    void aCarriedStepThatFailsEndsTheRecordAndTheStepsAfterItDoNotRun() {
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        start(1, Limits.DEFAULTS, (command, cancel) -> {
+            ran.add(command.stepIndex());
+            return command.stepIndex() == 1
+                    ? StepResult.failed(command, FailureKind.TRAP, "boom", null, null, 0, Instant.now())
+                    : ok(command, "fine");
+        });
+        String job = job();
+
+        send(command(job, 1_000, null).following(List.of(step(1), step(2))));
+
+        StepResult result = single(results(job, 1));
+        assertThat(result.success()).isTrue();
+        assertThat(result.carried()).singleElement().satisfies(failed -> {
+            assertThat(failed.stepIndex()).isEqualTo(1);
+            assertThat(failed.error()).isEqualTo("boom");
+        });
+        assertThat(ran).containsExactly(0, 1);
+    }
+
+    @Test
+    void aCancelStopsTheStepsACommandCarries() throws InterruptedException {
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        start(1, Limits.DEFAULTS, (command, cancel) -> {
+            ran.add(command.stepIndex());
+            firstRunning.countDown();
+            try {
+                cancelled.await(30, TimeUnit.SECONDS);
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                // the cancel reached the runner while this step ran; this step ends anyway, the next must not run
+            }
+            return ok(command, "done");
+        });
+        String job = job();
+        send(command(job, 60_000, null).following(List.of(step(1))));
+        assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+
+        TestKafka.send(Topics.JOB_CONTROL, job, JobControl.cancel(job, "test", Instant.now()));
+        cancelled.countDown();
+
+        StepResult result = single(results(job, 1));
+        assertThat(result.carried()).singleElement().extracting(StepResult::failureKind)
+                .isEqualTo(FailureKind.CANCELLED);
+        assertThat(ran).containsExactly(0);
+    }
+
+    @Test
+    void carriedStepsStopBeforeTheirResultsWouldNotFitInOneRecord() {
+        Limits small = new Limits(100_000, 64, 64 * 1024, 64 * 1024, 64 * 1024, 60_000);
+        List<Integer> ran = new CopyOnWriteArrayList<>();
+        start(1, small, (command, cancel) -> {
+            ran.add(command.stepIndex());
+            return ok(command, "x".repeat(40_000));
+        });
+        String job = job();
+
+        send(command(job, 1_000, null).following(List.of(step(1), step(2), step(3))));
+
+        StepResult result = single(results(job, 1));
+        assertThat(result.carried()).as("the first two results fill over half a record: the third is left to send")
+                .extracting(StepResult::stepIndex).containsExactly(1);
+        assertThat(ran).containsExactly(0, 1);
+    }
+
+    @Test
     void anOutputOverTheLimitFailsTheStepWithLimitExceeded() {
         Limits small = new Limits(1_000_000, 64, 256 * 1024, 128 * 1024, 256 * 1024, 1024);
         start(1, small, (command, cancel) -> ok(command, "x".repeat(4_000)));
@@ -330,6 +417,17 @@ class StepRunnerIT {
         WasmStep step = new WasmStep(0, null, "module-id", "m", "0".repeat(64), null,
                 new StepPolicy(1, 0, 1.0, 0, timeoutMs, false));
         return StepCommand.of(job, 0, 1, step, input, Instant.now(), deadline);
+    }
+
+    /** A WASM step of order {@code order}, 1 s a run, as a command's following step. */
+    private static WasmStep step(int order) {
+        return new WasmStep(order, null, "module-id", "m", "0".repeat(64), null,
+                new StepPolicy(1, 0, 1.0, 0, 1_000, false));
+    }
+
+    private static <T> T single(List<T> values) {
+        assertThat(values).hasSize(1);
+        return values.get(0);
     }
 
     private static StepResult ok(StepCommand command, String output) {
