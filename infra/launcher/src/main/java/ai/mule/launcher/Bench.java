@@ -303,10 +303,17 @@ final class Bench {
      * as {@code completed_at}), minus the runner's own execution time ({@code duration_micros}). What is left is
      * the two Kafka hops, the runner's dispatch and the orchestrator's processing: Mule's cost of a step.
      * Both timestamps come from the orchestrator's clock, so no clocks are compared across processes.
+     * <p>
+     * One sample per job, its steps' mean: from its first step's start to its last step's end, minus their execution,
+     * divided by its steps. A step's end and the next one's start are one transition's time, so for steps each sent
+     * alone this is the mean of each step's own figure; a step its command carried (a WASM step after a WASM step)
+     * starts and ends in the transition that applies the record carrying it, so only the job as a whole says what
+     * its steps cost.
      */
     private Latencies orchestrationOverhead(List<String> ids) throws Exception {
-        String sql = "SELECT (EXTRACT(EPOCH FROM (completed_at - started_at)) * 1000000)::bigint - duration_micros"
-                + " FROM job_steps WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1";
+        String sql = "SELECT ((EXTRACT(EPOCH FROM (max(completed_at) - min(started_at))) * 1000000)::bigint"
+                + " - sum(duration_micros)) / count(*) FROM job_steps"
+                + " WHERE job_id = ANY (?::uuid[]) AND status = 'completed' AND attempt = 1 GROUP BY job_id";
         Latencies overhead = new Latencies();
         try (Connection db = LocalPostgres.connect(stack.config());
              PreparedStatement query = db.prepareStatement(sql)) {

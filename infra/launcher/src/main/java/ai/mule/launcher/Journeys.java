@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * execution), the Kafka timestamp of the job's request (when the outbox relay sent it) and of each step result (when
  * the runner sent it) with the result's {@code finished_at}, and, for sync calls, when the client sent the call and
  * got its answer. Every process runs on this machine, so all these clocks are one clock.
+ * <p>
+ * A command that carried the steps after its own (WASM steps in a line) has one result record for them all: the
+ * steps it carried have no command hop, but the time from the step before them to their start, and the record's
+ * trip (runner done to sent, sent to applied) is counted once, after its last step.
  */
 final class Journeys {
 
@@ -42,6 +47,7 @@ final class Journeys {
     static final String RELAY = "job row -> request on Kafka (commit, outbox relay)";
     static final String ORCHESTRATOR_IN = "request on Kafka -> first command (orchestrator)";
     static final String DISPATCH = "command -> runner starts it (hop, runner poll)";
+    static final String CARRIED = "a step done -> the next its command carried starts";
     static final String EXECUTE = "runner executes the step";
     static final String PUBLISH = "runner done -> result sent";
     static final String RESULT_BACK = "result sent -> orchestrator applied it";
@@ -60,19 +66,32 @@ final class Journeys {
         Map<String, Long> requestSent = new HashMap<>();
         Map<String, StepResult> results = new HashMap<>();
         Map<String, Long> resultSent = new HashMap<>();
+        // a carried step's key -> when the step before it in the same record finished
+        Map<String, Instant> carriedAfter = new HashMap<>();
+        Set<String> lastOfRecord = new HashSet<>();
         readTopic(Topics.JOB_REQUESTS.name(), wanted, record -> requestSent.putIfAbsent(record.key(), sentMicros(record)));
         readTopic(Topics.STEP_RESULTS.name(), wanted, record -> {
-            StepResult result = Topics.STEP_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
-            if (result != null && result.attempt() == 1) {
+            StepResult head = Topics.STEP_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value());
+            if (head == null || head.attempt() != 1 || results.containsKey(head.jobId() + "/" + head.stepIndex())) {
+                return;
+            }
+            long sent = sentMicros(record);
+            StepResult before = null;
+            for (StepResult result : concat(head, head.carried())) {
                 String key = result.jobId() + "/" + result.stepIndex();
                 results.putIfAbsent(key, result);
-                resultSent.putIfAbsent(key, sentMicros(record));
+                resultSent.putIfAbsent(key, sent);
+                if (before != null) {
+                    carriedAfter.put(key, before.finishedAt());
+                }
+                before = result;
             }
+            lastOfRecord.add(before.jobId() + "/" + before.stepIndex());
         });
 
         Map<String, Latencies> hops = new LinkedHashMap<>();
-        for (String hop : List.of(HTTP_IN, RELAY, ORCHESTRATOR_IN, DISPATCH, EXECUTE, PUBLISH, RESULT_BACK, ANSWER,
-                STATUS_ROW)) {
+        for (String hop : List.of(HTTP_IN, RELAY, ORCHESTRATOR_IN, DISPATCH, CARRIED, EXECUTE, PUBLISH, RESULT_BACK,
+                ANSWER, STATUS_ROW)) {
             hops.put(hop, new Latencies());
         }
         String jobsSql = "SELECT id::text, " + micros("created_at") + ", " + micros("completed_at") + ", "
@@ -90,16 +109,24 @@ final class Journeys {
                 if (step == 0) {
                     firstCommand.put(jobId, commandAt);
                 }
-                StepResult result = results.get(jobId + "/" + step);
+                String key = jobId + "/" + step;
+                StepResult result = results.get(key);
                 if (result == null || result.finishedAt() == null) {
                     return;
                 }
                 long finished = epochMicros(result.finishedAt());
-                long sent = resultSent.get(jobId + "/" + step);
-                add(hops, DISPATCH, finished - execution - commandAt);
+                Instant previous = carriedAfter.get(key);
+                if (previous == null) {
+                    add(hops, DISPATCH, finished - execution - commandAt);
+                } else {
+                    add(hops, CARRIED, finished - execution - epochMicros(previous));
+                }
                 add(hops, EXECUTE, execution);
-                add(hops, PUBLISH, sent - finished);
-                add(hops, RESULT_BACK, appliedAt - sent);
+                if (lastOfRecord.contains(key)) {
+                    long sent = resultSent.get(key);
+                    add(hops, PUBLISH, sent - finished);
+                    add(hops, RESULT_BACK, appliedAt - sent);
+                }
             });
             forEachRow(db, jobsSql, jobIds, rs -> {
                 String jobId = rs.getString(1);
@@ -122,6 +149,13 @@ final class Journeys {
             });
         }
         return hops;
+    }
+
+    private static List<StepResult> concat(StepResult head, List<StepResult> carried) {
+        List<StepResult> all = new ArrayList<>(1 + carried.size());
+        all.add(head);
+        all.addAll(carried);
+        return all;
     }
 
     /** One row of a query's result. */
