@@ -80,10 +80,8 @@ class CarriedStepsTopologyTest extends TopologyTestBase {
     @Test
     void aCarriedStepThatFailedIsRetriedWithTheStepsAfterIt() {
         String jobId = newJobId();
-        WasmStep flaky = wasm(2, "flaky", QUICK);
         WasmStep reverse = wasm(3, "reverse", QUICK);
-        orchestrator.request(request(jobId, wasm(1, "upper", QUICK), flaky, reverse));
-        StepCommand command = single(orchestrator.commands());
+        StepCommand command = startThreeSteps(jobId, reverse);
         orchestrator.events();
 
         StepCommand second = command.next(text("HELLO"), orchestrator.clock.instant());
@@ -107,11 +105,8 @@ class CarriedStepsTopologyTest extends TopologyTestBase {
 
     @Test
     void aRunnerThatRanItsOwnStepAloneGetsTheNextOneSent() {
-        String jobId = newJobId();
-        WasmStep exclaim = wasm(2, "exclaim", QUICK);
         WasmStep reverse = wasm(3, "reverse", QUICK);
-        orchestrator.request(request(jobId, wasm(1, "upper", QUICK), exclaim, reverse));
-        StepCommand command = single(orchestrator.commands());
+        StepCommand command = startThreeSteps(newJobId(), reverse);
 
         // e.g. a runner of an earlier version, which does not know the steps a command carries
         orchestrator.result(succeeded(command, "HELLO"));
@@ -210,6 +205,12 @@ class CarriedStepsTopologyTest extends TopologyTestBase {
         orchestrator.result(succeeded(command, "A").carrying(List.of(succeeded(
                 command.next(text("A"), orchestrator.clock.instant()), "B"))));
         assertThat(orchestrator.state(next).status()).isEqualTo(JobStatus.COMPLETED);
+    }
+
+    /** Starts a job of three WASM steps, the last one {@code third}; answers its one command. */
+    private StepCommand startThreeSteps(String jobId, WasmStep third) {
+        orchestrator.request(request(jobId, wasm(1, "upper", QUICK), wasm(2, "exclaim", QUICK), third));
+        return single(orchestrator.commands());
     }
 
     private StepResult succeeded(StepCommand command, String output) {
