@@ -96,7 +96,12 @@ final class StepWork {
             return;
         }
         ResultFit.Fitted fitted = ResultFit.fit(command, result, limits);
+        if (!fitted.result().success()) {
+            span.fail(fitted.result().error());
+        }
         List<ResultFit.Fitted> carried = new ArrayList<>(command.following().size());
+        // the record goes out in the span of its last step, so that applying it follows that step in the job's trace
+        Headers recordHeaders = span.headersFrom(headers);
         StepCommand last = command;
         ResultFit.Fitted lastFitted = fitted;
         int bytes = fitted.value().length;
@@ -105,27 +110,36 @@ final class StepWork {
         // runs again on a command of its own
         while (lastFitted.result().success() && !last.following().isEmpty() && bytes <= limits.maxRecordBytes() / 2) {
             StepCommand next = last.next(lastFitted.result().output(), clock.instant());
-            StepResult nextResult = execute(next);
-            if (workers.abandoned()) {
-                log.info("job {} step {}: run stopped by the runner's shutdown; left for another runner",
-                        next.jobId(), next.stepIndex());
-                return;
+            ResultFit.Fitted nextFitted;
+            Headers nextHeaders;
+            // each step in a span of its own, the child of the step before it
+            try (RecordSpan nextSpan = tracing.onRecord(SpanNames.runStep(RunnerMetrics.stepType(next)), topic,
+                    recordHeaders, next.jobId())) {
+                nextSpan.attribute(Tracing.STEP_INDEX, next.stepIndex()).attribute(Tracing.STEP_ATTEMPT, next.attempt());
+                StepResult nextResult = execute(next);
+                if (workers.abandoned()) {
+                    log.info("job {} step {}: run stopped by the runner's shutdown; left for another runner",
+                            next.jobId(), next.stepIndex());
+                    return;
+                }
+                nextFitted = ResultFit.fit(next, nextResult, limits);
+                if (!nextFitted.result().success()) {
+                    nextSpan.fail(nextFitted.result().error());
+                }
+                nextHeaders = nextSpan.headersFrom(recordHeaders);
             }
-            ResultFit.Fitted nextFitted = ResultFit.fit(next, nextResult, limits);
             int withNext = bytes + nextFitted.value().length + CARRY_MARGIN;
             if (limits.checkRecordSize("the step result", withNext).isPresent()) {
                 break;
             }
             bytes += nextFitted.value().length;
             carried.add(nextFitted);
+            recordHeaders = nextHeaders;
             last = next;
             lastFitted = nextFitted;
         }
-        if (!lastFitted.result().success()) {
-            span.fail(lastFitted.result().error());
-        }
-        publisher.publish(command, carried.isEmpty() ? fitted : ResultFit.carrying(fitted, carried),
-                span.headersFrom(headers), done);
+        publisher.publish(command, carried.isEmpty() ? fitted : ResultFit.carrying(fitted, carried), recordHeaders,
+                done);
     }
 
     /** Runs one step with a cancel signal (its job's cancel, or its timeout), containing whatever the handler throws. */
