@@ -11,12 +11,14 @@ import ai.mule.schemas.JobEvent.StepRetrying;
 import ai.mule.schemas.JobEvent.StepSkipped;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.FailureKind;
+import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.JsonSerde;
 import ai.mule.schemas.PostgresText;
 import ai.mule.schemas.StepRef;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,6 +163,57 @@ public class JobStatusRepository {
                                          completed_at = now()
              WHERE job_id = :jobId AND status = 'running'""";
 
+    /** The rows of a poll's jobs, locked in one order (two writers of one job, as in a rebalance, cannot deadlock). */
+    private static final String LOCK_JOBS = """
+            SELECT id, last_event_seq, status FROM jobs WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY id FOR UPDATE""";
+
+    // The writes of a folded job (FoldedJob): each row once, with what its events one by one would have left in it.
+    // They run under LOCK_JOBS's lock, for events that lock found new to a running job.
+
+    // started: the fold holds the step's start, so its input and start time are written; finished: it holds the
+    // step's end, so its error and failure kind are (a start alone keeps the last failure, as START_STEP does)
+    private static final String WRITE_STEP = """
+            INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, input_data,
+                                   started_at, output_data, error_message, duration_micros, completed_at, failure_kind,
+                                   stdout, stderr, usage)
+            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:input AS jsonb),
+                    :startedAt, CAST(:output AS jsonb), :error, :durationMicros, :completedAt, :failureKind, :stdout,
+                    :stderr, CAST(:usage AS jsonb))
+            ON CONFLICT (job_id, step_index) DO UPDATE
+               SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
+                   input_data = CASE WHEN :started THEN EXCLUDED.input_data ELSE job_steps.input_data END,
+                   started_at = CASE WHEN :started THEN EXCLUDED.started_at ELSE job_steps.started_at END,
+                   output_data = EXCLUDED.output_data, duration_micros = EXCLUDED.duration_micros,
+                   completed_at = EXCLUDED.completed_at, next_attempt_at = NULL, stdout = EXCLUDED.stdout,
+                   stderr = EXCLUDED.stderr,
+                   error_message = CASE WHEN :finished THEN EXCLUDED.error_message ELSE job_steps.error_message END,
+                   failure_kind = CASE WHEN :finished THEN EXCLUDED.failure_kind ELSE job_steps.failure_kind END,
+                   usage = COALESCE(EXCLUDED.usage, job_steps.usage)""";
+
+    // an attempt's start never changes a row that exists (START_ATTEMPT); its end does (FINISH_ATTEMPT)
+    private static final String WRITE_ATTEMPT = """
+            INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at, error_message,
+                                           failure_kind, duration_micros, completed_at)
+            VALUES (:jobId, :stepIndex, :attempt, :status, :startedAt, :error, :failureKind, :durationMicros,
+                    :completedAt)
+            ON CONFLICT (job_id, step_index, attempt) DO UPDATE
+               SET status = EXCLUDED.status, error_message = EXCLUDED.error_message,
+                   failure_kind = EXCLUDED.failure_kind, duration_micros = EXCLUDED.duration_micros,
+                   completed_at = EXCLUDED.completed_at
+             WHERE :finished""";
+
+    // status is null when the events do not change it; ended: the job completed or failed (JOB_COMPLETED, JOB_FAILED)
+    // and completed: it completed, with an output
+    private static final String WRITE_JOB = """
+            UPDATE jobs SET last_event_seq = :seq, updated_at = now(), status = COALESCE(:status, status),
+                            started_at = COALESCE(started_at, :startedAt),
+                            output_data = CASE WHEN :completed THEN CAST(:output AS jsonb) ELSE output_data END,
+                            error_message = CASE WHEN :ended THEN :error ELSE error_message END,
+                            completed_at = CASE WHEN :ended THEN :endedAt ELSE completed_at END
+             WHERE id = :jobId AND last_event_seq < :seq""";
+
+    private static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
+
     /** The most characters of a database error kept in the reason a job is marked failed with. */
     static final int MAX_REASON_CHARS = 2_000;
 
@@ -176,40 +230,240 @@ public class JobStatusRepository {
     /**
      * Applies the events, each job's in order, in one transaction; returns how many of them changed the tables.
      * <p>
-     * The statements go to PostgreSQL as JDBC batches, each sent in one round trip rather than one per event (issue
-     * 14: a 3-step job has eight events). Only one job's events must keep their order, so the events are taken in
-     * rounds: the first event of every job in the list, then the second, and so on; within a round every event is of
-     * another job, so its events are batched by statement.
+     * The rows of the events' jobs are locked first, and what each has applied ({@code last_event_seq}) and whether it
+     * still runs decide which events are new: those are applied, the rest skipped. A job's new events are then written
+     * as one write per row they change when they can be ({@link FoldedJob}, as they are while a job runs its steps),
+     * and otherwise one statement per event. The writes go to PostgreSQL as JDBC batches, each sent in one round trip.
      */
     public int apply(List<JobEvent> events) {
         Integer applied = transaction.execute(status -> {
-            int count = 0;
-            for (List<Write> round : rounds(events)) {
-                Map<String, List<Write>> byStatement = new LinkedHashMap<>();
-                round.forEach(write -> byStatement.computeIfAbsent(write.statement(), s -> new ArrayList<>()).add(write));
-                for (Map.Entry<String, List<Write>> batch : byStatement.entrySet()) {
-                    count += applyBatch(batch.getKey(), batch.getValue());
-                }
-            }
-            return count;
+            Map<UUID, List<JobEvent>> byJob = byJob(events);
+            Map<UUID, AppliedSoFar> rows = lock(byJob.keySet());
+            List<FoldedJob> folded = new ArrayList<>();
+            List<JobEvent> oneByOne = new ArrayList<>();
+            byJob.forEach((jobId, jobEvents) -> {
+                List<JobEvent> fresh = fresh(jobId, jobEvents, rows.get(jobId));
+                FoldedJob.of(jobId, fresh).ifPresentOrElse(folded::add, () -> oneByOne.addAll(fresh));
+            });
+            return writeFolded(folded) + applyOneByOne(oneByOne);
         });
         return applied == null ? 0 : applied;
     }
 
-    /** One event's statement and its values. */
-    private record Write(JobEvent event, UUID jobId, String statement, Map<String, Object> values) {
+    /**
+     * Applies the events with a statement each, none folded: what {@link #apply} must leave in the rows whatever it
+     * folds (JobStatusWriterIT compares the two).
+     */
+    int applyUnfolded(List<JobEvent> events) {
+        Integer applied = transaction.execute(status -> applyOneByOne(events.stream()
+                .filter(event -> uuid(event.jobId()) != null).toList()));
+        return applied == null ? 0 : applied;
     }
 
-    /** The writes of {@code events} in rounds: a job's n-th event in round n, each job's order kept. */
-    private static List<List<Write>> rounds(List<JobEvent> events) {
-        List<List<Write>> rounds = new ArrayList<>();
-        Map<UUID, Integer> seen = new HashMap<>();
+    /** What a job's row has applied, read under its lock. */
+    private record AppliedSoFar(long lastEventSeq, boolean finished) {
+    }
+
+    /** The events by job, each job's in their order; an event whose job id is not a UUID is skipped. */
+    private static Map<UUID, List<JobEvent>> byJob(List<JobEvent> events) {
+        Map<UUID, List<JobEvent>> byJob = new LinkedHashMap<>();
         for (JobEvent event : events) {
             UUID jobId = uuid(event.jobId());
             if (jobId == null) {
                 log.warn("Skipping {} seq {}: job id {} is not a UUID", type(event), event.seq(), event.jobId());
                 continue;
             }
+            byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(event);
+        }
+        return byJob;
+    }
+
+    private Map<UUID, AppliedSoFar> lock(Set<UUID> jobIds) {
+        Map<UUID, AppliedSoFar> rows = new HashMap<>();
+        if (jobIds.isEmpty()) {
+            return rows;
+        }
+        String[] ids = jobIds.stream().map(UUID::toString).toArray(String[]::new);
+        jdbc.sql(LOCK_JOBS).param("ids", ids).query((rs, n) -> rows.put(rs.getObject("id", UUID.class),
+                new AppliedSoFar(rs.getLong("last_event_seq"), FINISHED.contains(rs.getString("status"))))).list();
+        return rows;
+    }
+
+    /**
+     * The events of a job that are new to its row, in order: those above the seq it has applied, up to and with the
+     * one that ends it; none of a job that has ended or has no row (the others are skipped, as a redelivery).
+     */
+    private static List<JobEvent> fresh(UUID jobId, List<JobEvent> events, AppliedSoFar row) {
+        if (row == null) {
+            events.forEach(event -> log.warn("Skipping {} seq {}: there is no job {} (job rows are created by the "
+                    + "gateway)", type(event), event.seq(), jobId));
+            return List.of();
+        }
+        List<JobEvent> fresh = new ArrayList<>(events.size());
+        long applied = row.lastEventSeq();
+        boolean finished = row.finished();
+        for (JobEvent event : events) {
+            if (finished || event.seq() <= applied) {
+                log.debug("Skipping {} seq {} of job {}: already applied, or the job has ended", type(event),
+                        event.seq(), jobId);
+                continue;
+            }
+            fresh.add(event);
+            applied = event.seq();
+            finished = event.terminal();
+        }
+        return fresh;
+    }
+
+    /** Writes the folded jobs: their steps' rows, their attempts' rows and their own rows, a batch each. */
+    private int writeFolded(List<FoldedJob> jobs) {
+        if (jobs.isEmpty()) {
+            return 0;
+        }
+        List<SqlParameterSource> steps = new ArrayList<>();
+        List<SqlParameterSource> attempts = new ArrayList<>();
+        List<SqlParameterSource> rows = new ArrayList<>();
+        int count = 0;
+        for (FoldedJob job : jobs) {
+            for (FoldedJob.FoldedStep step : job.steps()) {
+                steps.add(stepRow(job.jobId(), step));
+                attempts.add(attemptRow(job.jobId(), step));
+            }
+            rows.add(jobRow(job));
+            count += job.eventCount();
+        }
+        if (!steps.isEmpty()) {
+            named.batchUpdate(WRITE_STEP, steps.toArray(SqlParameterSource[]::new));
+            named.batchUpdate(WRITE_ATTEMPT, attempts.toArray(SqlParameterSource[]::new));
+        }
+        named.batchUpdate(WRITE_JOB, rows.toArray(SqlParameterSource[]::new));
+        return count;
+    }
+
+    private static SqlParameterSource stepRow(UUID jobId, FoldedJob.FoldedStep folded) {
+        StepRef step = folded.step();
+        MapSqlParameterSource row = new MapSqlParameterSource()
+                .addValue("id", stepRowId(jobId, step.stepIndex()), Types.OTHER)
+                .addValue("jobId", jobId, Types.OTHER)
+                .addValue("workflowStepId", uuid(step.workflowStepId()), Types.OTHER)
+                .addValue("stepIndex", step.stepIndex(), Types.INTEGER)
+                .addValue("stepOrder", step.stepOrder(), Types.INTEGER)
+                .addValue("attempt", step.attempt(), Types.INTEGER)
+                .addValue("started", folded.started() != null, Types.BOOLEAN)
+                .addValue("finished", folded.finished() != null, Types.BOOLEAN)
+                .addValue("input", folded.started() == null ? null : json(folded.started().input()), Types.VARCHAR)
+                .addValue("startedAt", folded.started() == null ? null : timestamp(folded.started().at()),
+                        Types.TIMESTAMP_WITH_TIMEZONE);
+        String status = "running";
+        JsonNode output = null;
+        String error = null;
+        FailureKind kind = null;
+        Long durationMicros = null;
+        Instant completedAt = null;
+        String stdout = null;
+        String stderr = null;
+        String usage = null;
+        if (folded.finished() instanceof StepCompleted completed) {
+            status = "completed";
+            output = completed.output();
+            durationMicros = completed.durationMicros();
+            completedAt = completed.at();
+            stdout = completed.stdout();
+            stderr = completed.stderr();
+            usage = completed.usage() == null ? null : json(JsonSerde.mapper().valueToTree(completed.usage()));
+        } else if (folded.finished() instanceof StepFailed failed) {
+            status = "failed";
+            error = failed.error();
+            kind = failed.failureKind();
+            durationMicros = failed.durationMicros();
+            completedAt = failed.at();
+            stdout = failed.stdout();
+            stderr = failed.stderr();
+        }
+        return row.addValue("status", status, Types.VARCHAR)
+                .addValue("output", json(output), Types.VARCHAR)
+                .addValue("error", text(error), Types.VARCHAR)
+                .addValue("failureKind", wire(kind), Types.VARCHAR)
+                .addValue("durationMicros", durationMicros, Types.BIGINT)
+                .addValue("completedAt", timestamp(completedAt), Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("stdout", text(stdout), Types.VARCHAR)
+                .addValue("stderr", text(stderr), Types.VARCHAR)
+                .addValue("usage", usage, Types.VARCHAR);
+    }
+
+    private static SqlParameterSource attemptRow(UUID jobId, FoldedJob.FoldedStep folded) {
+        StepRef step = folded.step();
+        String status = "running";
+        String error = null;
+        FailureKind kind = null;
+        Long durationMicros = null;
+        Instant completedAt = null;
+        if (folded.finished() instanceof StepCompleted completed) {
+            status = "completed";
+            durationMicros = completed.durationMicros();
+            completedAt = completed.at();
+        } else if (folded.finished() instanceof StepFailed failed) {
+            status = "failed";
+            error = failed.error();
+            kind = failed.failureKind();
+            durationMicros = failed.durationMicros();
+            completedAt = failed.at();
+        }
+        return new MapSqlParameterSource()
+                .addValue("jobId", jobId, Types.OTHER)
+                .addValue("stepIndex", step.stepIndex(), Types.INTEGER)
+                .addValue("attempt", step.attempt(), Types.INTEGER)
+                .addValue("finished", folded.finished() != null, Types.BOOLEAN)
+                .addValue("status", status, Types.VARCHAR)
+                .addValue("startedAt", folded.started() == null ? null : timestamp(folded.started().at()),
+                        Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("error", text(error), Types.VARCHAR)
+                .addValue("failureKind", wire(kind), Types.VARCHAR)
+                .addValue("durationMicros", durationMicros, Types.BIGINT)
+                .addValue("completedAt", timestamp(completedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    private static SqlParameterSource jobRow(FoldedJob job) {
+        boolean completed = job.status() == JobStatus.COMPLETED;
+        return new MapSqlParameterSource()
+                .addValue("jobId", job.jobId(), Types.OTHER)
+                .addValue("seq", job.lastSeq(), Types.BIGINT)
+                .addValue("status", job.status() == null ? null : job.status().wire(), Types.VARCHAR)
+                .addValue("startedAt", timestamp(job.startedAt()), Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("ended", job.endedAt() != null, Types.BOOLEAN)
+                .addValue("completed", completed, Types.BOOLEAN)
+                .addValue("output", completed ? json(job.output()) : null, Types.VARCHAR)
+                .addValue("error", text(job.error()), Types.VARCHAR)
+                .addValue("endedAt", timestamp(job.endedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+    }
+
+    /**
+     * Applies events one statement each, each job's in order: the first event of every job in the list, then the
+     * second, and so on; within such a round every event is of another job, so its events are batched by statement
+     * (issue 14). Each statement is guarded by the job's seq and status on its own.
+     */
+    private int applyOneByOne(List<JobEvent> events) {
+        int count = 0;
+        for (List<Write> round : rounds(events)) {
+            Map<String, List<Write>> byStatement = new LinkedHashMap<>();
+            round.forEach(write -> byStatement.computeIfAbsent(write.statement(), s -> new ArrayList<>()).add(write));
+            for (Map.Entry<String, List<Write>> batch : byStatement.entrySet()) {
+                count += applyBatch(batch.getKey(), batch.getValue());
+            }
+        }
+        return count;
+    }
+
+    /** One event's statement and its values. */
+    private record Write(JobEvent event, UUID jobId, String statement, Map<String, Object> values) {
+    }
+
+    /** The writes of {@code events} (of jobs with UUIDs) in rounds: a job's n-th event in round n, in order. */
+    private static List<List<Write>> rounds(List<JobEvent> events) {
+        List<List<Write>> rounds = new ArrayList<>();
+        Map<UUID, Integer> seen = new HashMap<>();
+        for (JobEvent event : events) {
+            UUID jobId = uuid(event.jobId());
             Map<String, Object> values = new HashMap<>();
             values.put("seq", event.seq());
             values.put("jobId", jobId);

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -199,6 +200,92 @@ class JobStatusWriterIT {
         assertThat(job(second)).containsEntry("status", "running").containsEntry("last_event_seq", 2L);
         assertThat(steps(second)).singleElement().satisfies(step -> assertThat(step)
                 .containsEntry("status", "running"));
+    }
+
+    /**
+     * A job's events written together are folded into one write per row (FoldedJob) when they can be: whatever the
+     * events and however a redelivery cuts them, the rows must read as the statements of each event alone leave them.
+     */
+    @Test
+    void eventsWrittenTogetherLeaveTheRowsTheyLeaveOneByOneWhereverARedeliveryCutsThem() {
+        StepRef third = new StepRef(2, 30, UUID.randomUUID().toString(), 1);
+        Map<String, Function<String, List<JobEvent>>> scenarios = Map.of(
+                "three steps completed", jobId -> List.of(
+                        new JobStarted(1, jobId, 1, at(1), "wf", 3),
+                        stepStarted(jobId, 2, 0, prompt("hello"), 2),
+                        new StepCompleted(1, jobId, 3, at(3), step(0, 1), text("HELLO"), 100, null, "out", "err"),
+                        stepStarted(jobId, 4, 1, prompt("HELLO"), 3),
+                        new StepCompleted(1, jobId, 5, at(4), step(1, 1), text("OLLEH"), 200, new TokenUsage(1, 2, 3),
+                                null, null),
+                        new StepStarted(1, jobId, 6, at(4), third, prompt("OLLEH")),
+                        new StepCompleted(1, jobId, 7, at(5), third, text("done"), 300, null, null, null),
+                        new JobCompleted(1, jobId, 8, at(5), prompt("done"), null)),
+                "a step failed", jobId -> List.of(
+                        new JobStarted(1, jobId, 1, at(1), "wf", 2),
+                        stepStarted(jobId, 2, 0, prompt("hello"), 2),
+                        new StepFailed(1, jobId, 3, at(3), step(0, 1), "trap", 700, FailureKind.MODULE_FAILED, "o",
+                                "e"),
+                        new JobFailed(1, jobId, 4, at(3), "step 10 failed: trap")),
+                "retried, then completed", jobId -> List.of(
+                        new JobStarted(1, jobId, 1, at(1), "wf", 1),
+                        stepStarted(jobId, 2, 0, prompt("hello"), 2),
+                        new StepRetrying(1, jobId, 3, at(3), step(0, 1), "503", FailureKind.PROVIDER_UNAVAILABLE, 800,
+                                at(4)),
+                        new StepStarted(1, jobId, 4, at(4), step(0, 2), prompt("hello")),
+                        new StepCompleted(1, jobId, 5, at(5), step(0, 2), text("HELLO"), 100, new TokenUsage(5, 5, 10),
+                                null, null),
+                        new JobCompleted(1, jobId, 6, at(5), prompt("HELLO"), null)),
+                "retried, running again", jobId -> List.of(
+                        new JobStarted(1, jobId, 1, at(1), "wf", 1),
+                        stepStarted(jobId, 2, 0, prompt("hello"), 2),
+                        new StepRetrying(1, jobId, 3, at(3), step(0, 1), "503", FailureKind.PROVIDER_UNAVAILABLE, 800,
+                                at(4)),
+                        new StepStarted(1, jobId, 4, at(4), step(0, 2), prompt("hello"))),
+                "two steps at once, cancelled", jobId -> List.of(
+                        new JobStarted(1, jobId, 1, at(1), "wf", 3),
+                        stepStarted(jobId, 2, 0, prompt("a"), 2),
+                        stepStarted(jobId, 3, 1, prompt("b"), 2),
+                        new StepCompleted(1, jobId, 4, at(3), step(1, 1), text("B"), 100, null, null, null),
+                        new StepCompleted(1, jobId, 5, at(4), step(0, 1), text("A"), 100, null, null, null),
+                        stepStarted(jobId, 6, 2, prompt("c"), 5),
+                        new JobCancelled(1, jobId, 7, at(6), "user asked"),
+                        new JobStarted(1, jobId, 8, at(7), "wf", 3)));
+        scenarios.forEach((name, events) -> {
+            String oneByOne = newJobId();
+            insertJob(oneByOne, "queued");
+            repository().applyUnfolded(events.apply(oneByOne));
+            Rows expected = rows(oneByOne);
+            for (int applied = 0; applied <= events.apply(oneByOne).size(); applied++) {
+                String together = newJobId();
+                insertJob(together, "queued");
+                List<JobEvent> all = events.apply(together);
+                all.subList(0, applied).forEach(event -> repository().apply(List.of(event)));
+                repository().apply(all);
+                assertThat(rows(together)).as("%s, with %d events applied before", name, applied).isEqualTo(expected);
+            }
+        });
+    }
+
+    /** A job's rows, as text, without what differs between jobs (ids, row creation times). */
+    private record Rows(Map<String, Object> job, List<Map<String, Object>> steps, List<Map<String, Object>> attempts) {
+    }
+
+    private static Rows rows(String jobId) {
+        UUID id = UUID.fromString(jobId);
+        return new Rows(jdbc.sql("""
+                SELECT status, last_event_seq, output_data::text AS output, error_message, started_at::text AS started,
+                       completed_at::text AS completed FROM jobs WHERE id = ?""").param(id).query().singleRow(),
+                jdbc.sql("""
+                        SELECT step_index, workflow_step_id::text AS workflow_step, step_order, status, attempt,
+                               input_data::text AS input, output_data::text AS output, error_message, failure_kind,
+                               duration_micros, started_at::text AS started, completed_at::text AS completed,
+                               next_attempt_at::text AS next_attempt, stdout, stderr, usage::text AS usage
+                          FROM job_steps WHERE job_id = ? ORDER BY step_index""").param(id).query().listOfRows(),
+                jdbc.sql("""
+                        SELECT step_index, attempt, status, error_message, failure_kind, duration_micros,
+                               started_at::text AS started, completed_at::text AS completed
+                          FROM job_step_attempts WHERE job_id = ? ORDER BY step_index, attempt""")
+                        .param(id).query().listOfRows());
     }
 
     @Test
