@@ -1,5 +1,6 @@
 package ai.mule.orchestrator.status;
 
+import ai.mule.schemas.FailureKind;
 import ai.mule.schemas.JobEvent;
 import ai.mule.schemas.JobEvent.JobCompleted;
 import ai.mule.schemas.JobEvent.JobFailed;
@@ -10,6 +11,7 @@ import ai.mule.schemas.JobEvent.StepFailed;
 import ai.mule.schemas.JobEvent.StepStarted;
 import ai.mule.schemas.JobStatus;
 import ai.mule.schemas.StepRef;
+import ai.mule.schemas.TokenUsage;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,6 +56,24 @@ record FoldedJob(UUID jobId, long lastSeq, JobStatus status, Instant startedAt, 
                 throw new IllegalArgumentException("a folded step has a start or a finish");
             }
         }
+
+        /** How the step stands after its events: still running, or how it finished. */
+        Outcome outcome() {
+            if (finished instanceof StepCompleted completed) {
+                return new Outcome("completed", completed.output(), null, null, completed.durationMicros(),
+                        completed.at(), completed.stdout(), completed.stderr(), completed.usage());
+            }
+            if (finished instanceof StepFailed failed) {
+                return new Outcome("failed", null, failed.error(), failed.failureKind(), failed.durationMicros(),
+                        failed.at(), failed.stdout(), failed.stderr(), null);
+            }
+            return new Outcome("running", null, null, null, null, null, null, null, null);
+        }
+    }
+
+    /** A step's row and attempt as its events leave them: what they say of its end (all null while it runs). */
+    record Outcome(String status, JsonNode output, String error, FailureKind failureKind, Long durationMicros,
+                   Instant completedAt, String stdout, String stderr, TokenUsage usage) {
     }
 
     /**

@@ -342,7 +342,8 @@ public class JobStatusRepository {
 
     private static SqlParameterSource stepRow(UUID jobId, FoldedJob.FoldedStep folded) {
         StepRef step = folded.step();
-        MapSqlParameterSource row = new MapSqlParameterSource()
+        FoldedJob.Outcome outcome = folded.outcome();
+        return outcome(folded, outcome)
                 .addValue("id", stepRowId(jobId, step.stepIndex()), Types.OTHER)
                 .addValue("jobId", jobId, Types.OTHER)
                 .addValue("workflowStepId", uuid(step.workflowStepId()), Types.OTHER)
@@ -350,77 +351,32 @@ public class JobStatusRepository {
                 .addValue("stepOrder", step.stepOrder(), Types.INTEGER)
                 .addValue("attempt", step.attempt(), Types.INTEGER)
                 .addValue("started", folded.started() != null, Types.BOOLEAN)
-                .addValue("finished", folded.finished() != null, Types.BOOLEAN)
                 .addValue("input", folded.started() == null ? null : json(folded.started().input()), Types.VARCHAR)
-                .addValue("startedAt", folded.started() == null ? null : timestamp(folded.started().at()),
-                        Types.TIMESTAMP_WITH_TIMEZONE);
-        String status = "running";
-        JsonNode output = null;
-        String error = null;
-        FailureKind kind = null;
-        Long durationMicros = null;
-        Instant completedAt = null;
-        String stdout = null;
-        String stderr = null;
-        String usage = null;
-        if (folded.finished() instanceof StepCompleted completed) {
-            status = "completed";
-            output = completed.output();
-            durationMicros = completed.durationMicros();
-            completedAt = completed.at();
-            stdout = completed.stdout();
-            stderr = completed.stderr();
-            usage = completed.usage() == null ? null : json(JsonSerde.mapper().valueToTree(completed.usage()));
-        } else if (folded.finished() instanceof StepFailed failed) {
-            status = "failed";
-            error = failed.error();
-            kind = failed.failureKind();
-            durationMicros = failed.durationMicros();
-            completedAt = failed.at();
-            stdout = failed.stdout();
-            stderr = failed.stderr();
-        }
-        return row.addValue("status", status, Types.VARCHAR)
-                .addValue("output", json(output), Types.VARCHAR)
-                .addValue("error", text(error), Types.VARCHAR)
-                .addValue("failureKind", wire(kind), Types.VARCHAR)
-                .addValue("durationMicros", durationMicros, Types.BIGINT)
-                .addValue("completedAt", timestamp(completedAt), Types.TIMESTAMP_WITH_TIMEZONE)
-                .addValue("stdout", text(stdout), Types.VARCHAR)
-                .addValue("stderr", text(stderr), Types.VARCHAR)
-                .addValue("usage", usage, Types.VARCHAR);
+                .addValue("output", json(outcome.output()), Types.VARCHAR)
+                .addValue("stdout", text(outcome.stdout()), Types.VARCHAR)
+                .addValue("stderr", text(outcome.stderr()), Types.VARCHAR)
+                .addValue("usage", outcome.usage() == null ? null
+                        : json(JsonSerde.mapper().valueToTree(outcome.usage())), Types.VARCHAR);
     }
 
     private static SqlParameterSource attemptRow(UUID jobId, FoldedJob.FoldedStep folded) {
-        StepRef step = folded.step();
-        String status = "running";
-        String error = null;
-        FailureKind kind = null;
-        Long durationMicros = null;
-        Instant completedAt = null;
-        if (folded.finished() instanceof StepCompleted completed) {
-            status = "completed";
-            durationMicros = completed.durationMicros();
-            completedAt = completed.at();
-        } else if (folded.finished() instanceof StepFailed failed) {
-            status = "failed";
-            error = failed.error();
-            kind = failed.failureKind();
-            durationMicros = failed.durationMicros();
-            completedAt = failed.at();
-        }
-        return new MapSqlParameterSource()
+        return outcome(folded, folded.outcome())
                 .addValue("jobId", jobId, Types.OTHER)
-                .addValue("stepIndex", step.stepIndex(), Types.INTEGER)
-                .addValue("attempt", step.attempt(), Types.INTEGER)
+                .addValue("stepIndex", folded.step().stepIndex(), Types.INTEGER)
+                .addValue("attempt", folded.step().attempt(), Types.INTEGER);
+    }
+
+    /** The values a step's row and its attempt's row both take from its events. */
+    private static MapSqlParameterSource outcome(FoldedJob.FoldedStep folded, FoldedJob.Outcome outcome) {
+        return new MapSqlParameterSource()
                 .addValue("finished", folded.finished() != null, Types.BOOLEAN)
-                .addValue("status", status, Types.VARCHAR)
                 .addValue("startedAt", folded.started() == null ? null : timestamp(folded.started().at()),
                         Types.TIMESTAMP_WITH_TIMEZONE)
-                .addValue("error", text(error), Types.VARCHAR)
-                .addValue("failureKind", wire(kind), Types.VARCHAR)
-                .addValue("durationMicros", durationMicros, Types.BIGINT)
-                .addValue("completedAt", timestamp(completedAt), Types.TIMESTAMP_WITH_TIMEZONE);
+                .addValue("status", outcome.status(), Types.VARCHAR)
+                .addValue("error", text(outcome.error()), Types.VARCHAR)
+                .addValue("failureKind", wire(outcome.failureKind()), Types.VARCHAR)
+                .addValue("durationMicros", outcome.durationMicros(), Types.BIGINT)
+                .addValue("completedAt", timestamp(outcome.completedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
     private static SqlParameterSource jobRow(FoldedJob job) {
