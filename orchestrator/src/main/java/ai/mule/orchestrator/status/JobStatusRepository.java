@@ -212,8 +212,6 @@ public class JobStatusRepository {
                             completed_at = CASE WHEN :ended THEN :endedAt ELSE completed_at END
              WHERE id = :jobId AND last_event_seq < :seq""";
 
-    private static final Set<String> FINISHED = Set.of("completed", "failed", "cancelled");
-
     /** The most characters of a database error kept in the reason a job is marked failed with. */
     static final int MAX_REASON_CHARS = 2_000;
 
@@ -284,8 +282,10 @@ public class JobStatusRepository {
             return rows;
         }
         String[] ids = jobIds.stream().map(UUID::toString).toArray(String[]::new);
-        jdbc.sql(LOCK_JOBS).param("ids", ids).query((rs, n) -> rows.put(rs.getObject("id", UUID.class),
-                new AppliedSoFar(rs.getLong("last_event_seq"), FINISHED.contains(rs.getString("status"))))).list();
+        jdbc.sql(LOCK_JOBS).param("ids", ids).query(rs -> {
+            rows.put(rs.getObject("id", UUID.class), new AppliedSoFar(rs.getLong("last_event_seq"),
+                    JobStatus.fromWire(rs.getString("status")).terminal()));
+        });
         return rows;
     }
 
