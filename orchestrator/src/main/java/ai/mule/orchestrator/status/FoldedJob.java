@@ -28,10 +28,10 @@ import java.util.UUID;
  * time under the bench).
  * <p>
  * Only the events of a job running its steps are folded: the job starting and ending (completed or failed), and each
- * step at most started once and finished once (completed or failed), in that order, within one attempt. For these the
- * fold writes what the events, applied one by one, would have written. A run with anything else (a retry, a skipped
- * step, a cancel, a step started twice) is not folded: its events are written one by one, as the statements that
- * know those cases do.
+ * step at most started once and finished once (completed or failed), in that order, within one attempt, each event
+ * with its time. For these the fold writes what the events, applied one by one, would have written. A run with
+ * anything else (a retry, a skipped step, a cancel, a step started twice, an event without a time) is not folded: its
+ * events are written one by one, as the statements that know those cases do.
  *
  * @param lastSeq     the seq of the last event folded: the job's {@code last_event_seq} after them
  * @param status      the job's status after the events, or null when none of them changes it
@@ -88,7 +88,8 @@ record FoldedJob(UUID jobId, long lastSeq, JobStatus status, Instant startedAt, 
         String error = null;
         Map<Integer, FoldedStep> steps = new LinkedHashMap<>();
         for (JobEvent event : events) {
-            if (endedAt != null) {
+            if (endedAt != null || event.at() == null) {
+                // the writes tell a step's start and end by their times (JobStatusRepository), so each needs one
                 return Optional.empty();
             }
             if (event instanceof JobStarted) {

@@ -170,47 +170,60 @@ public class JobStatusRepository {
     // The writes of a folded job (FoldedJob): each row once, with what its events one by one would have left in it.
     // They run under LOCK_JOBS's lock, for events that lock found new to a running job.
 
-    // started: the fold holds the step's start, so its input and start time are written; finished: it holds the
-    // step's end, so its error and failure kind are (a start alone keeps the last failure, as START_STEP does)
-    private static final String WRITE_STEP = """
+    // A step's start time is set in the fold exactly when it holds the step's start, so its input and start time are
+    // written; its end time exactly when it holds the step's end, so its error and failure kind are (a start alone
+    // keeps the last failure, as START_STEP does). FoldedJob folds no event without a time. The rows of a poll go
+    // as one statement (MultiRowStatement), so the tail reads a row's values through EXCLUDED only.
+    private static final MultiRowStatement WRITE_STEPS = new MultiRowStatement("""
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, input_data,
                                    started_at, output_data, error_message, duration_micros, completed_at, failure_kind,
                                    stdout, stderr, usage)
-            VALUES (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:input AS jsonb),
-                    :startedAt, CAST(:output AS jsonb), :error, :durationMicros, :completedAt, :failureKind, :stdout,
-                    :stderr, CAST(:usage AS jsonb))
+            VALUES""", """
+            (:id, :jobId, :workflowStepId, :stepIndex, :stepOrder, :status, :attempt, CAST(:input AS jsonb),
+             :startedAt, CAST(:output AS jsonb), :error, :durationMicros, :completedAt, :failureKind, :stdout,
+             :stderr, CAST(:usage AS jsonb))""", """
             ON CONFLICT (job_id, step_index) DO UPDATE
                SET status = EXCLUDED.status, attempt = EXCLUDED.attempt,
-                   input_data = CASE WHEN :started THEN EXCLUDED.input_data ELSE job_steps.input_data END,
-                   started_at = CASE WHEN :started THEN EXCLUDED.started_at ELSE job_steps.started_at END,
+                   input_data = CASE WHEN EXCLUDED.started_at IS NULL THEN job_steps.input_data
+                                     ELSE EXCLUDED.input_data END,
+                   started_at = COALESCE(EXCLUDED.started_at, job_steps.started_at),
                    output_data = EXCLUDED.output_data, duration_micros = EXCLUDED.duration_micros,
                    completed_at = EXCLUDED.completed_at, next_attempt_at = NULL, stdout = EXCLUDED.stdout,
                    stderr = EXCLUDED.stderr,
-                   error_message = CASE WHEN :finished THEN EXCLUDED.error_message ELSE job_steps.error_message END,
-                   failure_kind = CASE WHEN :finished THEN EXCLUDED.failure_kind ELSE job_steps.failure_kind END,
-                   usage = COALESCE(EXCLUDED.usage, job_steps.usage)""";
+                   error_message = CASE WHEN EXCLUDED.completed_at IS NULL THEN job_steps.error_message
+                                        ELSE EXCLUDED.error_message END,
+                   failure_kind = CASE WHEN EXCLUDED.completed_at IS NULL THEN job_steps.failure_kind
+                                       ELSE EXCLUDED.failure_kind END,
+                   usage = COALESCE(EXCLUDED.usage, job_steps.usage)""");
 
-    // an attempt's start never changes a row that exists (START_ATTEMPT); its end does (FINISH_ATTEMPT)
-    private static final String WRITE_ATTEMPT = """
+    // an attempt's start never changes a row that exists (START_ATTEMPT); its end, which sets its end time, does
+    // (FINISH_ATTEMPT)
+    private static final MultiRowStatement WRITE_ATTEMPTS = new MultiRowStatement("""
             INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at, error_message,
                                            failure_kind, duration_micros, completed_at)
-            VALUES (:jobId, :stepIndex, :attempt, :status, :startedAt, :error, :failureKind, :durationMicros,
-                    :completedAt)
+            VALUES""", """
+            (:jobId, :stepIndex, :attempt, :status, :startedAt, :error, :failureKind, :durationMicros, :completedAt)""",
+            """
             ON CONFLICT (job_id, step_index, attempt) DO UPDATE
                SET status = EXCLUDED.status, error_message = EXCLUDED.error_message,
                    failure_kind = EXCLUDED.failure_kind, duration_micros = EXCLUDED.duration_micros,
                    completed_at = EXCLUDED.completed_at
-             WHERE :finished""";
+             WHERE EXCLUDED.completed_at IS NOT NULL""");
 
     // status is null when the events do not change it; ended: the job completed or failed (JOB_COMPLETED, JOB_FAILED)
-    // and completed: it completed, with an output
-    private static final String WRITE_JOB = """
-            UPDATE jobs SET last_event_seq = :seq, updated_at = now(), status = COALESCE(:status, status),
-                            started_at = COALESCE(started_at, :startedAt),
-                            output_data = CASE WHEN :completed THEN CAST(:output AS jsonb) ELSE output_data END,
-                            error_message = CASE WHEN :ended THEN :error ELSE error_message END,
-                            completed_at = CASE WHEN :ended THEN :endedAt ELSE completed_at END
-             WHERE id = :jobId AND last_event_seq < :seq""";
+    // and completed: it completed, with an output. The casts give every column of the VALUES its type, nulls too.
+    private static final MultiRowStatement WRITE_JOBS = new MultiRowStatement("""
+            UPDATE jobs SET last_event_seq = v.seq, updated_at = now(), status = COALESCE(v.status, jobs.status),
+                            started_at = COALESCE(jobs.started_at, v.started_at),
+                            output_data = CASE WHEN v.completed THEN v.output ELSE jobs.output_data END,
+                            error_message = CASE WHEN v.ended THEN v.error ELSE jobs.error_message END,
+                            completed_at = CASE WHEN v.ended THEN v.ended_at ELSE jobs.completed_at END
+              FROM (VALUES""", """
+            (CAST(:jobId AS uuid), CAST(:seq AS bigint), CAST(:status AS text), CAST(:startedAt AS timestamptz),
+             CAST(:completed AS boolean), CAST(:output AS jsonb), CAST(:ended AS boolean), CAST(:error AS text),
+             CAST(:endedAt AS timestamptz))""", """
+            ) AS v (job_id, seq, status, started_at, completed, output, ended, error, ended_at)
+             WHERE jobs.id = v.job_id AND jobs.last_event_seq < v.seq""");
 
     /** The most characters of a database error kept in the reason a job is marked failed with. */
     static final int MAX_REASON_CHARS = 2_000;
@@ -231,7 +244,8 @@ public class JobStatusRepository {
      * The rows of the events' jobs are locked first, and what each has applied ({@code last_event_seq}) and whether it
      * still runs decide which events are new: those are applied, the rest skipped. A job's new events are then written
      * as one write per row they change when they can be ({@link FoldedJob}, as they are while a job runs its steps),
-     * and otherwise one statement per event. The writes go to PostgreSQL as JDBC batches, each sent in one round trip.
+     * and otherwise one statement per event. The folded jobs' rows go as statements of many rows each
+     * ({@link MultiRowStatement}), the other events' statements as JDBC batches, each sent in one round trip.
      */
     public int apply(List<JobEvent> events) {
         Integer applied = transaction.execute(status -> {
@@ -315,14 +329,14 @@ public class JobStatusRepository {
         return fresh;
     }
 
-    /** Writes the folded jobs: their steps' rows, their attempts' rows and their own rows, a batch each. */
+    /** Writes the folded jobs: their steps' rows, their attempts' rows and their own rows, many to a statement. */
     private int writeFolded(List<FoldedJob> jobs) {
         if (jobs.isEmpty()) {
             return 0;
         }
-        List<SqlParameterSource> steps = new ArrayList<>();
-        List<SqlParameterSource> attempts = new ArrayList<>();
-        List<SqlParameterSource> rows = new ArrayList<>();
+        List<MapSqlParameterSource> steps = new ArrayList<>();
+        List<MapSqlParameterSource> attempts = new ArrayList<>();
+        List<MapSqlParameterSource> rows = new ArrayList<>();
         int count = 0;
         for (FoldedJob job : jobs) {
             for (FoldedJob.FoldedStep step : job.steps()) {
@@ -333,14 +347,14 @@ public class JobStatusRepository {
             count += job.eventCount();
         }
         if (!steps.isEmpty()) {
-            named.batchUpdate(WRITE_STEP, steps.toArray(SqlParameterSource[]::new));
-            named.batchUpdate(WRITE_ATTEMPT, attempts.toArray(SqlParameterSource[]::new));
+            WRITE_STEPS.write(named, steps);
+            WRITE_ATTEMPTS.write(named, attempts);
         }
-        named.batchUpdate(WRITE_JOB, rows.toArray(SqlParameterSource[]::new));
+        WRITE_JOBS.write(named, rows);
         return count;
     }
 
-    private static SqlParameterSource stepRow(UUID jobId, FoldedJob.FoldedStep folded) {
+    private static MapSqlParameterSource stepRow(UUID jobId, FoldedJob.FoldedStep folded) {
         StepRef step = folded.step();
         FoldedJob.Outcome outcome = folded.outcome();
         return outcome(folded, outcome)
@@ -350,7 +364,6 @@ public class JobStatusRepository {
                 .addValue("stepIndex", step.stepIndex(), Types.INTEGER)
                 .addValue("stepOrder", step.stepOrder(), Types.INTEGER)
                 .addValue("attempt", step.attempt(), Types.INTEGER)
-                .addValue("started", folded.started() != null, Types.BOOLEAN)
                 .addValue("input", folded.started() == null ? null : json(folded.started().input()), Types.VARCHAR)
                 .addValue("output", json(outcome.output()), Types.VARCHAR)
                 .addValue("stdout", text(outcome.stdout()), Types.VARCHAR)
@@ -359,7 +372,7 @@ public class JobStatusRepository {
                         : json(JsonSerde.mapper().valueToTree(outcome.usage())), Types.VARCHAR);
     }
 
-    private static SqlParameterSource attemptRow(UUID jobId, FoldedJob.FoldedStep folded) {
+    private static MapSqlParameterSource attemptRow(UUID jobId, FoldedJob.FoldedStep folded) {
         return outcome(folded, folded.outcome())
                 .addValue("jobId", jobId, Types.OTHER)
                 .addValue("stepIndex", folded.step().stepIndex(), Types.INTEGER)
@@ -369,7 +382,6 @@ public class JobStatusRepository {
     /** The values a step's row and its attempt's row both take from its events. */
     private static MapSqlParameterSource outcome(FoldedJob.FoldedStep folded, FoldedJob.Outcome outcome) {
         return new MapSqlParameterSource()
-                .addValue("finished", folded.finished() != null, Types.BOOLEAN)
                 .addValue("startedAt", folded.started() == null ? null : timestamp(folded.started().at()),
                         Types.TIMESTAMP_WITH_TIMEZONE)
                 .addValue("status", outcome.status(), Types.VARCHAR)
@@ -379,7 +391,7 @@ public class JobStatusRepository {
                 .addValue("completedAt", timestamp(outcome.completedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
-    private static SqlParameterSource jobRow(FoldedJob job) {
+    private static MapSqlParameterSource jobRow(FoldedJob job) {
         boolean completed = job.status() == JobStatus.COMPLETED;
         return new MapSqlParameterSource()
                 .addValue("jobId", job.jobId(), Types.OTHER)

@@ -74,6 +74,8 @@ class FoldedJobTest {
                 .as("a start and a finish of two attempts").isEmpty();
         assertThat(FoldedJob.of(JOB, List.of(new JobCompleted(1, ID, 2, at(2), null, null), started(3, step(0, 1)))))
                 .as("anything after the job's end").isEmpty();
+        assertThat(FoldedJob.of(JOB, List.of(new StepCompleted(1, ID, 2, null, step(0, 1), TextNode.valueOf("out"), 100,
+                null, null, null)))).as("an event without its time, by which the writes tell a finish").isEmpty();
         assertThat(FoldedJob.of(JOB, List.of())).isEmpty();
     }
 

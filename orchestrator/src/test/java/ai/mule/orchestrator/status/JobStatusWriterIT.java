@@ -37,6 +37,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -208,8 +211,62 @@ class JobStatusWriterIT {
      */
     @Test
     void eventsWrittenTogetherLeaveTheRowsTheyLeaveOneByOneWhereverARedeliveryCutsThem() {
+        Map<String, Function<String, List<JobEvent>>> scenarios = scenarios();
+        scenarios.forEach((name, events) -> {
+            String oneByOne = newJobId();
+            insertJob(oneByOne, "queued");
+            repository().applyUnfolded(events.apply(oneByOne));
+            Rows expected = rows(oneByOne);
+            for (int applied = 0; applied <= events.apply(oneByOne).size(); applied++) {
+                String together = newJobId();
+                insertJob(together, "queued");
+                List<JobEvent> all = events.apply(together);
+                all.subList(0, applied).forEach(event -> repository().apply(List.of(event)));
+                repository().apply(all);
+                assertThat(rows(together)).as("%s, with %d events applied before", name, applied).isEqualTo(expected);
+            }
+        });
+    }
+
+    /** A poll's folded rows are written many to a statement (MultiRowStatement): each job's must still be its own. */
+    @Test
+    void aPollOfManyJobsLeavesEachJobsRowsAsItsEventsOneByOne() {
+        Map<String, Function<String, List<JobEvent>>> scenarios = scenarios();
+        Map<String, Rows> expected = new HashMap<>();
+        scenarios.forEach((name, events) -> {
+            String oneByOne = newJobId();
+            insertJob(oneByOne, "queued");
+            repository().applyUnfolded(events.apply(oneByOne));
+            expected.put(name, rows(oneByOne));
+        });
+        // more step rows than one statement takes (MultiRowStatement.MAX_ROWS), and of jobs with a part of their events
+        // applied before (a redelivery), so that some of a statement's rows are new and some update their row
+        List<JobEvent> poll = new ArrayList<>();
+        Map<String, String> scenarioOfJob = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            for (Map.Entry<String, Function<String, List<JobEvent>>> scenario : scenarios.entrySet()) {
+                String jobId = newJobId();
+                insertJob(jobId, "queued");
+                List<JobEvent> all = scenario.getValue().apply(jobId);
+                int before = i % (all.size() + 1);
+                if (before > 0) {
+                    repository().apply(all.subList(0, before));
+                }
+                poll.addAll(all);
+                scenarioOfJob.put(jobId, scenario.getKey());
+            }
+        }
+
+        repository().apply(poll);
+
+        scenarioOfJob.forEach((jobId, name) -> assertThat(rows(jobId)).as("%s, job %s", name, jobId)
+                .isEqualTo(expected.get(name)));
+    }
+
+    /** Runs of a job's events, by name: each gives the events of the job whose id it is given. */
+    private static Map<String, Function<String, List<JobEvent>>> scenarios() {
         StepRef third = new StepRef(2, 30, UUID.randomUUID().toString(), 1);
-        Map<String, Function<String, List<JobEvent>>> scenarios = Map.of(
+        return Map.of(
                 "three steps completed", jobId -> List.of(
                         new JobStarted(1, jobId, 1, at(1), "wf", 3),
                         stepStarted(jobId, 2, 0, prompt("hello"), 2),
@@ -250,20 +307,6 @@ class JobStatusWriterIT {
                         stepStarted(jobId, 6, 2, prompt("c"), 5),
                         new JobCancelled(1, jobId, 7, at(6), "user asked"),
                         new JobStarted(1, jobId, 8, at(7), "wf", 3)));
-        scenarios.forEach((name, events) -> {
-            String oneByOne = newJobId();
-            insertJob(oneByOne, "queued");
-            repository().applyUnfolded(events.apply(oneByOne));
-            Rows expected = rows(oneByOne);
-            for (int applied = 0; applied <= events.apply(oneByOne).size(); applied++) {
-                String together = newJobId();
-                insertJob(together, "queued");
-                List<JobEvent> all = events.apply(together);
-                all.subList(0, applied).forEach(event -> repository().apply(List.of(event)));
-                repository().apply(all);
-                assertThat(rows(together)).as("%s, with %d events applied before", name, applied).isEqualTo(expected);
-            }
-        });
     }
 
     /** A job's rows, as text, without what differs between jobs (ids, row creation times). */

@@ -1,0 +1,80 @@
+package ai.mule.orchestrator.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+
+/**
+ * A statement over many rows given as {@code VALUES (row 0), (row 1), ...}: an {@code INSERT} of them, or an
+ * {@code UPDATE ... FROM (VALUES ...)}, each row's values bound as a single row's would be. A JDBC batch of one-row
+ * statements goes to PostgreSQL in one round trip, but PostgreSQL still runs each row as a statement of its own; one
+ * statement runs its rows in one executor (issue 14).
+ * <p>
+ * Rows go in statements of a power of two rows, at most {@value #MAX_ROWS}, so that a handful of statement texts
+ * serve every count (each is parsed and planned once per connection). What follows the rows is one for all of them:
+ * an {@code ON CONFLICT ... DO UPDATE} reads a row's values through {@code EXCLUDED}, an {@code UPDATE} through the
+ * alias of its {@code VALUES}. No two rows of one call may touch the same table row (PostgreSQL refuses an insert
+ * that would update a row twice, and an update would apply only one of them).
+ */
+final class MultiRowStatement {
+
+    static final int MAX_ROWS = 64;
+    private static final Pattern PARAMETER = Pattern.compile(":(\\w+)");
+
+    private final String head;
+    private final String row;
+    private final String tail;
+    private final List<String> names = new ArrayList<>();
+    private final Map<Integer, String> sqlByRows = new ConcurrentHashMap<>();
+
+    /**
+     * @param head the statement up to and with {@code VALUES}
+     * @param row  one row's values, with named parameters ({@code (:id, CAST(:input AS jsonb), ...)})
+     * @param tail what follows the rows ({@code ON CONFLICT ...}, {@code ) AS v (...) WHERE ...}), without parameters
+     */
+    MultiRowStatement(String head, String row, String tail) {
+        if (PARAMETER.matcher(tail).find()) {
+            throw new IllegalArgumentException("the tail is one for all rows, so it cannot take a row's parameter");
+        }
+        this.head = head;
+        this.row = row;
+        this.tail = tail;
+        Matcher parameters = PARAMETER.matcher(row);
+        while (parameters.find()) {
+            names.add(parameters.group(1));
+        }
+    }
+
+    /** Writes {@code rows} (each with every parameter of the row), in their order. */
+    void write(NamedParameterJdbcTemplate named, List<MapSqlParameterSource> rows) {
+        int from = 0;
+        while (from < rows.size()) {
+            int count = Integer.highestOneBit(Math.min(rows.size() - from, MAX_ROWS));
+            MapSqlParameterSource values = new MapSqlParameterSource();
+            for (int i = 0; i < count; i++) {
+                MapSqlParameterSource one = rows.get(from + i);
+                for (String name : names) {
+                    values.addValue(name + "_" + i, one.getValue(name), one.getSqlType(name));
+                }
+            }
+            named.update(sql(count), values);
+            from += count;
+        }
+    }
+
+    /** The statement for {@code count} rows: the row's parameters renamed {@code name_0}, {@code name_1}, ... */
+    String sql(int count) {
+        return sqlByRows.computeIfAbsent(count, n -> {
+            StringBuilder sql = new StringBuilder(head).append('\n');
+            for (int i = 0; i < n; i++) {
+                sql.append(i == 0 ? "" : ",\n").append(PARAMETER.matcher(row).replaceAll(":$1_" + i));
+            }
+            return sql.append('\n').append(tail).toString();
+        });
+    }
+}
