@@ -173,8 +173,8 @@ public class JobStatusRepository {
     // A step's start time is set in the fold exactly when it holds the step's start, so its input and start time are
     // written; its end time exactly when it holds the step's end, so its error and failure kind are (a start alone
     // keeps the last failure, as START_STEP does). FoldedJob folds no event without a time. The rows of a poll go
-    // as one statement (MultiRowStatement), so the tail reads a row's values through EXCLUDED only.
-    private static final MultiRowStatement WRITE_STEPS = new MultiRowStatement("""
+    // as one statement (MultiRowInsert), so the tail reads a row's values through EXCLUDED only.
+    private static final MultiRowInsert WRITE_STEPS = new MultiRowInsert("""
             INSERT INTO job_steps (id, job_id, workflow_step_id, step_index, step_order, status, attempt, input_data,
                                    started_at, output_data, error_message, duration_micros, completed_at, failure_kind,
                                    stdout, stderr, usage)
@@ -198,7 +198,7 @@ public class JobStatusRepository {
 
     // an attempt's start never changes a row that exists (START_ATTEMPT); its end, which sets its end time, does
     // (FINISH_ATTEMPT)
-    private static final MultiRowStatement WRITE_ATTEMPTS = new MultiRowStatement("""
+    private static final MultiRowInsert WRITE_ATTEMPTS = new MultiRowInsert("""
             INSERT INTO job_step_attempts (job_id, step_index, attempt, status, started_at, error_message,
                                            failure_kind, duration_micros, completed_at)
             VALUES""", """
@@ -211,19 +211,15 @@ public class JobStatusRepository {
              WHERE EXCLUDED.completed_at IS NOT NULL""");
 
     // status is null when the events do not change it; ended: the job completed or failed (JOB_COMPLETED, JOB_FAILED)
-    // and completed: it completed, with an output. The casts give every column of the VALUES its type, nulls too.
-    private static final MultiRowStatement WRITE_JOBS = new MultiRowStatement("""
-            UPDATE jobs SET last_event_seq = v.seq, updated_at = now(), status = COALESCE(v.status, jobs.status),
-                            started_at = COALESCE(jobs.started_at, v.started_at),
-                            output_data = CASE WHEN v.completed THEN v.output ELSE jobs.output_data END,
-                            error_message = CASE WHEN v.ended THEN v.error ELSE jobs.error_message END,
-                            completed_at = CASE WHEN v.ended THEN v.ended_at ELSE jobs.completed_at END
-              FROM (VALUES""", """
-            (CAST(:jobId AS uuid), CAST(:seq AS bigint), CAST(:status AS text), CAST(:startedAt AS timestamptz),
-             CAST(:completed AS boolean), CAST(:output AS jsonb), CAST(:ended AS boolean), CAST(:error AS text),
-             CAST(:endedAt AS timestamptz))""", """
-            ) AS v (job_id, seq, status, started_at, completed, output, ended, error, ended_at)
-             WHERE jobs.id = v.job_id AND jobs.last_event_seq < v.seq""");
+    // and completed: it completed, with an output. A batch of these, not one statement of many rows as the steps' and
+    // attempts': written as an UPDATE ... FROM (VALUES ...), they took as long (issue 14)
+    private static final String WRITE_JOB = """
+            UPDATE jobs SET last_event_seq = :seq, updated_at = now(), status = COALESCE(:status, status),
+                            started_at = COALESCE(started_at, :startedAt),
+                            output_data = CASE WHEN :completed THEN CAST(:output AS jsonb) ELSE output_data END,
+                            error_message = CASE WHEN :ended THEN :error ELSE error_message END,
+                            completed_at = CASE WHEN :ended THEN :endedAt ELSE completed_at END
+             WHERE id = :jobId AND last_event_seq < :seq""";
 
     /** The most characters of a database error kept in the reason a job is marked failed with. */
     static final int MAX_REASON_CHARS = 2_000;
@@ -244,8 +240,8 @@ public class JobStatusRepository {
      * The rows of the events' jobs are locked first, and what each has applied ({@code last_event_seq}) and whether it
      * still runs decide which events are new: those are applied, the rest skipped. A job's new events are then written
      * as one write per row they change when they can be ({@link FoldedJob}, as they are while a job runs its steps),
-     * and otherwise one statement per event. The folded jobs' rows go as statements of many rows each
-     * ({@link MultiRowStatement}), the other events' statements as JDBC batches, each sent in one round trip.
+     * and otherwise one statement per event. The folded jobs' step and attempt rows go as statements of many rows each
+     * ({@link MultiRowInsert}), the other writes as JDBC batches, each sent in one round trip.
      */
     public int apply(List<JobEvent> events) {
         Integer applied = transaction.execute(status -> {
@@ -329,14 +325,14 @@ public class JobStatusRepository {
         return fresh;
     }
 
-    /** Writes the folded jobs: their steps' rows, their attempts' rows and their own rows, many to a statement. */
+    /** Writes the folded jobs: their steps' rows and their attempts' rows many to a statement, their own as a batch. */
     private int writeFolded(List<FoldedJob> jobs) {
         if (jobs.isEmpty()) {
             return 0;
         }
         List<MapSqlParameterSource> steps = new ArrayList<>();
         List<MapSqlParameterSource> attempts = new ArrayList<>();
-        List<MapSqlParameterSource> rows = new ArrayList<>();
+        List<SqlParameterSource> rows = new ArrayList<>();
         int count = 0;
         for (FoldedJob job : jobs) {
             for (FoldedJob.FoldedStep step : job.steps()) {
@@ -347,10 +343,10 @@ public class JobStatusRepository {
             count += job.eventCount();
         }
         if (!steps.isEmpty()) {
-            WRITE_STEPS.write(named, steps);
-            WRITE_ATTEMPTS.write(named, attempts);
+            WRITE_STEPS.insert(named, steps);
+            WRITE_ATTEMPTS.insert(named, attempts);
         }
-        WRITE_JOBS.write(named, rows);
+        named.batchUpdate(WRITE_JOB, rows.toArray(SqlParameterSource[]::new));
         return count;
     }
 
@@ -391,7 +387,7 @@ public class JobStatusRepository {
                 .addValue("completedAt", timestamp(outcome.completedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
     }
 
-    private static MapSqlParameterSource jobRow(FoldedJob job) {
+    private static SqlParameterSource jobRow(FoldedJob job) {
         boolean completed = job.status() == JobStatus.COMPLETED;
         return new MapSqlParameterSource()
                 .addValue("jobId", job.jobId(), Types.OTHER)

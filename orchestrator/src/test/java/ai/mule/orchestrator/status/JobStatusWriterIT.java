@@ -228,7 +228,7 @@ class JobStatusWriterIT {
         });
     }
 
-    /** A poll's folded rows are written many to a statement (MultiRowStatement): each job's must still be its own. */
+    /** A poll's folded rows are written many to a statement (MultiRowInsert): each job's must still be its own. */
     @Test
     void aPollOfManyJobsLeavesEachJobsRowsAsItsEventsOneByOne() {
         Map<String, Function<String, List<JobEvent>>> scenarios = scenarios();
@@ -239,7 +239,7 @@ class JobStatusWriterIT {
             repository().applyUnfolded(events.apply(oneByOne));
             expected.put(name, rows(oneByOne));
         });
-        // more step rows than one statement takes (MultiRowStatement.MAX_ROWS), and of jobs with a part of their events
+        // more step rows than one statement takes (MultiRowInsert.MAX_ROWS), and of jobs with a part of their events
         // applied before (a redelivery), so that some of a statement's rows are new and some update their row
         List<JobEvent> poll = new ArrayList<>();
         Map<String, String> scenarioOfJob = new LinkedHashMap<>();

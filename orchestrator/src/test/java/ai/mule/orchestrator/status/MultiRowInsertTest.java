@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-class MultiRowStatementTest {
+class MultiRowInsertTest {
 
     @Test
     void eachRowBindsItsOwnParameters() {
-        MultiRowStatement insert = new MultiRowStatement("INSERT INTO t (a, b) VALUES", "(:a, CAST(:b AS jsonb))",
+        MultiRowInsert insert = new MultiRowInsert("INSERT INTO t (a, b) VALUES", "(:a, CAST(:b AS jsonb))",
                 "ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b");
 
         assertThat(insert.sql(3)).isEqualTo("""
@@ -22,7 +22,7 @@ class MultiRowStatementTest {
 
     @Test
     void theTailCannotTakeARowsParameter() {
-        assertThatThrownBy(() -> new MultiRowStatement("INSERT INTO t (a) VALUES", "(:a)",
+        assertThatThrownBy(() -> new MultiRowInsert("INSERT INTO t (a) VALUES", "(:a)",
                 "ON CONFLICT (a) DO UPDATE SET a = :a")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -10,18 +10,16 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
- * A statement over many rows given as {@code VALUES (row 0), (row 1), ...}: an {@code INSERT} of them, or an
- * {@code UPDATE ... FROM (VALUES ...)}, each row's values bound as a single row's would be. A JDBC batch of one-row
- * statements goes to PostgreSQL in one round trip, but PostgreSQL still runs each row as a statement of its own; one
- * statement runs its rows in one executor (issue 14).
+ * An {@code INSERT} of many rows as one statement: {@code VALUES (row 0), (row 1), ...}, each row's values bound as
+ * a single row's would be. A JDBC batch of one-row statements goes to PostgreSQL in one round trip, but PostgreSQL
+ * still runs each row as a statement of its own; one statement runs its rows in one executor (issue 14).
  * <p>
  * Rows go in statements of a power of two rows, at most {@value #MAX_ROWS}, so that a handful of statement texts
- * serve every count (each is parsed and planned once per connection). What follows the rows is one for all of them:
- * an {@code ON CONFLICT ... DO UPDATE} reads a row's values through {@code EXCLUDED}, an {@code UPDATE} through the
- * alias of its {@code VALUES}. No two rows of one call may touch the same table row (PostgreSQL refuses an insert
- * that would update a row twice, and an update would apply only one of them).
+ * serve every count (each is parsed and planned once per connection). An {@code ON CONFLICT ... DO UPDATE} tail
+ * may read a row's values only through {@code EXCLUDED}, and no two rows of one call may conflict with each other
+ * (PostgreSQL refuses a statement that would update a row twice).
  */
-final class MultiRowStatement {
+final class MultiRowInsert {
 
     static final int MAX_ROWS = 64;
     private static final Pattern PARAMETER = Pattern.compile(":(\\w+)");
@@ -35,9 +33,9 @@ final class MultiRowStatement {
     /**
      * @param head the statement up to and with {@code VALUES}
      * @param row  one row's values, with named parameters ({@code (:id, CAST(:input AS jsonb), ...)})
-     * @param tail what follows the rows ({@code ON CONFLICT ...}, {@code ) AS v (...) WHERE ...}), without parameters
+     * @param tail what follows the rows ({@code ON CONFLICT ...}), without parameters
      */
-    MultiRowStatement(String head, String row, String tail) {
+    MultiRowInsert(String head, String row, String tail) {
         if (PARAMETER.matcher(tail).find()) {
             throw new IllegalArgumentException("the tail is one for all rows, so it cannot take a row's parameter");
         }
@@ -50,8 +48,8 @@ final class MultiRowStatement {
         }
     }
 
-    /** Writes {@code rows} (each with every parameter of the row), in their order. */
-    void write(NamedParameterJdbcTemplate named, List<MapSqlParameterSource> rows) {
+    /** Inserts {@code rows} (each with every parameter of the row), in their order. */
+    void insert(NamedParameterJdbcTemplate named, List<MapSqlParameterSource> rows) {
         int from = 0;
         while (from < rows.size()) {
             int count = Integer.highestOneBit(Math.min(rows.size() - from, MAX_ROWS));
