@@ -22,7 +22,8 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 final class MultiRowInsert {
 
     static final int MAX_ROWS = 64;
-    private static final Pattern PARAMETER = Pattern.compile(":(\\w+)");
+    /** A named parameter as Spring reads one: {@code :name}, but not a {@code ::type} cast. */
+    private static final Pattern PARAMETER = Pattern.compile("(?<!:):(\\w+)");
 
     private final String head;
     private final String row;

@@ -213,11 +213,9 @@ class JobStatusWriterIT {
     void eventsWrittenTogetherLeaveTheRowsTheyLeaveOneByOneWhereverARedeliveryCutsThem() {
         Map<String, Function<String, List<JobEvent>>> scenarios = scenarios();
         scenarios.forEach((name, events) -> {
-            String oneByOne = newJobId();
-            insertJob(oneByOne, "queued");
-            repository().applyUnfolded(events.apply(oneByOne));
-            Rows expected = rows(oneByOne);
-            for (int applied = 0; applied <= events.apply(oneByOne).size(); applied++) {
+            Rows expected = rowsLeftOneByOne(events);
+            int eventCount = events.apply(newJobId()).size();
+            for (int applied = 0; applied <= eventCount; applied++) {
                 String together = newJobId();
                 insertJob(together, "queued");
                 List<JobEvent> all = events.apply(together);
@@ -233,12 +231,7 @@ class JobStatusWriterIT {
     void aPollOfManyJobsLeavesEachJobsRowsAsItsEventsOneByOne() {
         Map<String, Function<String, List<JobEvent>>> scenarios = scenarios();
         Map<String, Rows> expected = new HashMap<>();
-        scenarios.forEach((name, events) -> {
-            String oneByOne = newJobId();
-            insertJob(oneByOne, "queued");
-            repository().applyUnfolded(events.apply(oneByOne));
-            expected.put(name, rows(oneByOne));
-        });
+        scenarios.forEach((name, events) -> expected.put(name, rowsLeftOneByOne(events)));
         // more step rows than one statement takes (MultiRowInsert.MAX_ROWS), and of jobs with a part of their events
         // applied before (a redelivery), so that some of a statement's rows are new and some update their row
         List<JobEvent> poll = new ArrayList<>();
@@ -261,6 +254,14 @@ class JobStatusWriterIT {
 
         scenarioOfJob.forEach((jobId, name) -> assertThat(rows(jobId)).as("%s, job %s", name, jobId)
                 .isEqualTo(expected.get(name)));
+    }
+
+    /** The rows a new job's events leave when each is written by its own statement (the reference). */
+    private static Rows rowsLeftOneByOne(Function<String, List<JobEvent>> events) {
+        String jobId = newJobId();
+        insertJob(jobId, "queued");
+        repository().applyUnfolded(events.apply(jobId));
+        return rows(jobId);
     }
 
     /** Runs of a job's events, by name: each gives the events of the job whose id it is given. */

@@ -9,15 +9,15 @@ class MultiRowInsertTest {
 
     @Test
     void eachRowBindsItsOwnParameters() {
-        MultiRowInsert insert = new MultiRowInsert("INSERT INTO t (a, b) VALUES", "(:a, CAST(:b AS jsonb))",
-                "ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b");
+        MultiRowInsert insert = new MultiRowInsert("INSERT INTO t (a, b) VALUES", "(:a, :b::jsonb)",
+                "ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b::text::jsonb");
 
         assertThat(insert.sql(3)).isEqualTo("""
                 INSERT INTO t (a, b) VALUES
-                (:a_0, CAST(:b_0 AS jsonb)),
-                (:a_1, CAST(:b_1 AS jsonb)),
-                (:a_2, CAST(:b_2 AS jsonb))
-                ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b""");
+                (:a_0, :b_0::jsonb),
+                (:a_1, :b_1::jsonb),
+                (:a_2, :b_2::jsonb)
+                ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b::text::jsonb""");
     }
 
     @Test
