@@ -15,10 +15,13 @@ import java.sql.Statement;
  * under the stack's home and is kept between starts, so jobs outlive a restart. The gateway applies the
  * schema (Flyway) when it starts.
  * <p>
- * It commits durably, as PostgreSQL does by default. zonky's builder turns {@code synchronous_commit} off, and then a
- * job the gateway had answered 201 for, or a status row the status writer had committed its Kafka offsets after, could
- * be in no file yet: a kill -9 of PostgreSQL lost the last commits before it (LocalPostgresIT). The writers that may
- * lose a commit (the outbox relay's deletes) say so per transaction.
+ * It commits durably, as PostgreSQL does by default: each commit is flushed to disk before it is answered. zonky
+ * starts the server with {@code -F} (no {@code fsync}) and its builder turns {@code synchronous_commit} off, both set
+ * back on here. With {@code synchronous_commit} off, a job the gateway had answered 201 for, or a status row the status
+ * writer had committed its Kafka offsets after, could be in no file yet: a kill -9 of PostgreSQL lost the last commits
+ * before it (LocalPostgresIT). With {@code fsync} off (until 2026-12-07) a commit reached the OS but not the disk: it
+ * survived a kill -9, not a power cut, which could also leave the data files corrupt. The writers that may lose a
+ * commit (the outbox relay's deletes) say so per transaction.
  */
 final class LocalPostgres implements AutoCloseable {
 
@@ -45,6 +48,8 @@ final class LocalPostgres implements AutoCloseable {
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setPort(config.postgresPort())
+                // after zonky's -F on the command line, so it wins
+                .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 // zonky's own hook would stop the server the moment the JVM is asked to stop, while the services
                 // still drain their work into it: the stack stops it last (LocalStack)

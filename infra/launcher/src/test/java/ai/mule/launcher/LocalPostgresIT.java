@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The local stack's PostgreSQL keeps every commit it answered, through a kill -9 of the whole server: what the
  * gateway answered 201 for, and the status rows the status writer committed its offsets after. With zonky's default
  * ({@code synchronous_commit=off}) the last commits before the kill were lost: 24 of 2,000 in two runs of a bare zonky
- * server, 1 in two runs of this test.
+ * server, 1 in two runs of this test. A kill -9 cannot show whether a commit reached the disk (the OS still holds what
+ * was written), so the flushing settings are read from the server itself.
  */
 class LocalPostgresIT {
 
@@ -46,6 +47,28 @@ class LocalPostgresIT {
             assertThat(rs.getLong(1)).as("rows committed before the kill").isEqualTo(COMMITS);
         } finally {
             restarted.close();
+        }
+    }
+
+    @Test
+    void flushesEveryCommitToDiskBeforeAnsweringIt(@TempDir Path home) throws Exception {
+        StackConfig config = new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
+        LocalPostgres postgres = new LocalPostgres(config);
+        postgres.start();
+        try (Connection db = LocalPostgres.connect(config); Statement s = db.createStatement()) {
+            // zonky starts the server with -F (fsync off): a commit would reach the OS, not the disk
+            assertThat(setting(s, "fsync")).isEqualTo("on");
+            assertThat(setting(s, "synchronous_commit")).isEqualTo("on");
+            assertThat(setting(s, "full_page_writes")).isEqualTo("on");
+        } finally {
+            postgres.close();
+        }
+    }
+
+    private static String setting(Statement s, String name) throws Exception {
+        try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
         }
     }
 
