@@ -27,9 +27,8 @@ class LocalPostgresIT {
 
     @Test
     void everyCommittedRowSurvivesAKill9OfTheServer(@TempDir Path home) throws Exception {
-        StackConfig config = new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
-        LocalPostgres postgres = new LocalPostgres(config);
-        postgres.start();
+        StackConfig config = stackIn(home);
+        LocalPostgres postgres = started(config);
         try (Connection db = LocalPostgres.connect(config); Statement s = db.createStatement()) {
             s.execute("CREATE TABLE accepted (n integer)");
             for (int n = 0; n < COMMITS; n++) {
@@ -39,8 +38,7 @@ class LocalPostgresIT {
 
         killServer(home.resolve("postgres"));
         postgres.close(); // its stop fails (nothing left to stop); it releases the data directory's lock
-        LocalPostgres restarted = new LocalPostgres(config);
-        restarted.start();
+        LocalPostgres restarted = started(config);
         try (Connection db = LocalPostgres.connect(config); Statement s = db.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM accepted")) {
             assertThat(rs.next()).isTrue();
@@ -52,9 +50,8 @@ class LocalPostgresIT {
 
     @Test
     void flushesEveryCommitToDiskBeforeAnsweringIt(@TempDir Path home) throws Exception {
-        StackConfig config = new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
-        LocalPostgres postgres = new LocalPostgres(config);
-        postgres.start();
+        StackConfig config = stackIn(home);
+        LocalPostgres postgres = started(config);
         try (Connection db = LocalPostgres.connect(config); Statement s = db.createStatement()) {
             // zonky starts the server with -F (fsync off): a commit would reach the OS, not the disk
             assertThat(setting(s, "fsync")).isEqualTo("on");
@@ -63,6 +60,17 @@ class LocalPostgresIT {
         } finally {
             postgres.close();
         }
+    }
+
+    /** A stack whose home is {@code home}, with PostgreSQL on a free port (the other services' ports are unused). */
+    private static StackConfig stackIn(Path home) {
+        return new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
+    }
+
+    private static LocalPostgres started(StackConfig config) throws Exception {
+        LocalPostgres postgres = new LocalPostgres(config);
+        postgres.start();
+        return postgres;
     }
 
     private static String setting(Statement s, String name) throws Exception {
