@@ -63,7 +63,7 @@ class LocalPostgresIT {
     }
 
     /** A stack whose home is {@code home}, with PostgreSQL on a free port (the other services' ports are unused). */
-    private static StackConfig stackIn(Path home) {
+    private static StackConfig stackIn(Path home) throws IOException {
         return new StackConfig(Path.of("."), home, 0, 0, 0, FreePorts.next(), 1);
     }
 
