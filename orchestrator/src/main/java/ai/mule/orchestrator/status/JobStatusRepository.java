@@ -343,8 +343,8 @@ public class JobStatusRepository {
             count += job.eventCount();
         }
         if (!steps.isEmpty()) {
-            WRITE_STEPS.insert(named, steps);
-            WRITE_ATTEMPTS.insert(named, attempts);
+            WRITE_STEPS.insert(named.getJdbcOperations(), steps);
+            WRITE_ATTEMPTS.insert(named.getJdbcOperations(), attempts);
         }
         named.batchUpdate(WRITE_JOB, rows.toArray(SqlParameterSource[]::new));
         return count;

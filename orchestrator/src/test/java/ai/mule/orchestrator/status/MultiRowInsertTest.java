@@ -8,16 +8,24 @@ import org.junit.jupiter.api.Test;
 class MultiRowInsertTest {
 
     @Test
-    void eachRowBindsItsOwnParameters() {
+    void eachRowTakesItsParametersInTheirPlaces() {
         MultiRowInsert insert = new MultiRowInsert("INSERT INTO t (a, b) VALUES", "(:a, :b::jsonb)",
                 "ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b::text::jsonb");
 
         assertThat(insert.sql(3)).isEqualTo("""
                 INSERT INTO t (a, b) VALUES
-                (:a_0, :b_0::jsonb),
-                (:a_1, :b_1::jsonb),
-                (:a_2, :b_2::jsonb)
+                (?, ?::jsonb),
+                (?, ?::jsonb),
+                (?, ?::jsonb)
                 ON CONFLICT (a) DO UPDATE SET b = EXCLUDED.b::text::jsonb""");
+    }
+
+    @Test
+    void rowsGoInStatementsOfAPowerOfTwoRowsAtMostMaxRows() {
+        assertThat(MultiRowInsert.statementSize(1)).isEqualTo(1);
+        assertThat(MultiRowInsert.statementSize(7)).isEqualTo(4);
+        assertThat(MultiRowInsert.statementSize(64)).isEqualTo(64);
+        assertThat(MultiRowInsert.statementSize(200)).isEqualTo(MultiRowInsert.MAX_ROWS);
     }
 
     @Test
