@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -238,9 +239,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /**
-     * OpenAI's streamed answer: one {@code chat.completion.chunk} per word of the content (each written and flushed
-     * {@link Reply#chunkInterval} apart, so a test can see tokens arrive before the answer is complete), a chunk
-     * with {@code finish_reason}, a usage chunk when {@code stream_options.include_usage} asked for one, then
+     * OpenAI's streamed answer: one {@code chat.completion.chunk} per word of the content, each written and flushed
+     * (after the first word, held until {@link Reply#rest} is counted down, if set), a chunk with
+     * {@code finish_reason}, a usage chunk when {@code stream_options.include_usage} asked for one, then
      * {@code data: [DONE]}.
      */
     private void stream(HttpExchange exchange, Request request, Reply reply) throws IOException, InterruptedException {
@@ -255,10 +256,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
         writeEvent(out, JSON.writeValueAsString(first));
         String content = reply.content() == null ? "" : reply.content();
         java.util.regex.Matcher pieces = java.util.regex.Pattern.compile("\\S+\\s*|\\s+").matcher(content);
+        boolean firstWord = true;
         while (pieces.find()) {
-            if (!reply.chunkInterval().isZero()) {
-                Thread.sleep(reply.chunkInterval().toMillis());
+            if (!firstWord && reply.rest() != null
+                    && !reply.rest().await(Reply.REST_HELD_AT_MOST.toMillis(), TimeUnit.MILLISECONDS)) {
+                out.close(); // the client never saw the first word: the answer ends there, without [DONE]
+                return;
             }
+            firstWord = false;
             ObjectNode delta = chunk(id, created, request.model());
             delta.withArray("choices").addObject().put("index", 0).putNull("finish_reason")
                     .putObject("delta").put("content", pieces.group());
@@ -364,15 +369,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
      * What to answer: a completion with {@code content} (status 200) or an OpenAI error document with
      * {@code content} as its message, after {@code delay}.
      */
-    public record Reply(int status, String content, Duration delay, List<ToolCall> toolCalls, Duration chunkInterval) {
+    public record Reply(int status, String content, Duration delay, List<ToolCall> toolCalls, CountDownLatch rest) {
+
+        /** How long the words after a stream's first wait for {@link #rest} (see streamedHoldingTheRestUntil). */
+        public static final Duration REST_HELD_AT_MOST = Duration.ofSeconds(10);
 
         public Reply {
             toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
-            chunkInterval = chunkInterval == null ? Duration.ZERO : chunkInterval;
         }
 
         public Reply(int status, String content, Duration delay) {
-            this(status, content, delay, List.of(), Duration.ZERO);
+            this(status, content, delay, List.of(), null);
         }
 
         public static Reply completion(String content) {
@@ -385,17 +392,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** An assistant message asking for tool calls ({@code finish_reason: "tool_calls"}), no content. */
         public static Reply toolCalls(ToolCall... calls) {
-            return new Reply(200, null, Duration.ZERO, List.of(calls), Duration.ZERO);
+            return new Reply(200, null, Duration.ZERO, List.of(calls), null);
         }
 
         /** The same answer, sent only after {@code delay} (for timeouts and concurrency tests). */
         public Reply after(Duration delay) {
-            return new Reply(status, content, delay, toolCalls, chunkInterval);
+            return new Reply(status, content, delay, toolCalls, rest);
         }
 
-        /** When streamed, each word follows the previous one after {@code interval}. */
-        public Reply streamedEvery(Duration interval) {
-            return new Reply(status, content, delay, toolCalls, interval);
+        /**
+         * When streamed, the words after the first are written only once {@code rest} is counted down, as a test does
+         * when the first word reaches it. Past {@link #REST_HELD_AT_MOST} the answer ends after the first word, so a
+         * stream that reaches its client only whole is a wrong answer, not a slow one.
+         */
+        public Reply streamedHoldingTheRestUntil(CountDownLatch rest) {
+            return new Reply(status, content, delay, toolCalls, rest);
         }
     }
 
